@@ -1,0 +1,43 @@
+# `make run` and `make test` do all the set-up on a fresh machine (see README).
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA_DIR ?= var
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export UPPERBACK_DATA_DIR ?= $(CURDIR)/$(DATA_DIR)
+
+.PHONY: setup run test lint bench vision-report clean
+
+# A stamp file keeps a second `make test` from reinstalling (idempotent set-up).
+$(STAMP): requirements.txt requirements-mediapipe.txt pyproject.toml
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -r requirements-mediapipe.txt
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python -m upperback.web.serve --host $(HOST) --port $(PORT)
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src/upperback/clinical src/upperback/vision
+	$(BIN)/lint-imports
+
+test: setup lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+vision-report: setup
+	$(BIN)/upperback vision-report
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

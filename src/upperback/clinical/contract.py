@@ -1,0 +1,311 @@
+"""The assessment contract, version 1: pydantic models with the contract's names exactly.
+
+`../shared/contract/README.md` owns the names; this module owns the code. A missing answer
+means "not asked", never "no", so every optional answer defaults to None rather than to an
+empty list: the engine must be able to tell "no symptoms" from "symptoms not asked".
+Unknown fields are refused: a misspelt `symtoms` must not silently hide a red flag.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CONTRACT_VERSION = "1"
+
+Sex = Literal["female", "male", "other"]
+Region = Literal[
+    "neck_base",
+    "between_shoulder_blades",
+    "left_shoulder_blade",
+    "right_shoulder_blade",
+    "mid_back_center",
+    "left_rib_cage",
+    "right_rib_cage",
+    "lower_back",
+    "chest_front",
+    "arm_left",
+    "arm_right",
+]
+Onset = Literal["sudden", "gradual"]
+Trigger = Literal[
+    "none_known", "overuse_or_strain", "poor_posture", "lifting", "minor_trauma", "major_trauma"
+]
+Character = Literal[
+    "aching", "sharp", "burning", "stiffness", "tearing_or_ripping", "band_around_chest"
+]
+Pattern = Literal["mechanical", "constant"]
+WorseWith = Literal[
+    "sitting_long",
+    "standing_long",
+    "overhead_activity",
+    "twisting",
+    "bending",
+    "lifting",
+    "deep_breath",
+    "cough_or_sneeze",
+    "exertion",
+    "lying_down",
+]
+BetterWith = Literal["rest", "movement", "heat", "position_change", "medication", "nothing"]
+NightPain = Literal["none", "eased_by_position", "unrelieved"]
+Symptom = Literal[
+    "chest_pain_or_pressure",
+    "shortness_of_breath",
+    "sweating",
+    "nausea",
+    "pain_to_arm_or_jaw",
+    "palpitations",
+    "fainting",
+    "fever_or_chills",
+    "unexplained_weight_loss",
+    "leg_weakness",
+    "leg_numbness",
+    "arm_weakness",
+    "arm_numbness",
+    "unsteady_walking",
+    "bladder_or_bowel_change",
+    "saddle_numbness",
+    "loss_of_hand_dexterity",
+    "leg_swelling",
+    "coughing_blood",
+    "visible_deformity",
+    "pain_worse_after_eating",
+    "rash_on_painful_area",
+    "severe_headache_or_stiff_neck",
+]
+HistoryItem = Literal[
+    "cancer",
+    "osteoporosis",
+    "long_term_steroids",
+    "immunosuppressed",
+    "iv_drug_use",
+    "recent_infection",
+    "recent_spinal_procedure",
+    "hypertension",
+    "heart_disease",
+    "aortic_aneurysm",
+    "connective_tissue_disorder",
+    "recent_surgery_or_immobilisation",
+    "blood_clot",
+    "inflammatory_arthritis",
+    "peptic_ulcer_or_gi_bleed",
+    "kidney_disease",
+    "liver_disease",
+    "heart_failure",
+    "asthma_with_nsaids",
+    "pregnant",
+    "bleeding_disorder",
+    "diabetes",
+    "smoker",
+]
+Medication = Literal[
+    "anticoagulant",
+    "antiplatelet",
+    "nsaid",
+    "oral_steroid",
+    "opioid",
+    "muscle_relaxant",
+    "immunosuppressant",
+    "estrogen_containing",
+]
+Diagnosis = Literal[
+    "degenerative_disc_disease",
+    "spinal_stenosis",
+    "disc_herniation",
+    "scoliosis",
+    "kyphosis",
+    "facet_arthropathy",
+]
+StepId = Literal[
+    "relative_rest",
+    "activity_modification",
+    "upper_back_brace",
+    "exercise_program",
+    "posture_program",
+    "anti_inflammatory_medication",
+    "trigger_point_injection",
+    "massage_therapy",
+    "guided_stretching",
+    "chiropractic_manipulation",
+    "acupuncture",
+    "surgical_consultation",
+]
+Response = Literal["none", "partial", "good", "worse"]
+Triage = Literal["emergency", "urgent", "soon", "routine", "self_care"]
+SourceId = Literal[
+    "muscle_strain",
+    "postural_strain",
+    "joint_dysfunction",
+    "degenerative_disc_disease",
+    "spinal_stenosis",
+    "disc_herniation",
+    "nerve_compression",
+    "deformity",
+]
+Specialty = Literal[
+    "emergency_department",
+    "spine_surgeon",
+    "physiatrist",
+    "physical_therapist",
+    "chiropractor",
+    "massage_therapist",
+    "acupuncturist",
+    "rheumatologist",
+    "primary_care",
+]
+DeliveredBy = Literal[
+    "self",
+    "spine_surgeon",
+    "physiatrist",
+    "physical_therapist",
+    "chiropractor",
+    "massage_therapist",
+    "acupuncturist",
+    "rheumatologist",
+    "primary_care",
+]
+Grade = Literal["moderate", "low", "very_low", "expert_opinion"]
+
+# Highest first: the order in which levels win.
+TRIAGE_ORDER: tuple[Triage, ...] = ("emergency", "urgent", "soon", "routine", "self_care")
+
+
+class _Strict(BaseModel):
+    """Refuse unknown fields and silent coercion ("5" is not 5, "yes" is not true)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Pain(_Strict):
+    regions: list[Region] | None = None
+    intensity_now: int = Field(ge=0, le=10)
+    intensity_worst_week: int | None = Field(default=None, ge=0, le=10)
+    duration_days: int = Field(ge=0, le=36500)
+    onset: Onset | None = None
+    trigger: Trigger | None = None
+    character: list[Character] | None = None
+    pattern: Pattern | None = None
+    worse_with: list[WorseWith] | None = None
+    better_with: list[BetterWith] | None = None
+    night_pain: NightPain | None = None
+    morning_stiffness_minutes: int | None = Field(default=None, ge=0, le=1440)
+
+
+class Neuro(_Strict):
+    progressive: bool | None = None
+
+
+class PriorTreatment(_Strict):
+    treatment: StepId
+    weeks: int = Field(ge=0, le=520)
+    response: Response
+
+
+class PsfsActivity(_Strict):
+    activity: str = Field(min_length=1, max_length=80)
+    score: int = Field(ge=0, le=10)
+
+
+class Function(_Strict):
+    loss_of_function: bool | None = None
+    psfs: list[PsfsActivity] | None = Field(default=None, max_length=5)
+
+
+class Work(_Strict):
+    desk_hours_per_day: float | None = Field(default=None, ge=0, le=24)
+    overhead_or_heavy: bool | None = None
+
+
+class Intake(_Strict):
+    contract: Literal["1"]
+    age: int = Field(ge=12, le=110)
+    sex: Sex
+    pain: Pain
+    symptoms: list[Symptom] | None = None
+    neuro: Neuro | None = None
+    history: list[HistoryItem] | None = None
+    medications: list[Medication] | None = None
+    diagnoses: list[Diagnosis] | None = None
+    prior_treatments: list[PriorTreatment] | None = None
+    function: Function | None = None
+    work: Work | None = None
+
+
+class _Output(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RedFlag(_Output):
+    id: str
+    level: Triage
+    because: list[str] = Field(description="the intake fields that fired the rule")
+    source: str
+    explanation: str = Field(default="", description="the rule's reason in plain words")
+
+
+class LikelySource(_Output):
+    id: SourceId
+    score: float = Field(ge=0, le=1)
+    because: list[str] = Field(description="the intake fields that moved the score")
+
+
+class Evidence(_Output):
+    grade: Grade
+    source: str
+    note: str = Field(default="", description="where guidelines disagree or advise against")
+
+
+class ExercisePrescription(_Output):
+    id: str
+    name: str
+    sets: int
+    repetitions: int
+    hold_seconds: int = 0
+    per_day: int = 1
+    instructions: list[str]
+    progression: str
+
+
+class StepDetails(_Output):
+    summary: str
+    exercises: list[ExercisePrescription] = Field(default_factory=list)
+
+
+class PlanStep(_Output):
+    step: StepId
+    phase: int = Field(ge=1, description="1 first; later phases start when earlier ones fail")
+    delivered_by: DeliveredBy
+    review_after_days: int = Field(ge=0)
+    details: StepDetails
+    because: str
+    evidence: Evidence
+
+
+class Consult(_Output):
+    recommended: bool
+    specialty: Specialty | None = None
+    within_days: int | None = Field(default=None, ge=0)
+    because: str
+
+
+class Withheld(_Output):
+    step: StepId
+    because: str
+    rule: str = ""
+    source: str = ""
+
+
+class Assessment(_Output):
+    contract: Literal["1"] = CONTRACT_VERSION
+    knowledge_base: str
+    triage: Triage
+    red_flags: list[RedFlag]
+    likely_sources: list[LikelySource]
+    plan: list[PlanStep]
+    consult: Consult
+    withheld: list[Withheld]
+    questions: list[str]
+    language: Literal["en", "es"] = "en"
+    disclaimer: str = ""

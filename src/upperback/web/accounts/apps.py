@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Users and their roles: patient, clinician, admin."""
+
+    name = "upperback.web.accounts"
+    label = "accounts"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,9 @@
+"""The site's URLs. Each app adds its own module here."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
