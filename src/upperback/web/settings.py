@@ -7,6 +7,7 @@ UPPERBACK_DEBUG=0. SQLite in UPPERBACK_DATA_DIR is the default; DATABASE_URL sel
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -124,6 +125,10 @@ def _database() -> dict[str, object]:
                 " PRAGMA foreign_keys=ON;"
             ),
         },
+        # Tests use a file, not Django's shared-cache memory database: threaded race tests
+        # need real connections with real locking. One file per process, because several
+        # test runs may share this working tree.
+        "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"upperback-test-{os.getpid()}.db")},
     }
 
 

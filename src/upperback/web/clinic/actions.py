@@ -1,0 +1,200 @@
+"""Every write to the clinic's calendar: keyword-only arguments, one transaction each.
+
+The double-booking guard is the database's: `_hold` inserts one OccupiedCell per 15 minutes
+and the unique constraint on (clinician, cell) refuses any overlap, whichever request loses
+the race and whichever engine runs it. Views call these after the access door.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from upperback.web.accounts.models import User
+
+from . import messages
+from .models import Appointment, AppointmentType, Clinician, Location, OccupiedCell, Status
+from .slots import cells, find_slots
+
+
+class BookingError(Exception):
+    """A booking the clinic cannot accept; the message is for the patient."""
+
+
+class SlotTaken(BookingError):
+    def __init__(self) -> None:
+        super().__init__("That time was just taken. Here are the times still free.")
+
+
+class NotBookable(BookingError):
+    pass
+
+
+class CancellationClosed(BookingError):
+    pass
+
+
+def _check_offered(*, clinician: Clinician, location: Location,
+                   appointment_type: AppointmentType, starts_at: dt.datetime,
+                   now: dt.datetime) -> None:
+    """The time must be one the slot search offers: working hours, no time off, future."""
+    if clinician.specialty not in appointment_type.specialties:
+        raise NotBookable(f"{clinician.name} does not offer {appointment_type.name}.")
+    offered = find_slots(appointment_type=appointment_type, clinician_id=clinician.pk,
+                         location=location, start=starts_at,
+                         end=starts_at + appointment_type.duration, now=now)
+    if not any(slot.starts_at == starts_at for slot in offered):
+        if starts_at <= now:
+            raise NotBookable("That time has passed.")
+        # Busy or outside the clinician's hours: either way it is not free.
+        raise SlotTaken()
+
+
+def _hold(appointment: Appointment, *, reuse_from: Appointment | None = None) -> None:
+    """Insert the appointment's cells; IntegrityError means another booking owns one."""
+    wanted = cells(appointment.starts_at, appointment.ends_at)
+    if reuse_from is not None and reuse_from.clinician_id == appointment.clinician_id:
+        # A move within the patient's own time: hand over the shared cells, don't clash.
+        shared = OccupiedCell.objects.filter(appointment=reuse_from, starts_at__in=wanted)
+        kept = set(shared.values_list("starts_at", flat=True))
+        shared.update(appointment=appointment)
+        wanted = [cell for cell in wanted if cell not in kept]
+    OccupiedCell.objects.bulk_create(
+        OccupiedCell(clinician_id=appointment.clinician_id, appointment=appointment, starts_at=c)
+        for c in wanted
+    )
+
+
+def _release(appointment: Appointment, status: str, now: dt.datetime) -> None:
+    appointment.status = status
+    appointment.status_changed_at = now
+    appointment.save(update_fields=["status", "status_changed_at"])
+    appointment.cells.all().delete()
+
+
+def book(
+    *,
+    patient: User,
+    clinician: Clinician,
+    location: Location,
+    appointment_type: AppointmentType,
+    starts_at: dt.datetime,
+    assessment: Any = None,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Book one appointment, or raise SlotTaken / NotBookable. Emails after commit."""
+    now = now or timezone.now()
+    _check_offered(clinician=clinician, location=location, appointment_type=appointment_type,
+                   starts_at=starts_at, now=now)
+    try:
+        with transaction.atomic():
+            appointment = Appointment.objects.create(
+                patient=patient, clinician=clinician, location=location,
+                appointment_type=appointment_type, starts_at=starts_at,
+                ends_at=starts_at + appointment_type.duration, note=note,
+                **_assessment_link(assessment),
+            )
+            _hold(appointment)
+            messages.after_booking(appointment, now=now)
+    except IntegrityError:
+        raise SlotTaken() from None
+    return appointment
+
+
+def _assessment_link(assessment: Any) -> dict[str, Any]:
+    if assessment is None:
+        return {}
+    return {"assessment": assessment}
+
+
+def reschedule(
+    *,
+    appointment: Appointment,
+    starts_at: dt.datetime,
+    clinician: Clinician | None = None,
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Move an appointment: the new time is held before the old one is released."""
+    now = now or timezone.now()
+    _check_change_allowed(appointment, now)
+    clinician = clinician or appointment.clinician
+    _check_offered(clinician=clinician, location=appointment.location,
+                   appointment_type=appointment.appointment_type, starts_at=starts_at, now=now)
+    try:
+        with transaction.atomic():
+            old = Appointment.objects.select_for_update().get(pk=appointment.pk)
+            _check_change_allowed(old, now)
+            new = Appointment.objects.create(
+                patient=old.patient, clinician=clinician, location=old.location,
+                appointment_type=old.appointment_type, starts_at=starts_at,
+                ends_at=starts_at + old.appointment_type.duration, note=old.note,
+                rescheduled_from=old, **_copied_assessment(old),
+            )
+            _hold(new, reuse_from=old)
+            _release(old, Status.RESCHEDULED, now)
+            messages.after_booking(new, now=now)
+    except IntegrityError:
+        raise SlotTaken() from None
+    return new
+
+
+def _copied_assessment(old: Appointment) -> dict[str, Any]:
+    assessment_id = getattr(old, "assessment_id", None)
+    return {"assessment_id": assessment_id} if assessment_id else {}
+
+
+def _check_change_allowed(appointment: Appointment, now: dt.datetime) -> None:
+    if appointment.status != Status.BOOKED:
+        raise NotBookable("This appointment is no longer active.")
+    window = dt.timedelta(hours=appointment.location.cancellation_window_hours)
+    if now > appointment.starts_at - window:
+        raise CancellationClosed(
+            f"Changes close {appointment.location.cancellation_window_hours} hours before the "
+            f"appointment. Please call the clinic on {appointment.location.phone}."
+        )
+
+
+@transaction.atomic
+def cancel(*, appointment: Appointment, by_clinic: bool = False,
+           now: dt.datetime | None = None) -> Appointment:
+    """Cancel and free the time. Patients only within the window; the clinic at any time."""
+    now = now or timezone.now()
+    locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if by_clinic:
+        if locked.status != Status.BOOKED:
+            raise NotBookable("This appointment is no longer active.")
+    else:
+        _check_change_allowed(locked, now)
+    _release(locked, Status.CANCELLED, now)
+    return locked
+
+
+@transaction.atomic
+def mark_attendance(*, appointment: Appointment, status: str,
+                    now: dt.datetime | None = None) -> Appointment:
+    """A clinician records a booked appointment as completed or a no-show, once it began."""
+    now = now or timezone.now()
+    if status not in (Status.COMPLETED, Status.NO_SHOW):
+        raise NotBookable("Attendance is either completed or no-show.")
+    locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if locked.status not in (Status.BOOKED, Status.COMPLETED, Status.NO_SHOW):
+        raise NotBookable("A cancelled appointment has no attendance.")
+    if locked.starts_at > now:
+        raise NotBookable("Attendance can be recorded once the appointment has started.")
+    locked.status = status
+    locked.status_changed_at = now
+    locked.save(update_fields=["status", "status_changed_at"])
+    return locked
+
+
+@transaction.atomic
+def rotate_feed_token(*, clinician: Clinician) -> Clinician:
+    from .models import new_feed_token
+
+    clinician.feed_token = new_feed_token()
+    clinician.save(update_fields=["feed_token"])
+    return clinician
