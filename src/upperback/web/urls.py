@@ -6,5 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("upperback.web.accounts.urls")),
+    path("", include("upperback.web.records.urls")),
     path("", include("upperback.web.clinic.urls")),
 ]

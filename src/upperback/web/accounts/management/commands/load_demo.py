@@ -1,0 +1,49 @@
+"""Idempotent demo data: a demo patient, a demo clinician, and the Santa Monica clinic."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from upperback.web.accounts.models import User
+from upperback.web.records import actions
+
+DEMO_PASSWORD = "upperback-demo"
+DEMO_PATIENT = "patient@demo.upperback.example"
+DEMO_CLINICIAN = "clinician@demo.upperback.example"
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    return [("patient", DEMO_PATIENT, DEMO_PASSWORD), ("clinician", DEMO_CLINICIAN, DEMO_PASSWORD)]
+
+
+def ensure_demo_accounts() -> None:
+    if not User.objects.filter(email=DEMO_PATIENT).exists():
+        actions.create_patient(
+            email=DEMO_PATIENT, password=DEMO_PASSWORD, first_name="Dana", last_name="Demo"
+        )
+    if not User.objects.filter(email=DEMO_CLINICIAN).exists():
+        actions.create_clinician(
+            email=DEMO_CLINICIAN, password=DEMO_PASSWORD, first_name="Casey", last_name="Clinic"
+        )
+
+
+def load_clinic() -> str:
+    """The scheduling app's demo clinic; said plainly when that app is not there yet."""
+    try:
+        from upperback.web.clinic.demo import load_demo_clinic
+    except ImportError:
+        return "clinic: upperback.web.clinic.demo is not available yet; skipped"
+    load_demo_clinic()
+    return "clinic: demo clinic loaded (Santa Monica)"
+
+
+class Command(BaseCommand):
+    help = "Create the demo patient and clinician and the demo clinic (safe to run again)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        ensure_demo_accounts()
+        self.stdout.write(load_clinic())
+        for role, email, password in demo_logins():
+            self.stdout.write(f"demo {role}: {email} / {password}")

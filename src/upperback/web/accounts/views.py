@@ -1,0 +1,32 @@
+"""Sign-up and the home page; login, logout and password reset are Django's own views."""
+
+from __future__ import annotations
+
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+
+from upperback.web.records import actions
+
+from .forms import SignupForm
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = actions.create_patient(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            first_name=form.cleaned_data["first_name"],
+            language=get_language() or "en",
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("records:intake")
+    return render(request, "registration/signup.html", {"form": form})

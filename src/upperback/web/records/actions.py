@@ -1,0 +1,156 @@
+"""Every write to accounts and patient records: keyword-only arguments, one transaction each.
+
+Views and the API call these after the access door (records.access) has let them in; tests
+build their data here too, never by saving models directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from upperback.clinical.contract import Assessment, Intake
+from upperback.web.accounts.models import Role, User
+
+from .models import AssessmentRecord, IntakeDraft, Override, ProgressEntry, triage_rank
+
+
+@transaction.atomic
+def create_patient(
+    *, email: str, password: str, first_name: str = "", last_name: str = "", language: str = "en"
+) -> User:
+    return User.objects.create_user(
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        role=Role.PATIENT,
+        preferred_language=language,
+    )
+
+
+@transaction.atomic
+def create_clinician(
+    *, email: str, password: str, first_name: str = "", last_name: str = "", admin: bool = False
+) -> User:
+    """Clinicians are made by the clinic (admin or load_demo), never by sign-up."""
+    return User.objects.create_user(
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        role=Role.ADMIN if admin else Role.CLINICIAN,
+        is_staff=True,
+    )
+
+
+@transaction.atomic
+def set_language(*, user: User, language: str) -> None:
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+
+
+@transaction.atomic
+def start_draft(*, patient: User) -> IntakeDraft:
+    return IntakeDraft.objects.create(patient=patient)
+
+
+@transaction.atomic
+def save_draft_step(*, draft: IntakeDraft, step: str, answers: dict[str, Any]) -> IntakeDraft:
+    """Keep one completed step's answers; re-saving a step replaces its earlier answers."""
+    locked = IntakeDraft.objects.select_for_update().get(pk=draft.pk)
+    locked.answers = {**locked.answers, step: answers}
+    if step not in locked.completed_steps:
+        locked.completed_steps = [*locked.completed_steps, step]
+    locked.save(update_fields=["answers", "completed_steps", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def stop_draft_for_emergency(*, draft: IntakeDraft) -> IntakeDraft:
+    draft.stopped_for_emergency = True
+    draft.save(update_fields=["stopped_for_emergency", "updated_at"])
+    return draft
+
+
+def _assess(intake: Intake, language: str) -> Assessment:
+    from upperback.clinical import assess  # the engine's one public entry point
+
+    return assess(intake, language=language)
+
+
+@transaction.atomic
+def record_assessment(
+    *,
+    patient: User,
+    intake: Intake,
+    language: str = "en",
+    draft: IntakeDraft | None = None,
+) -> AssessmentRecord:
+    """Ask the engine, store its answer verbatim with the knowledge-base version."""
+    assessment = _assess(intake, language)
+    record = AssessmentRecord.objects.create(
+        patient=patient,
+        intake=intake.model_dump(mode="json", exclude_none=True),
+        assessment=assessment.model_dump(mode="json"),
+        triage=assessment.triage,
+        current_triage=assessment.triage,
+        current_rank=triage_rank(assessment.triage),
+        knowledge_base=assessment.knowledge_base,
+        language=language,
+    )
+    if draft is not None:
+        draft.submitted = record
+        draft.save(update_fields=["submitted", "updated_at"])
+    return record
+
+
+@transaction.atomic
+def override_assessment(
+    *,
+    record: AssessmentRecord,
+    author: User,
+    new_triage: str,
+    reason: str,
+    plan_note: str = "",
+    removed_steps: list[str] | None = None,
+) -> Override:
+    """A clinician's decision, kept beside the engine's answer (which is never changed)."""
+    if not reason.strip():
+        raise ValueError("An override needs a reason.")
+    locked = AssessmentRecord.objects.select_for_update().get(pk=record.pk)
+    override = Override.objects.create(
+        record=locked,
+        author=author,
+        reason=reason.strip(),
+        old_triage=locked.current_triage,
+        new_triage=new_triage,
+        plan_note=plan_note.strip(),
+        removed_steps=list(removed_steps or []),
+    )
+    locked.current_triage = new_triage
+    locked.current_rank = triage_rank(new_triage)
+    locked.reviewed_at = timezone.now()
+    locked.save(update_fields=["current_triage", "current_rank", "reviewed_at"])
+    return override
+
+
+@transaction.atomic
+def add_progress(
+    *,
+    patient: User,
+    pain_now: int,
+    recorded_on: dt.date | None = None,
+    psfs: list[dict[str, Any]] | None = None,
+    note: str = "",
+) -> ProgressEntry:
+    return ProgressEntry.objects.create(
+        patient=patient,
+        recorded_on=recorded_on or timezone.localdate(),
+        pain_now=pain_now,
+        psfs=list(psfs or []),
+        note=note,
+    )

@@ -1,0 +1,159 @@
+"""A patient's records: intake drafts, stored assessments, clinicians' overrides, progress, audit.
+
+The engine's answer is stored exactly as it returned it (`assessment`); a clinician's override
+is kept beside it (`Override`), never written over it, so both stay visible.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from upperback.clinical.contract import TRIAGE_ORDER
+
+
+class Triage(models.TextChoices):
+    EMERGENCY = "emergency", _("Emergency")
+    URGENT = "urgent", _("Urgent")
+    SOON = "soon", _("Soon")
+    ROUTINE = "routine", _("Routine")
+    SELF_CARE = "self_care", _("Self-care")
+
+
+def triage_rank(triage: str) -> int:
+    """0 for emergency, 4 for self-care: the queue sorts on this."""
+    return TRIAGE_ORDER.index(triage)  # type: ignore[arg-type]
+
+
+class IntakeDraft(models.Model):
+    """An intake in progress: each completed wizard step is saved here at once."""
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intake_drafts"
+    )
+    answers = models.JSONField(default=dict, help_text="wizard step -> that step's answers")
+    completed_steps = models.JSONField(default=list)
+    stopped_for_emergency = models.BooleanField(default=False)
+    submitted = models.ForeignKey(
+        "AssessmentRecord", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    @property
+    def is_open(self) -> bool:
+        return self.submitted_id is None and not self.stopped_for_emergency
+
+    def __str__(self) -> str:
+        return f"draft {self.pk} of {self.patient_id}"
+
+
+class AssessmentRecord(models.Model):
+    """One assessment: the intake, the engine's answer and the knowledge-base version."""
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessments"
+    )
+    intake = models.JSONField()
+    assessment = models.JSONField(help_text="the engine's answer, as it returned it")
+    triage = models.CharField(max_length=16, choices=Triage.choices, help_text="the engine's")
+    current_triage = models.CharField(
+        max_length=16, choices=Triage.choices, help_text="the engine's, or the latest override"
+    )
+    current_rank = models.PositiveSmallIntegerField(help_text="0 = emergency; the queue order")
+    knowledge_base = models.CharField(max_length=64)
+    language = models.CharField(max_length=8, default="en")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["current_rank", "created_at"])]
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.current_triage != self.triage
+
+    def __str__(self) -> str:
+        return f"assessment {self.pk} ({self.triage}) of {self.patient_id}"
+
+
+class Override(models.Model):
+    """A clinician's change to the triage or plan, with who, when and why; the engine's stays."""
+
+    record = models.ForeignKey(AssessmentRecord, on_delete=models.CASCADE, related_name="overrides")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField()
+    old_triage = models.CharField(max_length=16, choices=Triage.choices)
+    new_triage = models.CharField(max_length=16, choices=Triage.choices)
+    plan_note = models.TextField(blank=True, help_text="the clinician's edit to the plan")
+    removed_steps = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"override {self.pk}: {self.old_triage} -> {self.new_triage}"
+
+
+class ProgressEntry(models.Model):
+    """Pain (0-10) and the PSFS average over time, for the progress chart."""
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress"
+    )
+    recorded_on = models.DateField()
+    pain_now = models.PositiveSmallIntegerField()
+    psfs = models.JSONField(default=list, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_on", "created_at"]
+
+
+class Outcome(models.TextChoices):
+    ALLOWED = "allowed", _("Allowed")
+    REFUSED = "refused", _("Refused")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which patient's record, when, and whether it was allowed."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=64, help_text="the purpose given to the access door")
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    object_type = models.CharField(max_length=32, blank=True)
+    object_id = models.CharField(max_length=32, blank=True)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.outcome}"
+
+
+def as_dict(record: AssessmentRecord) -> dict[str, Any]:
+    """The record as plain data (for the API and for reports)."""
+    return {
+        "id": record.pk,
+        "created_at": record.created_at.isoformat(),
+        "triage": record.triage,
+        "current_triage": record.current_triage,
+        "knowledge_base": record.knowledge_base,
+        "intake": record.intake,
+        "assessment": record.assessment,
+    }

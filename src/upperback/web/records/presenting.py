@@ -1,0 +1,85 @@
+"""Turn a stored assessment into what a page shows, in the reader's language.
+
+Texts come from the engine (`translate` re-renders a stored assessment in English or Spanish);
+this module only attaches labels, review dates and illustrations. It decides nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import get_language
+
+from upperback.clinical.contract import Assessment
+
+from . import labels as L
+from .illustrations import exercise_svg
+from .models import AssessmentRecord
+
+
+def reader_language() -> str:
+    return "es" if (get_language() or "en").startswith("es") else "en"
+
+
+def localized(record: AssessmentRecord, language: str | None = None) -> Assessment:
+    """The engine's stored answer re-rendered in the reader's language."""
+    from upperback.clinical import translate
+
+    stored = Assessment.model_validate(record.assessment)
+    wanted = language or reader_language()
+    return stored if stored.language == wanted else translate(stored, wanted)
+
+
+def _step_view(step: Any, start: dt.date) -> dict[str, Any]:
+    return {
+        "step": step,
+        "label": L.STEPS.get(step.step, step.step),
+        "who": L.SPECIALTIES.get(step.delivered_by, step.delivered_by),
+        "grade": L.GRADES.get(step.evidence.grade, step.evidence.grade),
+        "review_on": start + dt.timedelta(days=step.review_after_days),
+        "exercises": [
+            {"exercise": ex, "svg": exercise_svg(ex.id, ex.name)} for ex in step.details.exercises
+        ],
+    }
+
+
+def phases(assessment: Assessment, start: dt.date) -> list[dict[str, Any]]:
+    numbers = sorted({step.phase for step in assessment.plan})
+    return [
+        {
+            "number": n,
+            "steps": [_step_view(s, start) for s in assessment.plan if s.phase == n],
+            "review_on": start
+            + dt.timedelta(days=max(s.review_after_days for s in assessment.plan if s.phase == n)),
+        }
+        for n in numbers
+    ]
+
+
+def result_context(record: AssessmentRecord) -> dict[str, Any]:
+    assessment = localized(record)
+    start = record.created_at.date()
+    triage = record.current_triage
+    return {
+        "record": record,
+        "a": assessment,
+        "triage": triage,
+        "triage_title": L.TRIAGE_TITLE[triage],
+        "triage_now": L.TRIAGE_NOW[triage],
+        "engine_triage_title": L.TRIAGE_TITLE[record.triage],
+        "overrides": list(record.overrides.select_related("author")),
+        "sources": [
+            {"source": s, "label": L.SOURCES.get(s.id, s.id), "percent": round(s.score * 100)}
+            for s in assessment.likely_sources
+        ],
+        "phases": phases(assessment, start),
+        "withheld": [{"w": w, "label": L.STEPS.get(w.step, w.step)} for w in assessment.withheld],
+        "consult_label": L.SPECIALTIES.get(assessment.consult.specialty or "", ""),
+        "removed_steps": _removed(record),
+    }
+
+
+def _removed(record: AssessmentRecord) -> set[str]:
+    latest = record.overrides.order_by("-created_at").first()
+    return set(latest.removed_steps) if latest else set()

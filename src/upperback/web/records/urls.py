@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views, wizard
+
+app_name = "records"
+
+urlpatterns = [
+    path("intake/", wizard.intake_start, name="intake"),
+    path("intake/new/", wizard.intake_new, name="intake_new"),
+    path("intake/<int:draft_id>/review/", wizard.intake_review, name="intake_review"),
+    path("intake/<int:draft_id>/call-911/", wizard.intake_emergency, name="intake_emergency"),
+    path("intake/<int:draft_id>/<slug:step>/", wizard.intake_step, name="intake_step"),
+    path("assessments/", views.my_assessments, name="my_assessments"),
+    path("assessments/<int:assessment_id>/", views.result, name="result"),
+    path("progress/", views.progress, name="progress"),
+    path("clinic/queue/", views.queue, name="queue"),
+    path("clinic/assessments/<int:assessment_id>/", views.review, name="review"),
+]

@@ -1,0 +1,141 @@
+"""Result page, a patient's own list, the clinician's queue and override, progress.
+
+Thin views: the access door (records.access) for every read, the actions for every write.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from . import actions
+from . import labels as L
+from .access import access_assessment, access_history, access_patient, access_queue, is_clinic_staff
+from .presenting import localized, result_context
+
+
+@login_required
+def result(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    record = access_assessment(request.user, assessment_id, purpose="assessment.read")
+    if record.current_triage == "emergency" and not is_clinic_staff(request.user):
+        return render(request, "records/emergency.html", {"record": record})
+    return render(request, "records/result.html", result_context(record))
+
+
+@login_required
+def my_assessments(request: HttpRequest) -> HttpResponse:
+    records = access_history(request.user, request.user.pk, purpose="assessment.list")
+    rows = [{"record": r, "title": L.TRIAGE_TITLE[r.current_triage]} for r in records]
+    return render(request, "records/my_assessments.html", {"rows": rows})
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if not is_clinic_staff(request.user):
+        raise Http404("No such page.")
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    records = access_queue(request.user, purpose="queue.read")
+    rows = [{"record": r, "title": L.TRIAGE_TITLE[r.current_triage]} for r in records]
+    return render(request, "records/queue.html", {"rows": rows})
+
+
+class OverrideForm(forms.Form):
+    new_triage = forms.ChoiceField(label=_("Triage"), choices=list(L.TRIAGE_TITLE.items()))
+    reason = forms.CharField(label=_("Reason (required)"), widget=forms.Textarea(attrs={"rows": 3}))
+    plan_note = forms.CharField(
+        label=_("Plan changes for the patient"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    removed_steps = forms.MultipleChoiceField(
+        label=_("Remove these plan steps"),
+        required=False,
+        choices=list(L.STEPS.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why you change the engine's answer."))
+        return reason
+
+
+@login_required
+def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """The clinician's view of one assessment: answers, reasons, plan, history, override."""
+    _staff_only(request)
+    purpose = "assessment.override" if request.method == "POST" else "assessment.review"
+    record = access_assessment(request.user, assessment_id, purpose=purpose)
+    form = OverrideForm(request.POST or None, initial={"new_triage": record.current_triage})
+    if request.method == "POST" and form.is_valid():
+        actions.override_assessment(record=record, author=request.user, **form.cleaned_data)
+        return redirect("records:review", assessment_id=record.pk)
+    history = access_history(request.user, record.patient_id, purpose="assessment.history")
+    context: dict[str, Any] = {
+        **result_context(record),
+        "form": form,
+        "history": [{"record": r, "title": L.TRIAGE_TITLE[r.current_triage]} for r in history],
+        "intake_rows": _intake_rows(record.intake),
+    }
+    return render(request, "records/review.html", context)
+
+
+def _intake_rows(intake: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """The patient's answers as flat `field: value` rows, in the contract's names."""
+    rows: list[tuple[str, str]] = []
+    for key, value in intake.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            rows.extend(_intake_rows(value, name + "."))
+        elif isinstance(value, list):
+            shown = [
+                v if not isinstance(v, dict) else ", ".join(map(str, v.values())) for v in value
+            ]
+            rows.append((name, "; ".join(map(str, shown)) or "—"))
+        else:
+            rows.append((name, str(value)))
+    return rows
+
+
+class ProgressForm(forms.Form):
+    pain_now = forms.IntegerField(label=_("Pain right now (0-10)"), min_value=0, max_value=10)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+@login_required
+def progress(request: HttpRequest) -> HttpResponse:
+    purpose = "progress.write" if request.method == "POST" else "progress.read"
+    patient = access_patient(request.user, request.user.pk, purpose=purpose)
+    form = ProgressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.add_progress(patient=patient, **form.cleaned_data)
+        return redirect("records:progress")
+    entries = list(patient.progress.all())
+    return render(
+        request,
+        "records/progress.html",
+        {"form": form, "entries": entries, "chart": _chart(entries)},
+    )
+
+
+def _chart(entries: list[Any]) -> list[dict[str, float]]:
+    """Points for an inline SVG line chart of pain over time (x spread evenly)."""
+    if not entries:
+        return []
+    step = 560 / max(len(entries) - 1, 1)
+    return [
+        {"x": 40 + i * step, "y": 20 + (10 - e.pain_now) * 20, "pain": e.pain_now, "e": e}
+        for i, e in enumerate(entries)
+    ]
+
+
+__all__ = ["localized", "my_assessments", "progress", "queue", "result", "review"]

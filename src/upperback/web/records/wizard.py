@@ -1,0 +1,171 @@
+"""The intake wizard: one form per step, saved as soon as it is valid; emergencies stop it.
+
+After every saved step the answers so far go to the engine: when it says `emergency`, the
+wizard stops at once and shows the call-911 page, whatever is still unanswered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from pydantic import ValidationError
+
+from upperback.clinical.contract import Intake
+
+from . import actions
+from .access import access_draft, access_open_draft, access_patient
+from .forms import STEP_NAMES, STEPS, form_class, to_json
+from .intake_mapping import build_intake
+from .models import IntakeDraft
+
+
+def _language() -> str:
+    return "es" if (get_language() or "en").startswith("es") else "en"
+
+
+def _next_step(draft: IntakeDraft) -> str | None:
+    return next((s for s in STEP_NAMES if s not in draft.completed_steps), None)
+
+
+def _step_url(draft: IntakeDraft, step: str | None) -> Any:
+    if step is None:
+        return redirect("records:intake_review", draft_id=draft.pk)
+    return redirect("records:intake_step", draft_id=draft.pk, step=step)
+
+
+@login_required
+def intake_start(request: HttpRequest) -> HttpResponse:
+    """Resume the open draft where it stopped, or start a new one."""
+    draft = access_open_draft(request.user, purpose="intake.resume")
+    if draft is None:
+        patient = access_patient(request.user, request.user.pk, purpose="intake.start")
+        draft = actions.start_draft(patient=patient)
+    return _step_url(draft, _next_step(draft))
+
+
+@login_required
+def intake_new(request: HttpRequest) -> HttpResponse:
+    patient = access_patient(request.user, request.user.pk, purpose="intake.start")
+    return _step_url(actions.start_draft(patient=patient), STEP_NAMES[0])
+
+
+def _emergency_check(draft: IntakeDraft) -> Intake | None:
+    """The answers so far as an intake, when they make one (the first step always does)."""
+    try:
+        return Intake.model_validate(build_intake(draft.answers))
+    except ValidationError:
+        return None
+
+
+def _stop_if_emergency(request: HttpRequest, draft: IntakeDraft) -> HttpResponse | None:
+    intake = _emergency_check(draft)
+    if intake is None:
+        return None
+    from upperback.clinical import assess
+
+    if assess(intake, language=_language()).triage != "emergency":
+        return None
+    actions.record_assessment(
+        patient=draft.patient, intake=intake, language=_language(), draft=draft
+    )
+    actions.stop_draft_for_emergency(draft=draft)
+    return redirect("records:intake_emergency", draft_id=draft.pk)
+
+
+def _open_draft(request: HttpRequest, draft_id: int, purpose: str) -> IntakeDraft:
+    draft = access_draft(request.user, draft_id, purpose=purpose)
+    return draft
+
+
+@login_required
+def intake_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
+    if step not in STEP_NAMES:
+        raise Http404("No such step.")
+    draft = _open_draft(
+        request, draft_id, "intake.step.write" if request.method == "POST" else "intake.step.read"
+    )
+    if draft.stopped_for_emergency:
+        return redirect("records:intake_emergency", draft_id=draft.pk)
+    if draft.submitted_id:
+        return redirect("records:result", assessment_id=draft.submitted_id)
+    if step != STEP_NAMES[0] and STEP_NAMES[0] not in draft.completed_steps:
+        return _step_url(draft, STEP_NAMES[0])  # warning signs always come first
+    form = form_class(step)(request.POST or None, initial=draft.answers.get(step, {}))
+    if request.method == "POST" and form.is_valid():
+        draft = actions.save_draft_step(draft=draft, step=step, answers=to_json(form.cleaned_data))
+        stopped = _stop_if_emergency(request, draft)
+        if stopped is not None:
+            return stopped
+        if request.POST.get("go") == "back":
+            index = STEP_NAMES.index(step)
+            return _step_url(draft, STEP_NAMES[max(index - 1, 0)])
+        return _step_url(draft, _following(draft, step))
+    return render(request, "records/intake_step.html", _step_context(draft, step, form))
+
+
+def _following(draft: IntakeDraft, step: str) -> str | None:
+    later = STEP_NAMES[STEP_NAMES.index(step) + 1 :]
+    return next((s for s in later if s not in draft.completed_steps), _next_step(draft))
+
+
+def _step_context(draft: IntakeDraft, step: str, form: Any) -> dict[str, Any]:
+    index = STEP_NAMES.index(step)
+    return {
+        "draft": draft,
+        "step": step,
+        "form": form,
+        "steps": [
+            {"name": name, "title": title, "done": name in draft.completed_steps}
+            for name, title, _form in STEPS
+        ],
+        "title": STEPS[index][1],
+        "number": index + 1,
+        "total": len(STEPS),
+        "is_first": index == 0,
+    }
+
+
+@login_required
+def intake_review(request: HttpRequest, draft_id: int) -> HttpResponse:
+    purpose = "intake.submit" if request.method == "POST" else "intake.review"
+    draft = _open_draft(request, draft_id, purpose)
+    if draft.stopped_for_emergency:
+        return redirect("records:intake_emergency", draft_id=draft.pk)
+    if draft.submitted_id:
+        return redirect("records:result", assessment_id=draft.submitted_id)
+    missing = _next_step(draft)
+    if missing is not None:
+        return _step_url(draft, missing)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            intake = Intake.model_validate(build_intake(draft.answers))
+        except ValidationError as error:
+            errors = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]
+        else:
+            record = actions.record_assessment(
+                patient=draft.patient, intake=intake, language=_language(), draft=draft
+            )
+            if record.triage == "emergency":
+                actions.stop_draft_for_emergency(draft=draft)
+                return redirect("records:intake_emergency", draft_id=draft.pk)
+            return redirect("records:result", assessment_id=record.pk)
+    context = {
+        "draft": draft,
+        "errors": errors,
+        "steps": STEPS,
+        "intake": build_intake(draft.answers),
+    }
+    return render(request, "records/intake_review.html", context)
+
+
+@login_required
+def intake_emergency(request: HttpRequest, draft_id: int) -> HttpResponse:
+    draft = _open_draft(request, draft_id, "intake.emergency")
+    if not draft.stopped_for_emergency:
+        return _step_url(draft, _next_step(draft))
+    return render(request, "records/emergency.html", {"draft": draft})

@@ -1,0 +1,120 @@
+"""Playwright (sync API) driving Debian's Chromium against pytest-django's live_server.
+
+Shared by every browser test (the scheduling and vision helpers reuse these fixtures):
+`browser`, `page`, `login(page, user)` and the `patient`/`clinician` accounts. Without
+/usr/bin/chromium the tests are skipped with a clear reason, unless UPPERBACK_REQUIRE_BROWSER=1
+(as in CI), when they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("UPPERBACK_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "correct-horse-battery-9"
+_SKIPPED: list[str] = []
+
+# The sync Playwright API runs an event loop in this thread; Django must still allow the ORM.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _require_browser() -> bool:
+    return os.environ.get("UPPERBACK_REQUIRE_BROWSER", "") == "1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _SKIPPED:
+        terminalreporter.write_line(
+            f"BROWSER TESTS SKIPPED: {_SKIPPED[0]}"
+            " (set UPPERBACK_REQUIRE_BROWSER=1 to fail instead)",
+            yellow=True,
+            bold=True,
+        )
+
+
+@pytest.fixture(scope="session")
+def _playwright() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        reason = f"Chromium not found at {CHROMIUM}; install Debian's chromium package"
+        if _require_browser():
+            pytest.fail(reason + " (UPPERBACK_REQUIRE_BROWSER=1)")
+        _SKIPPED.append(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright: Any) -> Iterator[Any]:
+    chromium = _playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh context per test (own cookies), with the live server as base URL."""
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def patient(db: None) -> Any:
+    from upperback.web.records import actions
+
+    return actions.create_patient(email="alice@example.com", password=PASSWORD, first_name="Alice")
+
+
+@pytest.fixture
+def clinician(db: None) -> Any:
+    from upperback.web.records import actions
+
+    return actions.create_clinician(
+        email="dr.bob@example.com", password=PASSWORD, first_name="Bob", last_name="Nguyen"
+    )
+
+
+@pytest.fixture
+def login() -> Callable[[Any, Any], Any]:
+    """login(page, user): logs in through the real form and returns the page."""
+
+    def _login(tab: Any, user: Any) -> Any:
+        tab.goto("/accounts/login/")
+        tab.get_by_label("Email address").fill(user.email)
+        tab.get_by_label("Password").fill(PASSWORD)
+        tab.get_by_role("button", name="Log in").click()
+        tab.wait_for_url(lambda url: "/accounts/login/" not in url)
+        return tab
+
+    return _login
+
+
+@pytest.fixture
+def logged_in_page(page: Any, patient: Any, login: Callable[[Any, Any], Any]) -> Any:
+    return login(page, patient)

@@ -1,0 +1,80 @@
+"""The fixed cast: Alice the patient, Dr Bob her clinician, Carol another patient, and an
+anonymous visitor (a plain test client). Built through the actions layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from upperback.web.records import actions
+
+PASSWORD = "correct-horse-battery-9"
+DESK_WORKER: dict[str, Any] = {
+    "contract": "1",
+    "age": 34,
+    "sex": "female",
+    "pain": {
+        "regions": ["between_shoulder_blades", "neck_base"],
+        "intensity_now": 4,
+        "intensity_worst_week": 6,
+        "duration_days": 21,
+        "onset": "gradual",
+        "trigger": "poor_posture",
+        "character": ["aching", "stiffness"],
+        "pattern": "mechanical",
+        "worse_with": ["sitting_long"],
+        "better_with": ["movement", "heat"],
+        "night_pain": "none",
+        "morning_stiffness_minutes": 5,
+    },
+    "symptoms": [],
+    "history": [],
+    "medications": [],
+    "function": {"loss_of_function": False, "psfs": [{"activity": "desk work", "score": 5}]},
+    "work": {"desk_hours_per_day": 9, "overhead_or_heavy": False},
+}
+
+
+@pytest.fixture
+def alice(db: None) -> Any:
+    return actions.create_patient(email="alice@example.com", password=PASSWORD, first_name="Alice")
+
+
+@pytest.fixture
+def carol(db: None) -> Any:
+    return actions.create_patient(email="carol@example.com", password=PASSWORD, first_name="Carol")
+
+
+@pytest.fixture
+def bob(db: None) -> Any:
+    return actions.create_clinician(
+        email="dr.bob@example.com", password=PASSWORD, first_name="Bob", last_name="Nguyen"
+    )
+
+
+def _client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice_client(alice: Any) -> Client:
+    return _client_for(alice)
+
+
+@pytest.fixture
+def carol_client(carol: Any) -> Client:
+    return _client_for(carol)
+
+
+@pytest.fixture
+def bob_client(bob: Any) -> Client:
+    return _client_for(bob)
+
+
+@pytest.fixture
+def anonymous(db: None) -> Client:
+    return Client()
