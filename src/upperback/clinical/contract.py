@@ -8,11 +8,11 @@ Unknown fields are refused: a misspelt `symtoms` must not silently hide a red fl
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-CONTRACT_VERSION = "1"
+CONTRACT_VERSION: Final = "1"
 
 Sex = Literal["female", "male", "other"]
 Region = Literal[
@@ -288,6 +288,7 @@ class Consult(_Output):
     specialty: Specialty | None = None
     within_days: int | None = Field(default=None, ge=0)
     because: str
+    reason: str = Field(default="", description="the knowledge-base reason id of `because`")
 
 
 class Withheld(_Output):

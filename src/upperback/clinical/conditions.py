@@ -1,0 +1,243 @@
+"""A small closed condition language, compiled once at load into plain callables.
+
+A condition is data: an atom `"<field> <operator> <value>"`, or `{all: [...]}`,
+`{any: [...]}`, `{not: ...}`, `{at_least: n, of: [...]}`. Operators: `contains`,
+`contains_any [a, b]`, `==`, `!=`, `in [a, b]`, `>=`, `>`, `<=`, `<`, `is answered`,
+`is unanswered`. Nothing is ever evaluated as Python: atoms are split into three tokens and
+checked against the field table (the field exists, the operator suits its kind, every value
+belongs to its enumeration), so a typo fails at load, not silently at run time.
+
+An unanswered field (None) makes an atom false for the engine's decision; `maybe` gives the
+three-valued answer (True, False, or None for "depends on what was not asked"), which is how
+the engine finds the questions that could still raise the triage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from upperback.clinical.fields import FIELDS, Context, FieldSpec
+
+Test = Callable[[Context], bool]
+
+_SET_OPS = ("contains", "contains_any")
+_EQUALITY_OPS = ("==", "!=", "in")
+_ORDER_OPS = (">=", ">", "<=", "<")
+
+
+class ConditionError(ValueError):
+    """A condition that does not parse or names something the contract lacks."""
+
+
+class Condition:
+    """A compiled condition: `test` decides, `maybe` answers in three values."""
+
+    test: Test
+
+    def maybe(self, context: Context) -> bool | None:
+        raise NotImplementedError
+
+    def fields(self) -> list[str]:
+        """Every field the condition reads, in order of appearance."""
+        raise NotImplementedError
+
+    def true_fields(self, context: Context) -> list[str]:
+        """The fields of the atoms that hold (outside a `not`): why the condition fired."""
+        raise NotImplementedError
+
+    def negated_fields(self) -> list[str]:
+        """Fields read under a `not`: the loader keeps red-flag lists out of them."""
+        raise NotImplementedError
+
+
+class Atom(Condition):
+    def __init__(self, spec: FieldSpec, operator: str, value: Any, text: str) -> None:
+        self.spec = spec
+        self.operator = operator
+        self.value = value
+        self.text = text
+        self.test = _atom_test(spec.path, operator, value)
+
+    def maybe(self, context: Context) -> bool | None:
+        if context[self.spec.path] is None and self.operator != "is":
+            return None
+        return self.test(context)
+
+    def fields(self) -> list[str]:
+        return [self.spec.path]
+
+    def true_fields(self, context: Context) -> list[str]:
+        return [self.spec.path] if self.test(context) else []
+
+    def negated_fields(self) -> list[str]:
+        return []
+
+
+class All(Condition):
+    def __init__(self, parts: list[Condition]) -> None:
+        self.parts = parts
+        tests = tuple(part.test for part in parts)
+        self.test = lambda context: all(test(context) for test in tests)
+
+    def maybe(self, context: Context) -> bool | None:
+        answers = [part.maybe(context) for part in self.parts]
+        if False in answers:
+            return False
+        return None if None in answers else True
+
+    def fields(self) -> list[str]:
+        return [field for part in self.parts for field in part.fields()]
+
+    def true_fields(self, context: Context) -> list[str]:
+        return [field for part in self.parts for field in part.true_fields(context)]
+
+    def negated_fields(self) -> list[str]:
+        return [field for part in self.parts for field in part.negated_fields()]
+
+
+class AnyOf(All):
+    def __init__(self, parts: list[Condition]) -> None:
+        super().__init__(parts)
+        tests = tuple(part.test for part in parts)
+        self.test = lambda context: any(test(context) for test in tests)
+
+    def maybe(self, context: Context) -> bool | None:
+        answers = [part.maybe(context) for part in self.parts]
+        if True in answers:
+            return True
+        return None if None in answers else False
+
+
+class AtLeast(All):
+    def __init__(self, count: int, parts: list[Condition]) -> None:
+        super().__init__(parts)
+        self.count = count
+        tests = tuple(part.test for part in parts)
+        self.test = lambda context: sum(test(context) for test in tests) >= count
+
+    def maybe(self, context: Context) -> bool | None:
+        answers = [part.maybe(context) for part in self.parts]
+        if answers.count(True) >= self.count:
+            return True
+        return None if answers.count(True) + answers.count(None) >= self.count else False
+
+
+class Not(Condition):
+    def __init__(self, part: Condition) -> None:
+        self.part = part
+        inner = part.test
+        self.test = lambda context: not inner(context)
+
+    def maybe(self, context: Context) -> bool | None:
+        answer = self.part.maybe(context)
+        return None if answer is None else not answer
+
+    def fields(self) -> list[str]:
+        return self.part.fields()
+
+    def true_fields(self, context: Context) -> list[str]:
+        return []
+
+    def negated_fields(self) -> list[str]:
+        return self.part.fields()
+
+
+def _atom_test(path: str, operator: str, value: Any) -> Test:
+    if operator == "contains":
+        return lambda c: (v := c[path]) is not None and value in v
+    if operator == "contains_any":
+        return lambda c: (v := c[path]) is not None and not value.isdisjoint(v)
+    if operator == "in":
+        return lambda c: (v := c[path]) is not None and v in value
+    if operator == "is":
+        return (lambda c: c[path] is not None) if value else (lambda c: c[path] is None)
+    return _comparison(path, operator, value)
+
+
+def _comparison(path: str, operator: str, value: Any) -> Test:
+    compare: dict[str, Test] = {
+        "==": lambda c: (v := c[path]) is not None and v == value,
+        "!=": lambda c: (v := c[path]) is not None and v != value,
+        ">=": lambda c: (v := c[path]) is not None and v >= value,
+        ">": lambda c: (v := c[path]) is not None and v > value,
+        "<=": lambda c: (v := c[path]) is not None and v <= value,
+        "<": lambda c: (v := c[path]) is not None and v < value,
+    }
+    return compare[operator]
+
+
+def _parse_scalar(token: str, spec: FieldSpec) -> Any:
+    if spec.kind == "number":
+        try:
+            return float(token) if "." in token else int(token)
+        except ValueError:
+            raise ConditionError(f"{spec.path} needs a number, not {token!r}") from None
+    if spec.kind == "bool":
+        if token not in ("true", "false"):
+            raise ConditionError(f"{spec.path} needs true or false, not {token!r}")
+        return token == "true"
+    if token not in spec.values:
+        raise ConditionError(f"{token!r} is not a value of {spec.path}")
+    return token
+
+
+def _parse_list(token: str, spec: FieldSpec) -> frozenset[Any]:
+    if not (token.startswith("[") and token.endswith("]")):
+        raise ConditionError(f"expected a list like [a, b] for {spec.path}, got {token!r}")
+    items = [item.strip() for item in token[1:-1].split(",") if item.strip()]
+    if not items:
+        raise ConditionError(f"an empty list for {spec.path}")
+    return frozenset(_parse_scalar(item, spec) for item in items)
+
+
+def _operator_fits(spec: FieldSpec, operator: str) -> bool:
+    if operator == "is":
+        return True
+    if spec.kind == "set":
+        return operator in _SET_OPS
+    if spec.kind == "number":
+        return operator in _ORDER_OPS or operator in _EQUALITY_OPS
+    return spec.kind in ("enum", "bool") and operator in _EQUALITY_OPS
+
+
+def compile_atom(text: str) -> Atom:
+    parts = text.split(None, 2)
+    if len(parts) != 3:
+        raise ConditionError(f"cannot read condition {text!r}: expected '<field> <op> <value>'")
+    path, operator, raw = parts
+    spec = FIELDS.get(path)
+    if spec is None:
+        raise ConditionError(f"unknown field {path!r} in {text!r}")
+    if not _operator_fits(spec, operator):
+        raise ConditionError(f"operator {operator!r} does not apply to {path} ({spec.kind})")
+    if operator == "is":
+        if raw not in ("answered", "unanswered"):
+            raise ConditionError(f"'is' takes answered or unanswered, not {raw!r}")
+        return Atom(spec, operator, raw == "answered", text)
+    many = operator in ("contains_any", "in")
+    value = _parse_list(raw, spec) if many else _parse_scalar(raw, spec)
+    return Atom(spec, operator, value, text)
+
+
+def compile_condition(node: Any) -> Condition:
+    """Compile a YAML condition node; raises ConditionError naming what is wrong."""
+    if isinstance(node, str):
+        return compile_atom(node)
+    if not isinstance(node, dict) or not node:
+        raise ConditionError(f"a condition is a string or a mapping, not {node!r}")
+    keys = set(node)
+    if keys == {"all"} or keys == {"any"}:
+        parts = node.get("all", node.get("any"))
+        if not isinstance(parts, list) or not parts:
+            raise ConditionError(f"{sorted(keys)[0]} needs a non-empty list")
+        compiled = [compile_condition(part) for part in parts]
+        return All(compiled) if "all" in keys else AnyOf(compiled)
+    if keys == {"not"}:
+        return Not(compile_condition(node["not"]))
+    if keys == {"at_least", "of"}:
+        count, parts = node["at_least"], node["of"]
+        if not isinstance(count, int) or not isinstance(parts, list) or count > len(parts):
+            raise ConditionError("at_least needs a count no larger than its list 'of'")
+        return AtLeast(count, [compile_condition(part) for part in parts])
+    raise ConditionError(f"unknown condition keys {sorted(keys)}: use all, any, not, at_least")

@@ -1,0 +1,149 @@
+"""The engine's decisions, language-free: red flags, triage, sources, plan, consult, questions.
+
+Each function reads the flat intake context and the compiled knowledge base and returns ids
+and numbers; `render` turns them into the contract's texts in one language. Keeping the two
+apart is what lets `translate` re-render a stored assessment from the ids it holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from upperback.clinical.contract import TRIAGE_ORDER, Specialty, Triage
+from upperback.clinical.fields import FIELDS, Context
+from upperback.clinical.kb_schema import ContraindicationRule, RedFlagRule, SourceRule, StepRule
+from upperback.clinical.knowledge import KnowledgeBase
+
+RANK: dict[str, int] = {level: rank for rank, level in enumerate(TRIAGE_ORDER)}
+
+
+@dataclass(frozen=True)
+class FiredFlag:
+    rule: RedFlagRule
+    because: list[str]
+
+
+@dataclass(frozen=True)
+class ScoredSource:
+    rule: SourceRule
+    score: float
+    because: list[str]
+
+
+@dataclass(frozen=True)
+class ConsultDecision:
+    recommended: bool
+    specialty: Specialty | None
+    within_days: int | None
+    reason: str
+
+
+def intake_fields(paths: list[str]) -> list[str]:
+    """Map condition fields to the intake fields a patient answers, once each, in order."""
+    seen: dict[str, None] = {}
+    for path in paths:
+        asks = FIELDS[path].asks
+        if asks is not None:
+            seen[asks] = None
+    return list(seen)
+
+
+def screen(kb: KnowledgeBase, context: Context) -> list[FiredFlag]:
+    fired = []
+    for rule in kb.red_flags:
+        condition = kb.conditions[rule.id]
+        if condition.test(context):
+            fired.append(FiredFlag(rule, intake_fields(condition.true_fields(context))))
+    return fired
+
+
+def triage_of(fired: list[FiredFlag]) -> Triage:
+    """The highest level of any fired rule wins; nothing fired means self-care."""
+    best: Triage = "self_care"
+    for flag in fired:
+        if RANK[flag.rule.level] < RANK[best]:
+            best = flag.rule.level
+    return best
+
+
+def questions(kb: KnowledgeBase, context: Context, triage: Triage) -> list[str]:
+    """Unanswered fields that could still fire a rule above the current triage."""
+    asked: dict[str, None] = {}
+    for rule in kb.red_flags:
+        if RANK[rule.level] >= RANK[triage]:
+            continue
+        condition = kb.conditions[rule.id]
+        unanswered = [path for path in condition.fields() if context[path] is None]
+        if unanswered and condition.maybe(context) is None:
+            asked.update(dict.fromkeys(intake_fields(unanswered)))
+    return list(asked)
+
+
+def score_sources(kb: KnowledgeBase, context: Context) -> list[ScoredSource]:
+    """Score every source, record it in the context for the plan, return the listed ones."""
+    scored = []
+    for rule in kb.sources:
+        total, fields = 0.0, []
+        for index, feature in enumerate(rule.features):
+            condition = kb.conditions[f"{rule.id}#{index}"]
+            if condition.test(context):
+                total += feature.weight
+                if feature.weight > 0:
+                    fields.extend(condition.true_fields(context))
+        score = round(min(1.0, max(0.0, total)), 2)
+        context[f"source.{rule.id}"] = score
+        if score >= kb.source_list_from:
+            scored.append(ScoredSource(rule, score, intake_fields(fields)))
+    scored.sort(key=lambda source: -source.score)
+    return scored
+
+
+def plan_steps(
+    kb: KnowledgeBase, context: Context
+) -> tuple[list[StepRule], list[tuple[StepRule, ContraindicationRule]]]:
+    """The offered steps in order of phase, and those a contraindication withholds."""
+    offered = [
+        step
+        for step in kb.steps.values()
+        if step.offer_when is None or kb.conditions[step.id].test(context)
+    ]
+    blocked: dict[str, ContraindicationRule] = {}
+    for rule in kb.contraindications:
+        if kb.conditions[rule.id].test(context):
+            for step in rule.withhold:
+                blocked.setdefault(step, rule)
+    plan = sorted((s for s in offered if s.id not in blocked), key=lambda s: s.phase)
+    withheld = [(step, blocked[step.id]) for step in offered if step.id in blocked]
+    return plan, withheld
+
+
+def _top_flag(fired: list[FiredFlag], triage: Triage) -> RedFlagRule | None:
+    top = [flag.rule for flag in fired if flag.rule.level == triage]
+    return top[0] if top else None
+
+
+def _flag_days(kb: KnowledgeBase, fired: list[FiredFlag], triage: Triage) -> int:
+    overrides = [
+        flag.rule.within_days
+        for flag in fired
+        if flag.rule.level == triage and flag.rule.within_days is not None
+    ]
+    return min([kb.escalation.consult_within_days[triage], *overrides])
+
+
+def consult_for(
+    kb: KnowledgeBase, triage: Triage, fired: list[FiredFlag], plan: list[StepRule]
+) -> ConsultDecision:
+    """Emergency first, then a same-day clinician, then a surgeon, then the top warning sign."""
+    if triage == "emergency":
+        return ConsultDecision(True, "emergency_department", 0, "emergency")
+    top = _top_flag(fired, triage)
+    days = _flag_days(kb, fired, triage)
+    if triage == "urgent" and top is not None:
+        return ConsultDecision(True, top.consult, days, "red_flag_today")
+    if any(step.id == "surgical_consultation" for step in plan):
+        return ConsultDecision(True, "spine_surgeon", days, "surgical")
+    if top is not None:
+        reason = "red_flag" if triage == "soon" else "review"
+        return ConsultDecision(True, top.consult, days, reason)
+    return ConsultDecision(False, None, None, "self_care")

@@ -1,0 +1,113 @@
+"""`assess(intake) -> Assessment`: the one entry point of the clinical engine.
+
+The red-flag screen runs first and decides the triage; an emergency stops there (no sources,
+no plan: the only advice is the emergency department). Otherwise the likely sources are
+scored, the plan is drawn from the treatments they and the intake allow, and
+contraindications move steps to `withheld`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from upperback.clinical import decide, render
+from upperback.clinical.contract import Assessment, ExercisePrescription, Intake
+from upperback.clinical.fields import context_of
+from upperback.clinical.kb_schema import (
+    LANGUAGES,
+    ContraindicationRule,
+    Language,
+    StepRule,
+)
+from upperback.clinical.knowledge import knowledge_base
+
+
+def _language(language: str) -> Language:
+    for known in LANGUAGES:
+        if language == known:
+            return known
+    raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+
+
+def assess(intake: Intake | Mapping[str, Any], *, language: str = "en") -> Assessment:
+    """Assess an intake (a model or a plain dict, validated here) in `language`."""
+    lang = _language(language)
+    if not isinstance(intake, Intake):
+        intake = Intake.model_validate(intake)
+    kb = knowledge_base()
+    context = context_of(intake)
+    fired = decide.screen(kb, context)
+    triage = decide.triage_of(fired)
+    context["triage"] = triage
+    if triage == "emergency":
+        sources: list[decide.ScoredSource] = []
+        plan: list[StepRule] = []
+        withheld: list[tuple[StepRule, ContraindicationRule]] = []
+    else:
+        sources = decide.score_sources(kb, context)
+        plan, withheld = decide.plan_steps(kb, context)
+    consult = decide.consult_for(kb, triage, fired, plan)
+    return Assessment.model_construct(
+        contract="1",
+        knowledge_base=kb.version,
+        triage=triage,
+        red_flags=[render.red_flag(flag, lang) for flag in fired],
+        likely_sources=[render.likely_source(source) for source in sources],
+        plan=[render.plan_step(kb, step, lang) for step in plan],
+        consult=render.consult(kb, consult, lang),
+        withheld=[render.withheld(step, rule, lang) for step, rule in withheld],
+        questions=decide.questions(kb, context, triage),
+        language=lang,
+        disclaimer=kb.meta.disclaimer(lang),
+    )
+
+
+def translate(assessment: Assessment, language: str) -> Assessment:
+    """Re-render a stored assessment's texts in `language` from the ids it holds."""
+    lang = _language(language)
+    kb = knowledge_base()
+    flags = {rule.id: rule for rule in kb.red_flags}
+    contraindications = {rule.id: rule for rule in kb.contraindications}
+    red_flags = [
+        flag.model_copy(update={"explanation": flags[flag.id].because(lang)})
+        if flag.id in flags
+        else flag
+        for flag in assessment.red_flags
+    ]
+    plan = [
+        render.plan_step(kb, kb.steps[step.step], lang).model_copy(
+            update={"phase": step.phase, "review_after_days": step.review_after_days}
+        )
+        for step in assessment.plan
+    ]
+    withheld = [
+        render.withheld(kb.steps[item.step], contraindications[item.rule], lang)
+        if item.rule in contraindications
+        else item
+        for item in assessment.withheld
+    ]
+    consult = assessment.consult
+    if consult.reason in kb.escalation.consult_reasons:
+        text = render.consult_text(kb, consult.reason, consult.within_days, lang)
+        consult = consult.model_copy(update={"because": text})
+    return assessment.model_copy(
+        update={
+            "red_flags": red_flags,
+            "plan": plan,
+            "withheld": withheld,
+            "consult": consult,
+            "language": lang,
+            "disclaimer": kb.meta.disclaimer(lang),
+        }
+    )
+
+
+def exercise_library(language: str = "en") -> list[ExercisePrescription]:
+    """Every exercise of the knowledge base, rendered in `language`, in KB order."""
+    lang = _language(language)
+    return [render.exercise(rule, lang) for rule in knowledge_base().exercises.values()]
+
+
+def knowledge_base_version() -> str:
+    return knowledge_base().version

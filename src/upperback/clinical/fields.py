@@ -1,0 +1,107 @@
+"""The fields a knowledge-base condition may name, and the flat view of an intake they read.
+
+The field table is derived from the pydantic Intake model, so a rule can never name a field
+or an enumeration value the contract does not have: the loader checks both. A few derived
+fields (the weeks of unhelpful prior care, the likely-source scores, the triage) let the plan
+and escalation rules speak about what the engine has already worked out.
+"""
+
+from __future__ import annotations
+
+import types
+from dataclasses import dataclass
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from upperback.clinical.contract import TRIAGE_ORDER, Intake, SourceId
+
+FieldKind = Literal["set", "enum", "number", "bool", "list"]
+Context = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    path: str
+    kind: FieldKind
+    values: frozenset[str] = frozenset()
+    # The intake field a patient answers for this one (None: worked out by the engine).
+    asks: str | None = None
+
+
+def _strip_optional(annotation: Any) -> Any:
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [arg for arg in get_args(annotation) if arg is not type(None)]
+        return args[0] if len(args) == 1 else annotation
+    return annotation
+
+
+def _spec_for(path: str, annotation: Any) -> FieldSpec | None:
+    annotation = _strip_optional(annotation)
+    origin = get_origin(annotation)
+    if origin is list:
+        inner = get_args(annotation)[0]
+        if get_origin(inner) is Literal:
+            return FieldSpec(path, "set", frozenset(get_args(inner)), path)
+        return FieldSpec(path, "list", asks=path)
+    if origin is Literal:
+        return FieldSpec(path, "enum", frozenset(get_args(annotation)), path)
+    if annotation is bool:
+        return FieldSpec(path, "bool", asks=path)
+    if annotation in (int, float):
+        return FieldSpec(path, "number", asks=path)
+    return None
+
+
+def _walk(model: type[BaseModel], prefix: str) -> list[tuple[FieldSpec, tuple[str, ...]]]:
+    found: list[tuple[FieldSpec, tuple[str, ...]]] = []
+    for name, info in model.model_fields.items():
+        annotation = _strip_optional(info.annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            for spec, chain in _walk(annotation, f"{prefix}{name}."):
+                found.append((spec, (name, *chain)))
+            continue
+        leaf = _spec_for(prefix + name, annotation)
+        if leaf is not None:
+            found.append((leaf, (name,)))
+    return found
+
+
+_INTAKE_FIELDS = _walk(Intake, "")
+_SOURCE_IDS: tuple[str, ...] = get_args(SourceId)
+
+DERIVED: tuple[FieldSpec, ...] = (
+    FieldSpec("prior_treatments.unhelpful_weeks", "number", asks="prior_treatments"),
+    FieldSpec("pain.onset_age", "number", asks="age"),
+    FieldSpec("triage", "enum", frozenset(TRIAGE_ORDER)),
+    *(FieldSpec(f"source.{source}", "number") for source in _SOURCE_IDS),
+)
+FIELDS: dict[str, FieldSpec] = {spec.path: spec for spec, _ in _INTAKE_FIELDS} | {
+    spec.path: spec for spec in DERIVED
+}
+_GETTERS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (spec.path, chain) for spec, chain in _INTAKE_FIELDS
+)
+
+
+def _unhelpful_weeks(intake: Intake) -> int | None:
+    """The longest spell of care that did nothing or made things worse (None: not asked)."""
+    if intake.prior_treatments is None:
+        return None
+    weeks = [t.weeks for t in intake.prior_treatments if t.response in ("none", "worse")]
+    return max(weeks, default=0)
+
+
+def context_of(intake: Intake) -> Context:
+    """Flatten an intake into {field path: value}; None everywhere means "not asked"."""
+    context: Context = {}
+    for path, chain in _GETTERS:
+        value: Any = intake
+        for name in chain:
+            value = getattr(value, name)
+            if value is None:
+                break
+        context[path] = value
+    context["prior_treatments.unhelpful_weeks"] = _unhelpful_weeks(intake)
+    context["pain.onset_age"] = intake.age - intake.pain.duration_days / 365.25
+    return context

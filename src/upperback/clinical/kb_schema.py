@@ -1,0 +1,155 @@
+"""The shape of every knowledge-base file, checked by pydantic when the files load.
+
+Every human-facing text is a `Text` with both languages: a rule without its Spanish (or its
+English) is refused at load, so the web app never shows a half-translated plan.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from upperback.clinical.contract import DeliveredBy, Grade, SourceId, Specialty, StepId, Triage
+
+Language = Literal["en", "es"]
+LANGUAGES: tuple[Language, ...] = ("en", "es")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    en: str = Field(min_length=1)
+    es: str = Field(min_length=1)
+
+    def __call__(self, language: Language) -> str:
+        return self.es if language == "es" else self.en
+
+
+class Citation(_Strict):
+    key: str
+    reference: str = Field(min_length=10)
+    url: str | None = None
+
+
+class MetaFile(_Strict):
+    version: str = Field(min_length=1)
+    disclaimer: Text
+    citations: list[Citation]
+
+
+class Rule(_Strict):
+    """What every rule carries: an id, its reason in plain words, and a citation key."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    because: Text
+    source: str
+
+
+class RedFlagRule(Rule):
+    family: str
+    level: Triage
+    when: Any
+    consult: Specialty
+    within_days: int | None = Field(default=None, ge=0)
+
+
+class RedFlagFile(_Strict):
+    rules: list[RedFlagRule]
+
+
+class SourceFeature(_Strict):
+    when: Any
+    weight: float = Field(ge=-1, le=1)
+
+
+class SourceRule(Rule):
+    id: SourceId
+    name: Text
+    specialty: Specialty
+    features: list[SourceFeature] = Field(min_length=1)
+
+
+class SourceFile(_Strict):
+    # A source is listed only from this score: a single weak feature is not a reason.
+    list_from: float = Field(gt=0, le=1)
+    rules: list[SourceRule]
+
+
+class EvidenceSpec(_Strict):
+    grade: Grade
+    source: str
+    note: Text | None = None
+
+
+class StepRule(_Strict):
+    id: StepId
+    name: Text
+    phase: int = Field(ge=1, le=4)
+    delivered_by: DeliveredBy
+    review_after_days: int = Field(ge=1)
+    offer_when: Any = None
+    exercises: list[str] = Field(default_factory=list)
+    summary: Text
+    because: Text
+    evidence: EvidenceSpec
+
+    @property
+    def source(self) -> str:
+        return self.evidence.source
+
+
+class TreatmentFile(_Strict):
+    rules: list[StepRule]
+
+
+class ContraindicationRule(Rule):
+    withhold: list[str] = Field(min_length=1)
+    when: Any
+
+
+class ContraindicationFile(_Strict):
+    rules: list[ContraindicationRule]
+
+
+class ExerciseRule(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Text
+    sets: int = Field(ge=1, le=10)
+    repetitions: int = Field(ge=1, le=50)
+    hold_seconds: int = Field(default=0, ge=0, le=120)
+    per_day: int = Field(default=1, ge=1, le=6)
+    instructions: list[Text] = Field(min_length=2)
+    progression: Text
+    source: str
+
+
+class ExerciseFile(_Strict):
+    rules: list[ExerciseRule]
+
+
+EscalationKind = Literal["no_important_improvement", "pain_worse", "new_red_flag"]
+
+
+class EscalationRule(Rule):
+    kind: EscalationKind
+    consult: Specialty | None = None
+
+
+class Thresholds(_Strict):
+    """Minimal clinically important differences: Farrar 2001 (NRS), JOSPT 2014 (PSFS)."""
+
+    nrs_points: float = Field(gt=0)
+    nrs_percent: float = Field(gt=0, le=100)
+    psfs_points: float = Field(gt=0)
+    worse_nrs_points: float = Field(gt=0)
+    source: str
+
+
+class EscalationFile(_Strict):
+    consult_within_days: dict[Triage, int]
+    consult_reasons: dict[str, Text]
+    thresholds: Thresholds
+    rules: list[EscalationRule]

@@ -1,0 +1,101 @@
+"""Turn the engine's language-free decisions into the contract's texts, in one language.
+
+Every text comes from the knowledge base by id, so a stored assessment can be re-rendered
+in another language (`translate`). The engine built every value here itself from validated
+data, so the models are made with `model_construct`: re-validating them would only cost time
+(the property tests validate the output against the schema instead).
+"""
+
+from __future__ import annotations
+
+from upperback.clinical.contract import (
+    Consult,
+    Evidence,
+    ExercisePrescription,
+    LikelySource,
+    PlanStep,
+    RedFlag,
+    StepDetails,
+    Withheld,
+)
+from upperback.clinical.decide import ConsultDecision, FiredFlag, ScoredSource
+from upperback.clinical.kb_schema import (
+    ContraindicationRule,
+    ExerciseRule,
+    Language,
+    StepRule,
+)
+from upperback.clinical.knowledge import KnowledgeBase
+
+
+def red_flag(flag: FiredFlag, language: Language) -> RedFlag:
+    rule = flag.rule
+    return RedFlag.model_construct(
+        id=rule.id,
+        level=rule.level,
+        because=flag.because,
+        source=rule.source,
+        explanation=rule.because(language),
+    )
+
+
+def likely_source(scored: ScoredSource) -> LikelySource:
+    return LikelySource.model_construct(
+        id=scored.rule.id, score=scored.score, because=scored.because
+    )
+
+
+def exercise(rule: ExerciseRule, language: Language) -> ExercisePrescription:
+    return ExercisePrescription.model_construct(
+        id=rule.id,
+        name=rule.name(language),
+        sets=rule.sets,
+        repetitions=rule.repetitions,
+        hold_seconds=rule.hold_seconds,
+        per_day=rule.per_day,
+        instructions=[line(language) for line in rule.instructions],
+        progression=rule.progression(language),
+    )
+
+
+def plan_step(kb: KnowledgeBase, step: StepRule, language: Language) -> PlanStep:
+    note = step.evidence.note
+    return PlanStep.model_construct(
+        step=step.id,
+        phase=step.phase,
+        delivered_by=step.delivered_by,
+        review_after_days=step.review_after_days,
+        details=StepDetails.model_construct(
+            summary=step.summary(language),
+            exercises=[exercise(kb.exercises[e], language) for e in step.exercises],
+        ),
+        because=step.because(language),
+        evidence=Evidence.model_construct(
+            grade=step.evidence.grade,
+            source=step.evidence.source,
+            note=note(language) if note is not None else "",
+        ),
+    )
+
+
+def withheld(step: StepRule, rule: ContraindicationRule, language: Language) -> Withheld:
+    return Withheld.model_construct(
+        step=step.id, because=rule.because(language), rule=rule.id, source=rule.source
+    )
+
+
+def consult_text(
+    kb: KnowledgeBase, reason: str, within_days: int | None, language: Language
+) -> str:
+    template = kb.escalation.consult_reasons[reason](language)
+    return template.replace("{days}", str(within_days if within_days is not None else ""))
+
+
+def consult(kb: KnowledgeBase, decision: ConsultDecision, language: Language) -> Consult:
+    return Consult.model_construct(
+        recommended=decision.recommended,
+        specialty=decision.specialty,
+        within_days=decision.within_days,
+        because=consult_text(kb, decision.reason, decision.within_days, language),
+        reason=decision.reason,
+    )
