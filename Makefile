@@ -32,6 +32,9 @@ lint: setup
 
 test: setup lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+	@# The web app's database tests again on a throw-away PostgreSQL cluster on loopback
+	@# (skipped with a message where PostgreSQL is missing; UPPERBACK_REQUIRE_POSTGRES=1 fails).
+	$(BIN)/python tests/postgres_cluster.py -- $(BIN)/pytest tests/web -m "not browser" $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

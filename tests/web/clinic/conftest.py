@@ -16,37 +16,55 @@ LA = ZoneInfo("America/Los_Angeles")
 WEEKDAYS = [0, 1, 2, 3, 4]
 
 
-def make_user(email: str, role: str = Role.PATIENT) -> User:
-    return User.objects.create_user(email=email, password="a long demo password", role=role)
+def make_user(email: str, role: str = Role.PATIENT, password: str | None = None) -> User:
+    """No password unless a test logs in: Argon2 hashing is slow by design."""
+    return User.objects.create_user(email=email, password=password, role=role)
 
 
 @pytest.fixture
 def location(db: None) -> Location:
-    return setup.create_location(name="Test Spine Clinic", address="1 Main St, Santa Monica",
-                                 time_zone="America/Los_Angeles", phone="+1 310 555 0100")
+    return setup.create_location(
+        name="Test Spine Clinic",
+        address="1 Main St, Santa Monica",
+        time_zone="America/Los_Angeles",
+        phone="+1 310 555 0100",
+    )
 
 
 @pytest.fixture
 def consultation(db: None) -> AppointmentType:
-    return setup.create_appointment_type(code="consult", name="New spine consultation",
-                                         duration_minutes=60,
-                                         specialties=["physiatrist", "spine_surgeon"])
+    return setup.create_appointment_type(
+        code="consult",
+        name="New spine consultation",
+        duration_minutes=60,
+        specialties=["physiatrist", "spine_surgeon"],
+    )
 
 
 @pytest.fixture
 def follow_up(db: None) -> AppointmentType:
-    return setup.create_appointment_type(code="follow-up", name="Follow-up", duration_minutes=30,
-                                         specialties=["physiatrist", "physical_therapist"],
-                                         is_first_visit=False)
+    return setup.create_appointment_type(
+        code="follow-up",
+        name="Follow-up",
+        duration_minutes=30,
+        specialties=["physiatrist", "physical_therapist"],
+        is_first_visit=False,
+    )
 
 
 @pytest.fixture
 def physiatrist(location: Location) -> Clinician:
     user = make_user("shah@clinic.example", Role.CLINICIAN)
-    clinician = setup.create_clinician(name="Dr. Priya Shah", specialty="physiatrist",
-                                       credentials="DO, ABPMR", user=user)
-    setup.add_working_hours(clinician=clinician, location=location, weekdays=WEEKDAYS,
-                            starts=dt.time(8), ends=dt.time(17))
+    clinician = setup.create_clinician(
+        name="Dr. Priya Shah", specialty="physiatrist", credentials="DO, ABPMR", user=user
+    )
+    setup.add_working_hours(
+        clinician=clinician,
+        location=location,
+        weekdays=WEEKDAYS,
+        starts=dt.time(8),
+        ends=dt.time(17),
+    )
     return clinician
 
 

@@ -37,15 +37,25 @@ class CancellationClosed(BookingError):
     pass
 
 
-def _check_offered(*, clinician: Clinician, location: Location,
-                   appointment_type: AppointmentType, starts_at: dt.datetime,
-                   now: dt.datetime) -> None:
+def _check_offered(
+    *,
+    clinician: Clinician,
+    location: Location,
+    appointment_type: AppointmentType,
+    starts_at: dt.datetime,
+    now: dt.datetime,
+) -> None:
     """The time must be one the slot search offers: working hours, no time off, future."""
     if clinician.specialty not in appointment_type.specialties:
         raise NotBookable(f"{clinician.name} does not offer {appointment_type.name}.")
-    offered = find_slots(appointment_type=appointment_type, clinician_id=clinician.pk,
-                         location=location, start=starts_at,
-                         end=starts_at + appointment_type.duration, now=now)
+    offered = find_slots(
+        appointment_type=appointment_type,
+        clinician_id=clinician.pk,
+        location=location,
+        start=starts_at,
+        end=starts_at + appointment_type.duration,
+        now=now,
+    )
     if not any(slot.starts_at == starts_at for slot in offered):
         if starts_at <= now:
             raise NotBookable("That time has passed.")
@@ -53,18 +63,11 @@ def _check_offered(*, clinician: Clinician, location: Location,
         raise SlotTaken()
 
 
-def _hold(appointment: Appointment, *, reuse_from: Appointment | None = None) -> None:
+def _hold(appointment: Appointment) -> None:
     """Insert the appointment's cells; IntegrityError means another booking owns one."""
-    wanted = cells(appointment.starts_at, appointment.ends_at)
-    if reuse_from is not None and reuse_from.clinician_id == appointment.clinician_id:
-        # A move within the patient's own time: hand over the shared cells, don't clash.
-        shared = OccupiedCell.objects.filter(appointment=reuse_from, starts_at__in=wanted)
-        kept = set(shared.values_list("starts_at", flat=True))
-        shared.update(appointment=appointment)
-        wanted = [cell for cell in wanted if cell not in kept]
     OccupiedCell.objects.bulk_create(
         OccupiedCell(clinician_id=appointment.clinician_id, appointment=appointment, starts_at=c)
-        for c in wanted
+        for c in cells(appointment.starts_at, appointment.ends_at)
     )
 
 
@@ -88,14 +91,23 @@ def book(
 ) -> Appointment:
     """Book one appointment, or raise SlotTaken / NotBookable. Emails after commit."""
     now = now or timezone.now()
-    _check_offered(clinician=clinician, location=location, appointment_type=appointment_type,
-                   starts_at=starts_at, now=now)
+    _check_offered(
+        clinician=clinician,
+        location=location,
+        appointment_type=appointment_type,
+        starts_at=starts_at,
+        now=now,
+    )
     try:
         with transaction.atomic():
             appointment = Appointment.objects.create(
-                patient=patient, clinician=clinician, location=location,
-                appointment_type=appointment_type, starts_at=starts_at,
-                ends_at=starts_at + appointment_type.duration, note=note,
+                patient=patient,
+                clinician=clinician,
+                location=location,
+                appointment_type=appointment_type,
+                starts_at=starts_at,
+                ends_at=starts_at + appointment_type.duration,
+                note=note,
                 **_assessment_link(assessment),
             )
             _hold(appointment)
@@ -122,19 +134,29 @@ def reschedule(
     now = now or timezone.now()
     _check_change_allowed(appointment, now)
     clinician = clinician or appointment.clinician
-    _check_offered(clinician=clinician, location=appointment.location,
-                   appointment_type=appointment.appointment_type, starts_at=starts_at, now=now)
+    _check_offered(
+        clinician=clinician,
+        location=appointment.location,
+        appointment_type=appointment.appointment_type,
+        starts_at=starts_at,
+        now=now,
+    )
     try:
         with transaction.atomic():
             old = Appointment.objects.select_for_update().get(pk=appointment.pk)
             _check_change_allowed(old, now)
             new = Appointment.objects.create(
-                patient=old.patient, clinician=clinician, location=old.location,
-                appointment_type=old.appointment_type, starts_at=starts_at,
-                ends_at=starts_at + old.appointment_type.duration, note=old.note,
-                rescheduled_from=old, **_copied_assessment(old),
+                patient=old.patient,
+                clinician=clinician,
+                location=old.location,
+                appointment_type=old.appointment_type,
+                starts_at=starts_at,
+                ends_at=starts_at + old.appointment_type.duration,
+                note=old.note,
+                rescheduled_from=old,
+                **_copied_assessment(old),
             )
-            _hold(new, reuse_from=old)
+            _hold(new)  # held first: if this fails, `old` is untouched
             _release(old, Status.RESCHEDULED, now)
             messages.after_booking(new, now=now)
     except IntegrityError:
@@ -159,8 +181,9 @@ def _check_change_allowed(appointment: Appointment, now: dt.datetime) -> None:
 
 
 @transaction.atomic
-def cancel(*, appointment: Appointment, by_clinic: bool = False,
-           now: dt.datetime | None = None) -> Appointment:
+def cancel(
+    *, appointment: Appointment, by_clinic: bool = False, now: dt.datetime | None = None
+) -> Appointment:
     """Cancel and free the time. Patients only within the window; the clinic at any time."""
     now = now or timezone.now()
     locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
@@ -174,8 +197,9 @@ def cancel(*, appointment: Appointment, by_clinic: bool = False,
 
 
 @transaction.atomic
-def mark_attendance(*, appointment: Appointment, status: str,
-                    now: dt.datetime | None = None) -> Appointment:
+def mark_attendance(
+    *, appointment: Appointment, status: str, now: dt.datetime | None = None
+) -> Appointment:
     """A clinician records a booked appointment as completed or a no-show, once it began."""
     now = now or timezone.now()
     if status not in (Status.COMPLETED, Status.NO_SHOW):
