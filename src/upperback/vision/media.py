@@ -1,0 +1,146 @@
+"""Checks on a media file before anything decodes it.
+
+The type comes from the file's first bytes, never its name; an image's size comes from its
+header, so a small PNG declaring 100 megapixels (a decompression bomb) is refused before
+OpenCV would allocate gigabytes for it.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from upperback.vision.errors import MediaError
+from upperback.vision.pose import Image
+from upperback.vision.video import VideoInfo, probe
+
+MAX_IMAGE_BYTES = 25 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel phone photo is the largest we expect
+MAX_VIDEO_BYTES = 200 * 1024 * 1024
+MAX_VIDEO_SECONDS = 180.0  # a set of exercises, not a workout
+MAX_VIDEO_PIXELS = 3840 * 2160
+HEADER_BYTES = 64 * 1024
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+JPEG_SIGNATURE = b"\xff\xd8\xff"
+# JPEG start-of-frame markers carry the size; C4 (huffman), C8 and CC are not frames.
+JPEG_FRAME_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+
+
+@dataclass(frozen=True, slots=True)
+class ImageHeader:
+    kind: str
+    width: int
+    height: int
+
+
+def _read_head(path: Path, limit: int) -> bytes:
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise MediaError(f"{path.name}: the file cannot be read ({error.strerror}).") from None
+    if size == 0:
+        raise MediaError(f"{path.name}: the file is empty; upload it again.")
+    if size > limit:
+        raise MediaError(f"{path.name}: the file is too large ({size // 1_000_000} MB).")
+    with path.open("rb") as handle:
+        return handle.read(HEADER_BYTES)
+
+
+def _png_size(head: bytes) -> tuple[int, int]:
+    if len(head) < 24 or head[12:16] != b"IHDR":
+        raise MediaError("the PNG header is damaged")
+    width, height = struct.unpack(">II", head[16:24])
+    return int(width), int(height)
+
+
+def _jpeg_size(head: bytes) -> tuple[int, int]:
+    position = 2
+    while position + 9 <= len(head):
+        if head[position] != 0xFF:
+            position += 1
+            continue
+        marker = head[position + 1]
+        if marker in JPEG_FRAME_MARKERS:
+            height, width = struct.unpack(">HH", head[position + 5 : position + 9])
+            return int(width), int(height)
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7 or marker == 0xFF:
+            position += 2 if marker != 0xFF else 1
+            continue
+        (length,) = struct.unpack(">H", head[position + 2 : position + 4])
+        position += 2 + length
+    raise MediaError("the JPEG header is damaged or its size lies beyond the first 64 KB")
+
+
+def read_image_header(path: Path) -> ImageHeader:
+    """The image's type and size from its first bytes; refuses what is not a JPEG or PNG."""
+    head = _read_head(path, MAX_IMAGE_BYTES)
+    try:
+        if head.startswith(PNG_SIGNATURE):
+            return ImageHeader("png", *_png_size(head))
+        if head.startswith(JPEG_SIGNATURE):
+            return ImageHeader("jpeg", *_jpeg_size(head))
+    except MediaError as error:
+        raise MediaError(f"{path.name}: {error}; take the photo again.") from None
+    raise MediaError(f"{path.name}: this is not a JPEG or PNG photo; take a photo and upload that.")
+
+
+def check_image(path: Path) -> ImageHeader:
+    header = read_image_header(path)
+    if header.width <= 0 or header.height <= 0:
+        raise MediaError(f"{path.name}: the photo declares no size; take it again.")
+    if header.width * header.height > MAX_IMAGE_PIXELS:
+        megapixels = header.width * header.height / 1e6
+        raise MediaError(
+            f"{path.name}: the photo is {megapixels:.0f} megapixels, more than the "
+            f"{MAX_IMAGE_PIXELS / 1e6:.0f} allowed; use a smaller photo."
+        )
+    return header
+
+
+def load_image(path: Path) -> Image:
+    """Check, then decode; a file that passes the checks but will not decode is damaged."""
+    check_image(path)
+    data = np.fromfile(str(path), dtype=np.uint8)
+    image = cv2.imdecode(data, cv2.IMREAD_COLOR)
+    if image is None:
+        raise MediaError(f"{path.name}: the photo is damaged and cannot be read; take it again.")
+    return np.asarray(image, dtype=np.uint8)
+
+
+def _looks_like_video(head: bytes) -> bool:
+    iso_media = len(head) >= 12 and head[4:8] == b"ftyp"  # MP4, MOV, 3GP
+    matroska = head.startswith(b"\x1a\x45\xdf\xa3")  # WebM, MKV
+    avi = head[:4] == b"RIFF" and head[8:12] == b"AVI "
+    return iso_media or matroska or avi
+
+
+def check_video(path: Path) -> VideoInfo:
+    """Type by content, then duration and resolution from the container, then one frame."""
+    head = _read_head(path, MAX_VIDEO_BYTES)
+    if not _looks_like_video(head):
+        raise MediaError(f"{path.name}: this is not an MP4, MOV or WebM video; record it again.")
+    info = probe(path)
+    if info.duration_s > MAX_VIDEO_SECONDS:
+        raise MediaError(
+            f"{path.name}: the video lasts {info.duration_s:.0f} s; keep it under "
+            f"{MAX_VIDEO_SECONDS:.0f} s (one exercise)."
+        )
+    if info.width * info.height > MAX_VIDEO_PIXELS:
+        raise MediaError(f"{path.name}: the video is larger than 4K; record at 1080p or less.")
+    _first_frame_decodes(path)
+    return info
+
+
+def _first_frame_decodes(path: Path) -> None:
+    capture = cv2.VideoCapture(str(path))
+    try:
+        ok, _ = capture.read()
+    finally:
+        capture.release()
+    if not ok:
+        raise MediaError(f"{path.name}: the video is damaged (no frame decodes); record it again.")

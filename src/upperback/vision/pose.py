@@ -1,0 +1,134 @@
+"""The pose adapter: the only module that imports MediaPipe.
+
+MediaPipe 0.10.21's legacy `solutions.pose` with `model_complexity=1` runs the landmark model
+shipped inside the wheel (`pose_landmark_full.tflite`); complexities 0 and 2 download their
+model at first use, which cannot happen here, so they are never offered.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from upperback.vision.landmarks import Landmark, Pose
+
+Image = npt.NDArray[np.uint8]
+
+MODEL_COMPLEXITY = 1
+# A tight head-and-shoulders crop (markers_side.jpg) is missed as it is: the detector works on
+# a square input, and a tall narrow crop squashed to a square no longer looks like a person.
+# Padding to a square finds it; if that fails a wider border, then the raw image, get a try.
+PHOTO_PAD_FRACTIONS: tuple[float | None, ...] = (0.0, 0.25, None)
+PAD_COLOUR = (114, 114, 114)
+
+
+def _solutions_pose() -> Any:
+    from mediapipe.python.solutions import pose as mp_pose
+
+    return mp_pose
+
+
+def model_file() -> Path:
+    """The landmark model that complexity 1 loads: a file inside the installed wheel."""
+    import mediapipe
+
+    package = Path(mediapipe.__file__).resolve().parent
+    return package / "modules" / "pose_landmark" / "pose_landmark_full.tflite"
+
+
+def pad_image(image: Image, fraction: float) -> tuple[Image, int, int]:
+    """Surround the image with a neutral border; returns the image and the left/top offsets."""
+    height, width = image.shape[:2]
+    border = round(max(height, width) * fraction)
+    # Pad the short side more so the detector gets a near-square picture.
+    extra_x = max(0, height - width) // 2
+    extra_y = max(0, width - height) // 2
+    left, top = border + extra_x, border + extra_y
+    padded = cv2.copyMakeBorder(image, top, top, left, left, cv2.BORDER_CONSTANT, value=PAD_COLOUR)
+    return np.asarray(padded, dtype=np.uint8), left, top
+
+
+def _to_pose(
+    result: Any, width: int, height: int, shift: tuple[int, int], full: tuple[int, int]
+) -> Pose | None:
+    if result.pose_landmarks is None:
+        return None
+    left, top = shift
+    full_w, full_h = full
+    landmarks = tuple(
+        Landmark(x=lm.x * full_w - left, y=lm.y * full_h - top, visibility=float(lm.visibility))
+        for lm in result.pose_landmarks.landmark
+    )
+    return Pose(landmarks=landmarks, width=width, height=height)
+
+
+class PoseEstimator:
+    """One MediaPipe pose graph. Use as a context manager; not shared between threads.
+
+    `tracking=True` is video mode: the model follows the person from frame to frame (faster,
+    steadier); `tracking=False` detects afresh on every image (photos).
+    """
+
+    def __init__(self, *, tracking: bool, pad: float | None = None) -> None:
+        self._pad = pad
+        self._graph = _solutions_pose().Pose(
+            static_image_mode=not tracking,
+            model_complexity=MODEL_COMPLEXITY,
+            smooth_landmarks=True,
+            enable_segmentation=False,
+            min_detection_confidence=0.5,
+            min_tracking_confidence=0.5,
+        )
+
+    def __enter__(self) -> PoseEstimator:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._graph.close()
+
+    def detect_rgb(self, rgb: Image) -> Pose | None:
+        """The pose in an RGB image, or None when the model finds no person."""
+        height, width = rgb.shape[:2]
+        if self._pad is not None:
+            padded, left, top = pad_image(rgb, self._pad)
+        else:
+            padded, left, top = rgb, 0, 0
+        result = self._graph.process(padded)
+        full = (padded.shape[1], padded.shape[0])
+        return _to_pose(result, width, height, (left, top), full)
+
+    def detect_bgr(self, bgr: Image) -> Pose | None:
+        return self.detect_rgb(np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8))
+
+
+def detect_photo(bgr: Image) -> Pose | None:
+    """One photo, detected afresh, padded to a square first (tight crops need it)."""
+    for fraction in PHOTO_PAD_FRACTIONS:
+        with PoseEstimator(tracking=False, pad=fraction) as estimator:
+            pose = estimator.detect_bgr(bgr)
+        if pose is not None:
+            return pose
+    return None
+
+
+def count_faces(bgr: Image) -> int:
+    """How many faces MediaPipe's short-range face detector (shipped in the wheel) finds."""
+    from mediapipe.python.solutions import face_detection
+
+    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    with face_detection.FaceDetection(model_selection=0, min_detection_confidence=0.6) as faces:
+        result = faces.process(rgb)
+    return len(result.detections or ())

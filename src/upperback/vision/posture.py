@@ -1,0 +1,212 @@
+"""Posture from one photo: side view (head, shoulders, trunk) or front/back (symmetry).
+
+A pose model has no C7 landmark and its "ear" is not the tragus, so the automatic side view
+reading is a proxy: the ear-over-shoulder angle, given as a band with a confidence and never
+called a craniovertebral angle. The exact angle needs tragus and C7 placed on the photo.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from upperback.vision.errors import RetakeError
+from upperback.vision.geometry import (
+    craniovertebral_angle,
+    distance,
+    elevation,
+    lean_from_vertical,
+    midpoint,
+    tilt,
+)
+from upperback.vision.landmarks import Joint, Point, Pose, sided
+from upperback.vision.signals import seen
+
+PostureView = Literal["side", "front", "back"]
+MEASURE_KEYS = (
+    "forward_head",
+    "shoulder_protraction",
+    "trunk_lean",
+    "shoulder_tilt",
+    "head_tilt",
+    "trunk_shift",
+    "craniovertebral_angle",
+)
+
+# Published reading of the craniovertebral angle. Cut-offs between 48 and 50 degrees appear in
+# the literature; we take 50 (the value Oakley et al. tie to a 20 mm C2-C7 sagittal offset).
+CVA_FORWARD_HEAD_BELOW = 50.0
+CVA_SOURCE = (
+    "Craniovertebral angle under about 50 degrees read as forward head posture: Oakley PA et al., "
+    "J Clin Med 2024;13(7):2149 (CVA 50 degrees ~ C2-C7 SVA 20 mm); smaller angles in neck pain: "
+    "Yip CH, Chiu TT, Poon AT, Man Ther 2008;13(2):148-154."
+)
+# Bands of the ear-over-shoulder proxy. Our own estimate, unverified: the labelled marker photo
+# (craniovertebral angle 45.5, forward head) reads about 71-77 on this proxy.
+PROXY_BANDS: tuple[tuple[float, str], ...] = (
+    (82.0, "head over the shoulders"),
+    (68.0, "head somewhat forward of the shoulders"),
+    (-90.0, "head well forward of the shoulders"),
+)
+PROXY_NOTE = (
+    "Automatic proxy from pose landmarks (ear and shoulder joint, not tragus and C7): a band, "
+    "not a craniovertebral angle. Place tragus and C7 on the photo for the exact angle."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    value_deg: float
+    confidence: float
+    reading: str
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "value_deg": round(self.value_deg, 1),
+            "confidence": round(self.confidence, 2),
+            "reading": self.reading,
+        }
+        if self.note:
+            data["note"] = self.note
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class PostureReport:
+    view: PostureView
+    measures: dict[str, Measure]
+    pose: Pose | None
+    points: dict[str, Point] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "view": self.view,
+            "measures": {k: m.to_json() for k, m in self.measures.items()},
+            "points": {k: [round(p.x, 1), round(p.y, 1)] for k, p in self.points.items()},
+            "warnings": list(self.warnings),
+        }
+
+
+def read_cva(tragus: Point, c7: Point) -> Measure:
+    angle = craniovertebral_angle(tragus, c7)
+    forward = angle < CVA_FORWARD_HEAD_BELOW
+    reading = "forward head posture" if forward else "within the usual range"
+    return Measure(
+        angle, 1.0, f"{reading} (cut-off {CVA_FORWARD_HEAD_BELOW:.0f} degrees)", CVA_SOURCE
+    )
+
+
+def _facing(pose: Pose) -> float:
+    ears = midpoint(pose[Joint.LEFT_EAR].point, pose[Joint.RIGHT_EAR].point)
+    return 1.0 if pose[Joint.NOSE].x >= ears.x else -1.0
+
+
+def _near_side(pose: Pose) -> str:
+    score = {s: pose.visibility(sided(s, "ear"), sided(s, "shoulder")) for s in ("left", "right")}
+    return max(score, key=lambda s: score[s])
+
+
+def _side_view_factor(pose: Pose) -> float:
+    """1 for a true profile (shoulders overlap), falling to 0 as the person turns to face us."""
+    width = distance(pose[Joint.LEFT_SHOULDER].point, pose[Joint.RIGHT_SHOULDER].point)
+    ear_to_shoulder = distance(pose[Joint.LEFT_EAR].point, pose[Joint.LEFT_SHOULDER].point)
+    return max(0.0, min(1.0, 1.5 - width / max(ear_to_shoulder, 1.0)))
+
+
+def _band(value: float) -> str:
+    return next(label for floor, label in PROXY_BANDS if value >= floor)
+
+
+def side_measures(pose: Pose) -> dict[str, Measure]:
+    side = _near_side(pose)
+    ear, shoulder, hip = (sided(side, p) for p in ("ear", "shoulder", "hip"))
+    if not seen(pose, ear, shoulder):
+        raise RetakeError(
+            "The ear and shoulder are not both clear: retake from the side, head to hips in view."
+        )
+    factor = _side_view_factor(pose)
+    measures: dict[str, Measure] = {}
+    proxy = elevation(pose[shoulder].point, pose[ear].point)
+    confidence = pose.visibility(ear, shoulder) * (0.4 + 0.5 * factor)
+    measures["forward_head"] = Measure(proxy, confidence, _band(proxy), PROXY_NOTE)
+    if seen(pose, hip):
+        facing = _facing(pose)
+        lean = lean_from_vertical(pose[hip].point, pose[shoulder].point, facing)
+        trunk_conf = pose.visibility(hip, shoulder) * (0.5 + 0.4 * factor)
+        measures["trunk_lean"] = Measure(lean, trunk_conf, _lean_reading(lean))
+        ahead = lean_from_vertical(pose[hip].point, pose[shoulder].point, facing) - (
+            lean_from_vertical(pose[hip].point, pose[ear].point, facing)
+        )
+        measures["shoulder_protraction"] = Measure(
+            ahead,
+            trunk_conf * 0.7,
+            "shoulders ahead of the ear-hip line" if ahead > 3 else "shoulders in line",
+            "Proxy: angle at the hip between the ear and the shoulder joint.",
+        )
+    return measures
+
+
+def _lean_reading(lean: float) -> str:
+    if abs(lean) < 5:
+        return "upright"
+    return "leaning forward" if lean > 0 else "leaning back"
+
+
+def _tilt_reading(value: float, what: str) -> str:
+    if abs(value) < 2:
+        return f"{what} level"
+    return f"{what}: the person's {'left' if value > 0 else 'right'} side higher"
+
+
+def frontal_measures(pose: Pose) -> dict[str, Measure]:
+    shoulders = (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER)
+    if not seen(pose, *shoulders):
+        raise RetakeError("Both shoulders must be in view: retake with head to hips in the photo.")
+    measures: dict[str, Measure] = {}
+    left, right = (pose[j].point for j in shoulders)
+    shoulder_tilt = tilt(left, right)
+    measures["shoulder_tilt"] = Measure(
+        shoulder_tilt, pose.visibility(*shoulders), _tilt_reading(shoulder_tilt, "shoulders")
+    )
+    for pair in ((Joint.LEFT_EAR, Joint.RIGHT_EAR), (Joint.LEFT_EYE, Joint.RIGHT_EYE)):
+        if seen(pose, *pair):
+            head = tilt(pose[pair[0]].point, pose[pair[1]].point)
+            measures["head_tilt"] = Measure(
+                head, pose.visibility(*pair), _tilt_reading(head, "head")
+            )
+            break
+    hips = (Joint.LEFT_HIP, Joint.RIGHT_HIP)
+    if seen(pose, *hips):
+        low = midpoint(pose[hips[0]].point, pose[hips[1]].point)
+        shift = math.degrees(
+            math.atan2(midpoint(left, right).x - low.x, low.y - midpoint(left, right).y)
+        )
+        reading = "trunk centred" if abs(shift) < 3 else "trunk shifted to one side"
+        measures["trunk_shift"] = Measure(shift, pose.visibility(*shoulders, *hips), reading)
+    return measures
+
+
+def analyse_pose(pose: Pose | None, view: PostureView, points: dict[str, Point]) -> PostureReport:
+    """Measures for the view; with tragus and C7 placed, the exact craniovertebral angle too."""
+    measures: dict[str, Measure] = {}
+    warnings: list[str] = []
+    if "tragus" in points and "c7" in points:
+        measures["craniovertebral_angle"] = read_cva(points["tragus"], points["c7"])
+    if pose is None and not measures:
+        raise RetakeError(
+            "No person was found in this photo: retake it with your head, shoulders and hips "
+            "in view, in good light, against a plain background."
+        )
+    if pose is None:
+        warnings.append("No person found automatically; only the placed points were measured.")
+    else:
+        try:
+            measures.update(side_measures(pose) if view == "side" else frontal_measures(pose))
+        except RetakeError as error:
+            if not measures:
+                raise
+            warnings.append(str(error))
+    return PostureReport(view, measures, pose, points, tuple(warnings))
