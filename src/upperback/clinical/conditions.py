@@ -34,6 +34,8 @@ class Condition:
     """A compiled condition: `test` decides, `maybe` answers in three values."""
 
     test: Test
+    # Every field the condition reads, in order of appearance (worked out once).
+    read: tuple[str, ...] = ()
 
     def maybe(self, context: Context) -> bool | None:
         raise NotImplementedError
@@ -58,6 +60,7 @@ class Atom(Condition):
         self.value = value
         self.text = text
         self.test = _atom_test(spec.path, operator, value)
+        self.read = (spec.path,)
 
     def maybe(self, context: Context) -> bool | None:
         if context[self.spec.path] is None and self.operator != "is":
@@ -77,6 +80,7 @@ class Atom(Condition):
 class All(Condition):
     def __init__(self, parts: list[Condition]) -> None:
         self.parts = parts
+        self.read = tuple(field for part in parts for field in part.read)
         tests = tuple(part.test for part in parts)
         self.test = lambda context: all(test(context) for test in tests)
 
@@ -126,6 +130,7 @@ class AtLeast(All):
 class Not(Condition):
     def __init__(self, part: Condition) -> None:
         self.part = part
+        self.read = part.read
         inner = part.test
         self.test = lambda context: not inner(context)
 

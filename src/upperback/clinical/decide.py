@@ -73,7 +73,7 @@ def questions(kb: KnowledgeBase, context: Context, triage: Triage) -> list[str]:
         if RANK[rule.level] >= RANK[triage]:
             continue
         condition = kb.conditions[rule.id]
-        unanswered = [path for path in condition.fields() if context[path] is None]
+        unanswered = [path for path in condition.read if context[path] is None]
         if unanswered and condition.maybe(context) is None:
             asked.update(dict.fromkeys(intake_fields(unanswered)))
     return list(asked)
@@ -82,14 +82,13 @@ def questions(kb: KnowledgeBase, context: Context, triage: Triage) -> list[str]:
 def score_sources(kb: KnowledgeBase, context: Context) -> list[ScoredSource]:
     """Score every source, record it in the context for the plan, return the listed ones."""
     scored = []
-    for rule in kb.sources:
+    for rule, features in kb.features:
         total, fields = 0.0, []
-        for index, feature in enumerate(rule.features):
-            condition = kb.conditions[f"{rule.id}#{index}"]
+        for condition, weight in features:
             if condition.test(context):
-                total += feature.weight
-                if feature.weight > 0:
-                    fields.extend(condition.true_fields(context))
+                total += weight
+                if weight > 0:
+                    fields.extend(condition.read)
         score = round(min(1.0, max(0.0, total)), 2)
         context[f"source.{rule.id}"] = score
         if score >= kb.source_list_from:

@@ -48,7 +48,8 @@ def assess(intake: Intake | Mapping[str, Any], *, language: str = "en") -> Asses
         sources = decide.score_sources(kb, context)
         plan, withheld = decide.plan_steps(kb, context)
     consult = decide.consult_for(kb, triage, fired, plan)
-    return Assessment.model_construct(
+    return render.build(
+        Assessment,
         contract="1",
         knowledge_base=kb.version,
         triage=triage,

@@ -8,6 +8,10 @@ data, so the models are made with `model_construct`: re-validating them would on
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
 from upperback.clinical.contract import (
     Consult,
     Evidence,
@@ -27,10 +31,30 @@ from upperback.clinical.kb_schema import (
 )
 from upperback.clinical.knowledge import KnowledgeBase
 
+M = TypeVar("M", bound=BaseModel)
+_new = object.__new__
+_set = object.__setattr__
+
+
+def build(model: type[M], **values: Any) -> M:
+    """model_construct for a model whose every field the engine has just set itself.
+
+    pydantic's model_construct walks the defaults of every field on each call; the engine
+    makes about forty of these per assessment, so it sets the instance state directly.
+    Only for output models without private attributes or extras (the contract's).
+    """
+    instance = _new(model)
+    _set(instance, "__dict__", values)
+    _set(instance, "__pydantic_fields_set__", set(values))
+    _set(instance, "__pydantic_extra__", None)
+    _set(instance, "__pydantic_private__", None)
+    return instance
+
 
 def red_flag(flag: FiredFlag, language: Language) -> RedFlag:
     rule = flag.rule
-    return RedFlag.model_construct(
+    return build(
+        RedFlag,
         id=rule.id,
         level=rule.level,
         because=flag.because,
@@ -40,13 +64,12 @@ def red_flag(flag: FiredFlag, language: Language) -> RedFlag:
 
 
 def likely_source(scored: ScoredSource) -> LikelySource:
-    return LikelySource.model_construct(
-        id=scored.rule.id, score=scored.score, because=scored.because
-    )
+    return build(LikelySource, id=scored.rule.id, score=scored.score, because=scored.because)
 
 
 def exercise(rule: ExerciseRule, language: Language) -> ExercisePrescription:
-    return ExercisePrescription.model_construct(
+    return build(
+        ExercisePrescription,
         id=rule.id,
         name=rule.name(language),
         sets=rule.sets,
@@ -60,17 +83,20 @@ def exercise(rule: ExerciseRule, language: Language) -> ExercisePrescription:
 
 def plan_step(kb: KnowledgeBase, step: StepRule, language: Language) -> PlanStep:
     note = step.evidence.note
-    return PlanStep.model_construct(
+    return build(
+        PlanStep,
         step=step.id,
         phase=step.phase,
         delivered_by=step.delivered_by,
         review_after_days=step.review_after_days,
-        details=StepDetails.model_construct(
+        details=build(
+            StepDetails,
             summary=step.summary(language),
             exercises=[exercise(kb.exercises[e], language) for e in step.exercises],
         ),
         because=step.because(language),
-        evidence=Evidence.model_construct(
+        evidence=build(
+            Evidence,
             grade=step.evidence.grade,
             source=step.evidence.source,
             note=note(language) if note is not None else "",
@@ -79,8 +105,8 @@ def plan_step(kb: KnowledgeBase, step: StepRule, language: Language) -> PlanStep
 
 
 def withheld(step: StepRule, rule: ContraindicationRule, language: Language) -> Withheld:
-    return Withheld.model_construct(
-        step=step.id, because=rule.because(language), rule=rule.id, source=rule.source
+    return build(
+        Withheld, step=step.id, because=rule.because(language), rule=rule.id, source=rule.source
     )
 
 
@@ -92,7 +118,8 @@ def consult_text(
 
 
 def consult(kb: KnowledgeBase, decision: ConsultDecision, language: Language) -> Consult:
-    return Consult.model_construct(
+    return build(
+        Consult,
         recommended=decision.recommended,
         specialty=decision.specialty,
         within_days=decision.within_days,

@@ -1,0 +1,93 @@
+"""Safety invariants over generated valid intakes (hypothesis).
+
+CI runs a modest number of examples; `HYPOTHESIS_PROFILE=deep` runs many more.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from typing import Any, get_args
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.clinical.strategies import intakes
+
+from upperback.clinical import Assessment, assess, translate
+from upperback.clinical.contract import TRIAGE_ORDER, HistoryItem, Symptom
+from upperback.clinical.knowledge import knowledge_base
+
+settings.register_profile("ci", max_examples=200, deadline=None)
+settings.register_profile("deep", max_examples=5000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def _rank(triage: str) -> int:
+    return TRIAGE_ORDER.index(triage)  # type: ignore[arg-type]
+
+
+@given(intakes())
+def test_every_assessment_validates_against_the_contract(intake: dict[str, Any]) -> None:
+    assessment = assess(intake)
+    again = Assessment.model_validate_json(assessment.model_dump_json())
+    assert again == assessment
+
+
+@given(intakes(), st.sampled_from(get_args(Symptom)))
+def test_adding_a_symptom_never_lowers_the_triage(intake: dict[str, Any], symptom: str) -> None:
+    before = assess(intake).triage
+    more = copy.deepcopy(intake)
+    more["symptoms"] = sorted(set(more.get("symptoms") or []) | {symptom})
+    assert _rank(assess(more).triage) <= _rank(before)
+
+
+@given(intakes(), st.sampled_from(get_args(HistoryItem)))
+def test_adding_a_history_item_never_lowers_the_triage(intake: dict[str, Any], item: str) -> None:
+    before = assess(intake).triage
+    more = copy.deepcopy(intake)
+    more["history"] = sorted(set(more.get("history") or []) | {item})
+    assert _rank(assess(more).triage) <= _rank(before)
+
+
+@given(intakes())
+def test_an_emergency_has_an_empty_plan_and_the_emergency_department(
+    intake: dict[str, Any],
+) -> None:
+    assessment = assess(intake)
+    if assessment.triage == "emergency":
+        assert assessment.plan == []
+        assert assessment.likely_sources == []
+        assert assessment.consult.specialty == "emergency_department"
+    else:
+        assert assessment.plan, "every non-emergency gets a plan"
+
+
+@given(intakes())
+def test_nothing_withheld_appears_in_the_plan(intake: dict[str, Any]) -> None:
+    assessment = assess(intake)
+    withheld = {item.step for item in assessment.withheld}
+    assert withheld.isdisjoint(step.step for step in assessment.plan)
+
+
+@given(intakes())
+def test_every_fired_rule_and_plan_step_cites_a_known_source(intake: dict[str, Any]) -> None:
+    assessment = assess(intake)
+    citations = knowledge_base().citations
+    cited = [flag.source for flag in assessment.red_flags]
+    cited += [step.evidence.source for step in assessment.plan]
+    cited += [item.source for item in assessment.withheld]
+    assert all(key in citations for key in cited)
+
+
+@given(intakes())
+def test_translating_an_english_assessment_equals_assessing_in_spanish(
+    intake: dict[str, Any],
+) -> None:
+    assert translate(assess(intake), "es") == assess(intake, language="es")
+
+
+@given(intakes())
+def test_the_triage_is_the_highest_level_of_the_fired_rules(intake: dict[str, Any]) -> None:
+    assessment = assess(intake)
+    levels = [_rank(flag.level) for flag in assessment.red_flags]
+    assert _rank(assessment.triage) == min(levels, default=_rank("self_care"))
