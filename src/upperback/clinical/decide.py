@@ -83,7 +83,8 @@ def score_sources(kb: KnowledgeBase, context: Context) -> list[ScoredSource]:
     """Score every source, record it in the context for the plan, return the listed ones."""
     scored = []
     for rule, features in kb.features:
-        total, fields = 0.0, []
+        total = 0.0
+        fields: list[str] = []
         for condition, weight in features:
             if condition.test(context):
                 total += weight
