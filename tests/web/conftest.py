@@ -3,6 +3,7 @@ anonymous visitor (a plain test client). Built through the actions layer."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -35,6 +36,12 @@ DESK_WORKER: dict[str, Any] = {
     "function": {"loss_of_function": False, "psfs": [{"activity": "desk work", "score": 5}]},
     "work": {"desk_hours_per_day": 9, "overhead_or_heavy": False},
 }
+
+
+@pytest.fixture
+def desk_worker() -> dict[str, Any]:
+    """A valid self-care intake (a fresh copy: tests may change it)."""
+    return copy.deepcopy(DESK_WORKER)
 
 
 @pytest.fixture

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves its Swagger files itself, so the API docs need no CDN
     "django_tasks",
     "django_tasks_db",
     "upperback.web.accounts",

@@ -1,0 +1,198 @@
+"""The JSON API under /api/v1 (django-ninja): a stateless assess, and a patient's own records.
+
+Bad input gets a 422 whose `errors` are the engine's own `field.path: message` lines, the
+same words the command line prints. A record that is not the caller's is a 404 (the access
+door decides), and an anonymous caller gets 401 on everything but `POST /assess`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import django_auth
+from pydantic import ValidationError as PydanticValidationError
+
+from upperback.clinical.contract import Assessment, Intake
+from upperback.web.records import actions
+from upperback.web.records.access import (
+    access_assessment,
+    access_draft,
+    access_history,
+    access_patient,
+)
+from upperback.web.records.models import AssessmentRecord, IntakeDraft
+
+api = NinjaAPI(
+    title="Upperback API",
+    version="1",
+    description="Assess an upper back pain intake (contract version 1); a patient's own records.",
+    urls_namespace="api",
+)
+Language = Literal["en", "es"]
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[str] = []
+
+
+class IntakeOut(Schema):
+    id: int
+    created_at: dt.datetime
+    intake: Intake
+
+
+class AssessmentOut(Schema):
+    id: int
+    created_at: dt.datetime
+    triage: str
+    current_triage: str
+    knowledge_base: str
+    assessment: Assessment
+
+
+class DraftOut(Schema):
+    id: int
+    updated_at: dt.datetime
+    completed_steps: list[str]
+    answers: dict[str, Any]
+    submitted_assessment: int | None
+    stopped_for_emergency: bool
+
+
+def _intake_messages(request: HttpRequest) -> list[str]:
+    """Re-read the raw body with the contract's model, for the engine's plain messages."""
+    from upperback.clinical import validation_messages
+
+    try:
+        Intake.model_validate_json(request.body or b"")
+    except PydanticValidationError as error:
+        return validation_messages(error)
+    return []
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    lines = _intake_messages(request) if request.method == "POST" else []
+    if not lines:
+        lines = [_ninja_line(e) for e in exc.errors]
+    body = {"detail": "The request is not valid; see errors.", "errors": lines}
+    return api.create_response(request, body, status=422)
+
+
+def _ninja_line(error: dict[str, Any]) -> str:
+    loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
+    return f"{'.'.join(loc) or 'request'}: {error.get('msg', 'is not valid')}"
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja says 400 "Cannot parse request body" for broken JSON: name the problem."""
+    body: dict[str, Any] = {"detail": str(exc)}
+    if exc.status_code == 400 and request.method == "POST":
+        body["errors"] = _intake_messages(request) or ["request: the body is not valid JSON"]
+    return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "Log in first."}, status=401)
+
+
+def _language(language: str | None, request: HttpRequest) -> str:
+    return language or ("es" if getattr(request, "LANGUAGE_CODE", "en") == "es" else "en")
+
+
+@api.post("/assess", response={200: Assessment, 422: ErrorOut}, auth=None, tags=["assess"])
+def assess_intake(request: HttpRequest, intake: Intake, language: Language = "en") -> Any:
+    """Assess an intake without storing anything; no account needed."""
+    from upperback.clinical import assess
+
+    return assess(intake, language=language)
+
+
+def _assessment_out(record: AssessmentRecord) -> dict[str, Any]:
+    return {
+        "id": record.pk,
+        "created_at": record.created_at,
+        "triage": record.triage,
+        "current_triage": record.current_triage,
+        "knowledge_base": record.knowledge_base,
+        "assessment": record.assessment,
+    }
+
+
+@api.get("/assessments", response=list[AssessmentOut], auth=django_auth, tags=["records"])
+def list_assessments(request: HttpRequest) -> Any:
+    """The caller's own assessments, newest first."""
+    records = access_history(request.auth, request.auth.pk, purpose="api.assessment.list")
+    return [_assessment_out(r) for r in records]
+
+
+@api.post(
+    "/assessments",
+    response={201: AssessmentOut, 422: ErrorOut},
+    auth=django_auth,
+    tags=["records"],
+)
+def create_assessment(request: HttpRequest, intake: Intake, language: Language = "en") -> Any:
+    """Assess an intake and keep it in the caller's record."""
+    patient = access_patient(request.auth, request.auth.pk, purpose="api.assessment.create")
+    record = actions.record_assessment(patient=patient, intake=intake, language=language)
+    return Status(201, _assessment_out(record))
+
+
+@api.get(
+    "/assessments/{assessment_id}",
+    response={200: AssessmentOut, 404: ErrorOut},
+    auth=django_auth,
+    tags=["records"],
+)
+def get_assessment(request: HttpRequest, assessment_id: int) -> Any:
+    record = access_assessment(request.auth, assessment_id, purpose="api.assessment.read")
+    return _assessment_out(record)
+
+
+@api.get("/intakes", response=list[IntakeOut], auth=django_auth, tags=["records"])
+def list_intakes(request: HttpRequest) -> Any:
+    """The intakes behind the caller's assessments, newest first."""
+    records = access_history(request.auth, request.auth.pk, purpose="api.intake.list")
+    return [{"id": r.pk, "created_at": r.created_at, "intake": r.intake} for r in records]
+
+
+@api.get(
+    "/intakes/{intake_id}",
+    response={200: IntakeOut, 404: ErrorOut},
+    auth=django_auth,
+    tags=["records"],
+)
+def get_intake(request: HttpRequest, intake_id: int) -> Any:
+    """An intake, by the id of the assessment it produced."""
+    record = access_assessment(request.auth, intake_id, purpose="api.intake.read")
+    return {"id": record.pk, "created_at": record.created_at, "intake": record.intake}
+
+
+def _draft_out(draft: IntakeDraft) -> dict[str, Any]:
+    return {
+        "id": draft.pk,
+        "updated_at": draft.updated_at,
+        "completed_steps": draft.completed_steps,
+        "answers": draft.answers,
+        "submitted_assessment": draft.submitted_id,
+        "stopped_for_emergency": draft.stopped_for_emergency,
+    }
+
+
+@api.get(
+    "/drafts/{draft_id}",
+    response={200: DraftOut, 404: ErrorOut},
+    auth=django_auth,
+    tags=["records"],
+)
+def get_draft(request: HttpRequest, draft_id: int) -> Any:
+    """An unfinished (or finished) intake draft of the caller's."""
+    return _draft_out(access_draft(request.auth, draft_id, purpose="api.draft.read"))
