@@ -8,12 +8,12 @@ the race and whichever engine runs it. Views call these after the access door.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from upperback.web.accounts.models import User
+from upperback.web.records.models import AssessmentRecord
 
 from . import messages
 from .models import Appointment, AppointmentType, Clinician, Location, OccupiedCell, Status
@@ -85,7 +85,7 @@ def book(
     location: Location,
     appointment_type: AppointmentType,
     starts_at: dt.datetime,
-    assessment: Any = None,
+    assessment: AssessmentRecord | None = None,
     note: str = "",
     now: dt.datetime | None = None,
 ) -> Appointment:
@@ -108,19 +108,13 @@ def book(
                 starts_at=starts_at,
                 ends_at=starts_at + appointment_type.duration,
                 note=note,
-                **_assessment_link(assessment),
+                assessment=assessment,
             )
             _hold(appointment)
             messages.after_booking(appointment, now=now)
     except IntegrityError:
         raise SlotTaken() from None
     return appointment
-
-
-def _assessment_link(assessment: Any) -> dict[str, Any]:
-    if assessment is None:
-        return {}
-    return {"assessment": assessment}
 
 
 def reschedule(
@@ -154,7 +148,7 @@ def reschedule(
                 ends_at=starts_at + old.appointment_type.duration,
                 note=old.note,
                 rescheduled_from=old,
-                **_copied_assessment(old),
+                assessment_id=old.assessment_id,
             )
             _hold(new)  # held first: if this fails, `old` is untouched
             _release(old, Status.RESCHEDULED, now)
@@ -162,11 +156,6 @@ def reschedule(
     except IntegrityError:
         raise SlotTaken() from None
     return new
-
-
-def _copied_assessment(old: Appointment) -> dict[str, Any]:
-    assessment_id = getattr(old, "assessment_id", None)
-    return {"assessment_id": assessment_id} if assessment_id else {}
 
 
 def _check_change_allowed(appointment: Appointment, now: dt.datetime) -> None:

@@ -175,6 +175,11 @@ class Appointment(models.Model):
     ends_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.BOOKED)
     note = models.TextField(blank=True)
+    # Why the patient came: the assessment whose call to action led here.
+    assessment = models.ForeignKey(
+        "records.AssessmentRecord", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="appointments",
+    )
     rescheduled_from = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="rescheduled_to"
     )

@@ -1,11 +1,174 @@
-"""Thin views over the clinic's actions and slot search."""
+"""The patient's pages: book from an assessment, search, upcoming and past, cancel,
+reschedule, .ics. Thin: the access door reads, the actions write."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from upperback.web.records.access import access_assessment
+
+from . import actions
+from .access import access_appointment, access_own_appointments
+from .forms import BookForm, RescheduleForm, SearchForm
+from .ics import appointment_ics
+from .models import Location, Status
+from .offers import Offer, first_visit_type, offer_for, present, search
+
+
+def _clinic() -> Location | None:
+    return Location.objects.order_by("pk").first()
+
+
+def _render_offer(request: HttpRequest, record: Any, offer: Offer, *, error: str = "",
+                  status: int = 200) -> HttpResponse:
+    template = "clinic/emergency.html" if offer.kind == "emergency" else "clinic/offer.html"
+    context = {"record": record, "offer": offer, "clinic": _clinic(), "error": error,
+               "can_book": request.user.pk == record.patient_id}
+    return render(request, template, context, status=status)
 
 
 @login_required
 def book_for_assessment(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    return HttpResponse("Consultation booking is coming soon.")
+    record = access_assessment(request.user, assessment_id, purpose="clinic.offer")
+    offer = offer_for(record.current_triage, record.assessment.get("consult") or {})
+    return _render_offer(request, record, offer)
+
+
+@login_required
+def search_slots(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    offer = None
+    if form.is_valid():
+        specialty = form.cleaned_data["specialty"]
+        kind = first_visit_type(specialty)
+        days = form.cleaned_data["days"] or 14
+        start = _start_of(form.cleaned_data["date_from"])
+        slots = search(kind, specialty, dt.timedelta(days=days), start) if kind else []
+        offer = Offer("slots" if slots else "none_in_window", specialty, kind, days,
+                      present(slots))
+    return render(request, "clinic/search.html", {"form": form, "offer": offer,
+                                                  "clinic": _clinic()})
+
+
+def _start_of(day: dt.date | None) -> dt.datetime:
+    now = timezone.now()
+    if day is None:
+        return now
+    clinic = _clinic()
+    zone = clinic.zone if clinic else timezone.get_current_timezone()
+    return max(now, dt.datetime.combine(day, dt.time(0), tzinfo=zone))
+
+
+@login_required
+@require_POST
+def book(request: HttpRequest) -> HttpResponse:
+    form = BookForm(request.POST)
+    if not form.is_valid():
+        return render(request, "clinic/form_errors.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    record = None
+    if data["assessment"]:
+        record = access_assessment(request.user, data["assessment"], purpose="clinic.book")
+        if record.patient_id != request.user.pk:
+            raise Http404("No such record.")
+    try:
+        appointment = actions.book(patient=request.user, clinician=data["clinician"],  # type: ignore[arg-type]
+                                   location=data["location"],
+                                   appointment_type=data["appointment_type"],
+                                   starts_at=data["starts_at"], assessment=record)
+    except actions.BookingError as refused:
+        return _refused(request, record, data, str(refused))
+    messages.success(request, _("Your appointment is booked. A confirmation is on its way."))
+    return redirect("clinic:appointment", appointment.pk)
+
+
+def _refused(request: HttpRequest, record: Any, data: dict[str, Any],
+             reason: str) -> HttpResponse:
+    """The loser of a race: say so, and show the times still free."""
+    if record is not None:
+        offer = offer_for(record.current_triage, record.assessment.get("consult") or {})
+        return _render_offer(request, record, offer, error=reason, status=409)
+    kind = data["appointment_type"]
+    specialty = data["clinician"].specialty
+    slots = search(kind, specialty, dt.timedelta(days=14))
+    offer = Offer("slots" if slots else "none_in_window", specialty, kind, 14, present(slots))
+    return render(request, "clinic/search.html",
+                  {"form": SearchForm(initial={"specialty": specialty}), "offer": offer,
+                   "clinic": _clinic(), "error": reason}, status=409)
+
+
+@login_required
+def my_appointments(request: HttpRequest) -> HttpResponse:
+    appointments = access_own_appointments(request.user, purpose="clinic.appointments")
+    now = timezone.now()
+    upcoming = [a for a in appointments if a.status == Status.BOOKED and a.ends_at > now]
+    past = [a for a in appointments if a not in upcoming]
+    past.reverse()
+    return render(request, "clinic/my_appointments.html",
+                  {"upcoming": upcoming, "past": past})
+
+
+@login_required
+def appointment(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    found = access_appointment(request.user, appointment_id, purpose="clinic.appointment")
+    return render(request, "clinic/appointment.html", {"appointment": found})
+
+
+@login_required
+def appointment_ics_download(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    found = access_appointment(request.user, appointment_id, purpose="clinic.appointment.ics")
+    response = HttpResponse(appointment_ics(found), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="appointment-{found.pk}.ics"'
+    return response
+
+
+def _own(request: HttpRequest, appointment_id: int, purpose: str) -> Any:
+    found = access_appointment(request.user, appointment_id, purpose=purpose)
+    if found.patient_id != request.user.pk:
+        raise Http404("No such appointment.")
+    return found
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    found = _own(request, appointment_id, "clinic.appointment.cancel")
+    try:
+        actions.cancel(appointment=found)
+    except actions.BookingError as refused:
+        messages.error(request, str(refused))
+        return redirect("clinic:appointment", found.pk)
+    messages.success(request, _("Your appointment is cancelled."))
+    return redirect("clinic:my_appointments")
+
+
+@login_required
+def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    found = _own(request, appointment_id, "clinic.appointment.reschedule")
+    error, status = "", 200
+    if request.method == "POST":
+        form = RescheduleForm(request.POST)
+        if form.is_valid():
+            try:
+                moved = actions.reschedule(appointment=found, clinician=form.cleaned_data[
+                    "clinician"], starts_at=form.cleaned_data["starts_at"])
+            except actions.BookingError as refused:
+                error, status = str(refused), 409
+            else:
+                messages.success(request, _("Your appointment is moved."))
+                return redirect("clinic:appointment", moved.pk)
+        else:
+            error, status = _("Choose one of the times offered."), 400
+    slots = search(found.appointment_type, found.clinician.specialty, dt.timedelta(days=30))
+    return render(request, "clinic/reschedule.html",
+                  {"appointment": found, "slots": present(slots), "error": error},
+                  status=status)

@@ -1,0 +1,43 @@
+"""Forms: every bad value gets a message naming the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AppointmentType, Clinician, Location, Specialty
+
+
+class BookForm(forms.Form):
+    clinician = forms.ModelChoiceField(queryset=Clinician.objects.filter(is_active=True),
+                                       error_messages={"invalid_choice": _("Choose a clinician "
+                                                                           "from the list.")})
+    location = forms.ModelChoiceField(queryset=Location.objects.all())
+    appointment_type = forms.ModelChoiceField(queryset=AppointmentType.objects.all())
+    starts_at = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M:%S%z"],
+                                    error_messages={"invalid": _("The start time is not a "
+                                                                 "valid time.")})
+    assessment = forms.IntegerField(required=False, min_value=1)
+
+    def clean_starts_at(self) -> dt.datetime:
+        value: dt.datetime = self.cleaned_data["starts_at"]
+        return value.astimezone(dt.UTC)
+
+
+class RescheduleForm(forms.Form):
+    clinician = forms.ModelChoiceField(queryset=Clinician.objects.filter(is_active=True))
+    starts_at = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M:%S%z"])
+
+
+class SearchForm(forms.Form):
+    specialty = forms.ChoiceField(choices=Specialty.choices, label=_("Specialty"))
+    date_from = forms.DateField(required=False, label=_("From"),
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.IntegerField(required=False, min_value=1, max_value=90, initial=14,
+                              label=_("Within days"))
+
+
+class AttendanceForm(forms.Form):
+    status = forms.ChoiceField(choices=[("completed", _("Completed")), ("no_show", _("No-show"))])

@@ -1,0 +1,78 @@
+"""What the patient is offered from an assessment: the triage decides the window.
+
+emergency: never a booking, the call-911 page. urgent: the earliest slots within 24 hours,
+else "call the clinic now". Otherwise the recommended specialty within `consult.within_days`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from .models import AppointmentType, Clinician, Location
+from .slots import Slot, find_slots
+
+URGENT_WINDOW = dt.timedelta(hours=24)
+DEFAULT_WINDOW_DAYS = 14
+OFFERED = 12
+
+
+@dataclass
+class Offer:
+    kind: str  # "emergency" | "slots" | "call_now" | "none_in_window" | "not_offered"
+    specialty: str | None = None
+    appointment_type: AppointmentType | None = None
+    window_days: int | None = None
+    slots: list[dict[str, Any]] = field(default_factory=list)
+
+
+def first_visit_type(specialty: str) -> AppointmentType | None:
+    types = [t for t in AppointmentType.objects.all() if specialty in t.specialties]
+    types.sort(key=lambda t: (not t.is_first_visit, t.duration_minutes))
+    return types[0] if types else None
+
+
+def present(slots: list[Slot]) -> list[dict[str, Any]]:
+    """Slots as the page shows them: the clinic's wall-clock time with its zone's name."""
+    clinicians = Clinician.objects.in_bulk({s.clinician_id for s in slots})
+    locations = Location.objects.in_bulk({s.location_id for s in slots})
+    shown = []
+    for slot in slots:
+        local = slot.starts_at.astimezone(locations[slot.location_id].zone)
+        shown.append({
+            "slot": slot,
+            "clinician": clinicians[slot.clinician_id],
+            "location": locations[slot.location_id],
+            "label": f"{date_format(local, 'l, F j, Y')}, {local:%H:%M} {local.tzname()}",
+            "value": slot.starts_at.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        })
+    return shown
+
+
+def search(kind: AppointmentType, specialty: str, window: dt.timedelta,
+           now: dt.datetime | None = None) -> list[Slot]:
+    now = now or timezone.now()
+    return find_slots(appointment_type=kind, specialty=specialty, start=now, end=now + window,
+                      now=now, limit=OFFERED)
+
+
+def offer_for(triage: str, consult: dict[str, Any], now: dt.datetime | None = None) -> Offer:
+    if triage == "emergency":
+        return Offer("emergency")
+    specialty = consult.get("specialty")
+    kind = first_visit_type(specialty) if specialty else None
+    bookable = kind is not None and Clinician.objects.filter(specialty=specialty,
+                                                             is_active=True).exists()
+    if not bookable:
+        return Offer("call_now" if triage == "urgent" else "not_offered", specialty)
+    assert kind is not None and specialty is not None
+    if triage == "urgent":
+        slots = search(kind, specialty, URGENT_WINDOW, now)
+        return Offer("slots" if slots else "call_now", specialty, kind, 1, present(slots))
+    days = consult.get("within_days") or DEFAULT_WINDOW_DAYS
+    slots = search(kind, specialty, dt.timedelta(days=max(days, 1)), now)
+    return Offer("slots" if slots else "none_in_window", specialty, kind, days, present(slots))

@@ -1,0 +1,120 @@
+"""The clinician's pages: day and week calendar, attendance, the private iCalendar feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from upperback.web.records.access import access_patient, audit
+
+from . import actions
+from .access import access_appointment, staff_clinician
+from .forms import AttendanceForm
+from .ics import calendar
+from .models import Appointment, Clinician, Location, Status
+
+FEED_PAST = dt.timedelta(days=30)
+
+
+def _zone() -> Any:
+    clinic = Location.objects.order_by("pk").first()
+    return clinic.zone if clinic else timezone.get_current_timezone()
+
+
+def _day(raw: str | None, zone: Any) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw) if raw else timezone.now().astimezone(zone).date()
+    except ValueError:
+        raise Http404("Not a date: use YYYY-MM-DD.") from None
+
+
+def _why(appointment: Appointment) -> str:
+    """Why the patient came: the triage and the engine's consult reason, if from an assessment."""
+    record = appointment.assessment
+    if record is None:
+        return appointment.note
+    consult = record.assessment.get("consult") or {}
+    return f"{record.get_current_triage_display()}: {consult.get('because', '')}"
+
+
+@login_required
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    clinician = staff_clinician(request.user, request.GET.get("clinician"))
+    zone = _zone()
+    week = request.GET.get("view") == "week"
+    first = _day(request.GET.get("date"), zone)
+    if week:
+        first -= dt.timedelta(days=first.weekday())
+    days = [first + dt.timedelta(days=n) for n in range(7 if week else 1)]
+    start = dt.datetime.combine(days[0], dt.time(0), tzinfo=zone)
+    end = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    appointments = list(
+        Appointment.objects.filter(clinician=clinician, starts_at__lt=end, ends_at__gt=start)
+        .exclude(status=Status.RESCHEDULED)
+        .select_related("patient", "appointment_type", "assessment", "location")
+    )
+    for patient_id in {a.patient_id for a in appointments}:
+        access_patient(request.user, patient_id, purpose="clinic.calendar")
+    by_day = [{"day": d, "items": [{"appointment": a, "local": a.starts_at.astimezone(zone),
+                                    "why": _why(a)}
+                                   for a in appointments
+                                   if a.starts_at.astimezone(zone).date() == d]}
+              for d in days]
+    step = dt.timedelta(days=7 if week else 1)
+    return render(request, "clinic/calendar.html", {
+        "clinician": clinician, "by_day": by_day, "week": week, "first": first,
+        "previous": first - step, "next": first + step, "now": timezone.now(),
+    })
+
+
+@login_required
+@require_POST
+def mark_attendance(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    found = access_appointment(request.user, appointment_id, purpose="clinic.attendance")
+    clinician = staff_clinician(request.user, found.clinician_id)
+    form = AttendanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose completed or no-show."))
+    else:
+        try:
+            actions.mark_attendance(appointment=found, status=form.cleaned_data["status"])
+            messages.success(request, _("Attendance recorded."))
+        except actions.BookingError as refused:
+            messages.error(request, str(refused))
+    local_day = found.starts_at.astimezone(found.location.zone).date().isoformat()
+    return redirect(f"{reverse('clinic:calendar')}?date={local_day}&clinician={clinician.pk}")
+
+
+@login_required
+def feed_settings(request: HttpRequest) -> HttpResponse:
+    clinician = staff_clinician(request.user)
+    if request.method == "POST":
+        clinician = actions.rotate_feed_token(clinician=clinician)
+        messages.success(request, _("A new private address is made; the old one stops working."))
+        return redirect("clinic:feed_settings")
+    url = request.build_absolute_uri(reverse("clinic:feed", args=[clinician.feed_token]))
+    return render(request, "clinic/feed_settings.html", {"clinician": clinician, "url": url})
+
+
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The clinician's own calendar program fetches this without a session: the token is
+    the secret, so it is long, random and rotatable."""
+    clinician = get_object_or_404(Clinician, feed_token=token, is_active=True)
+    appointments = (
+        Appointment.objects.filter(clinician=clinician,
+                                   starts_at__gte=timezone.now() - FEED_PAST)
+        .exclude(status=Status.RESCHEDULED)
+        .select_related("patient", "appointment_type", "location", "clinician")
+    )
+    audit(clinician.user, purpose="clinic.feed", patient=None, obj=clinician, allowed=True)
+    body = calendar(appointments, name=f"Upperback: {clinician.name}", for_clinician=True)
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
