@@ -12,7 +12,10 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMAND_MODULES: tuple[str, ...] = ("upperback.clinical.commands",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "upperback.clinical.commands",
+    "upperback.vision.commands",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -116,7 +116,8 @@ def _step(machine: _Machine, index: int, time_s: float, value: float) -> None:
 
 def _step_at_rest(machine: _Machine, index: int, time_s: float, value: float) -> None:
     if not machine.top.contains(value):
-        machine.last_rest_s = time_s
+        if machine.rest.contains(value):  # tempo runs from the last moment at rest
+            machine.last_rest_s = time_s
         base = machine.rest_extreme
         machine.rest_extreme = value if base is None else _more_extreme(machine.rest, base, value)
         return

@@ -9,7 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from upperback.vision.errors import MediaError
+from upperback.vision.errors import MediaError, RetakeError
 from upperback.vision.landmarks import PoseFrame
 from upperback.vision.pose import Image, PoseEstimator
 
@@ -18,6 +18,9 @@ from upperback.vision.pose import Image, PoseEstimator
 SAMPLE_FPS = 15.0
 
 Progress = Callable[[int, int], None]
+# With nobody found in the first seconds, stop: decoding the rest of a long clip would only
+# delay the answer (and hold a worker) to say the same thing.
+GIVE_UP_WITHOUT_PERSON_S = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +107,11 @@ def track_video(
             frames.append(PoseFrame(index, time_s, estimator.detect_bgr(image)))
             if progress is not None:
                 progress(len(frames), total)
+            if time_s >= GIVE_UP_WITHOUT_PERSON_S and all(f.pose is None for f in frames):
+                raise RetakeError(
+                    f"{path.name}: no person in the first {GIVE_UP_WITHOUT_PERSON_S:.0f} s: film "
+                    "yourself from head to hips, in good light."
+                )
     if not frames:
         raise MediaError(f"{path.name}: no frame of this video could be decoded (damaged file).")
     return Track(info=info, frames=tuple(frames), sample_fps=sample_fps)

@@ -1,0 +1,58 @@
+"""One analysis job at a time, as a background worker runs them: a bad file fails its own job
+with a clear message and the worker goes on to the next."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from upperback.vision.errors import VisionError
+from upperback.vision.landmarks import Point
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    kind: Literal["photo", "video"]
+    path: Path
+    view: str
+    exercise: str | None = None
+    points: tuple[tuple[str, float, float], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    path: Path
+    ok: bool
+    result: dict[str, Any] | None
+    error: str | None
+
+
+def _photo(job: Job) -> dict[str, Any]:
+    from upperback.vision.photo import analyse_photo
+
+    points = {name: Point(x, y) for name, x, y in job.points}
+    report, _ = analyse_photo(job.path, job.view, points)  # type: ignore[arg-type]
+    return report.to_json()
+
+
+def _video(job: Job) -> dict[str, Any]:
+    from upperback.vision.exercise import analyse_exercise
+
+    if job.exercise is None:
+        raise VisionError("a video job needs an exercise id")
+    report, _ = analyse_exercise(job.path, job.exercise, view=job.view)  # type: ignore[arg-type]
+    return report.to_json()
+
+
+def run_job(job: Job) -> Outcome:
+    try:
+        result = _photo(job) if job.kind == "photo" else _video(job)
+    except VisionError as error:
+        return Outcome(job.path, ok=False, result=None, error=str(error))
+    return Outcome(job.path, ok=True, result=result, error=None)
+
+
+def run_jobs(jobs: Iterable[Job]) -> list[Outcome]:
+    return [run_job(job) for job in jobs]
