@@ -37,6 +37,7 @@ class Citation(_Strict):
 class MetaFile(_Strict):
     version: str = Field(min_length=1)
     disclaimer: Text
+    triage: dict[Triage, Text]
     citations: list[Citation]
 
 

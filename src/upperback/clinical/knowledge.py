@@ -17,7 +17,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from upperback.clinical.conditions import Condition, ConditionError, compile_condition
-from upperback.clinical.contract import StepId
+from upperback.clinical.contract import TRIAGE_ORDER, StepId
+from upperback.clinical.fields import FIELDS
 from upperback.clinical.kb_schema import (
     Citation,
     ContraindicationFile,
@@ -176,6 +177,24 @@ def _citations(meta: MetaFile) -> dict[str, Citation]:
     return citations
 
 
+# The consult reasons the engine and escalation name; the file must give every one.
+CONSULT_REASONS = (
+    "emergency", "red_flag", "red_flag_today", "surgical", "review", "self_care",
+    "no_improvement",
+)
+
+
+def _check_texts(kb: KnowledgeBase) -> None:
+    for level in TRIAGE_ORDER:
+        if level not in kb.meta.triage:
+            raise KnowledgeBaseError(f"meta.yaml: triage: no text for {level!r}")
+        if level not in kb.escalation.consult_within_days:
+            raise KnowledgeBaseError(f"escalation.yaml: consult_within_days: no {level!r}")
+    for reason in CONSULT_REASONS:
+        if reason not in kb.escalation.consult_reasons:
+            raise KnowledgeBaseError(f"escalation.yaml: consult_reasons: no {reason!r}")
+
+
 def _check_references(kb: KnowledgeBase) -> None:
     missing = [step for step in get_args(StepId) if step not in kb.steps]
     if missing:
@@ -198,6 +217,11 @@ def _compile_all(kb: KnowledgeBase) -> None:
     conditions = kb.conditions
     for flag in kb.red_flags:
         _compile("red_flags.yaml", flag.id, flag.when, conditions)
+        derived = [f for f in conditions[flag.id].read if FIELDS[f].asks is None]
+        if derived:
+            raise KnowledgeBaseError(
+                f"red_flags.yaml: rule {flag.id}: {derived[0]} is worked out after the screen"
+            )
         negated = [f for f in conditions[flag.id].negated_fields() if f in _NEVER_NEGATED]
         if negated:
             raise KnowledgeBaseError(
@@ -240,6 +264,7 @@ def load_knowledge_base(directory: Path = KB_DIR) -> KnowledgeBase:
     _check_unique(kb)
     _check_citations(kb)
     _check_references(kb)
+    _check_texts(kb)
     _compile_all(kb)
     return kb
 
