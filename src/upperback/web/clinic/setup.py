@@ -63,3 +63,13 @@ def add_time_off(*, clinician: Clinician, starts_at: dt.datetime, ends_at: dt.da
         raise ValidationError("Time off must end after it starts.")
     return TimeOff.objects.create(clinician=clinician, starts_at=starts_at, ends_at=ends_at,
                                   reason=reason)
+
+
+@transaction.atomic
+def set_cancellation_window(*, location: Location, hours: int) -> Location:
+    """How long before the start patients may still cancel or move online."""
+    if hours < 0:
+        raise ValidationError("The cancellation window cannot be negative.")
+    location.cancellation_window_hours = hours
+    location.save(update_fields=["cancellation_window_hours"])
+    return location
