@@ -59,7 +59,9 @@ ALLOWED_HOSTS = [
 DATA_DIR = Path(os.environ.get("UPPERBACK_DATA_DIR", str(REPO_DIR / "var"))).resolve()
 # Uploaded media lives outside the web root and is served only through access-checked views.
 MEDIA_ROOT = DATA_DIR / "media"
-MEDIA_URL = None
+# No URL route serves MEDIA_ROOT (uploads go through access-checked views). MEDIA_URL must still
+# be a string: Django's test live server builds a handler from it and fails on None.
+MEDIA_URL = "/media-not-served/"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
