@@ -12,20 +12,26 @@ from __future__ import annotations
 from upperback.clinical.contract import Assessment, Intake
 from upperback.clinical.engine import (
     assess,
+    citation,
     exercise_library,
     knowledge_base_version,
     translate,
 )
 from upperback.clinical.errors import validation_messages
+from upperback.clinical.escalation import Escalation, Progress, escalate
 from upperback.clinical.kb_schema import LANGUAGES
 from upperback.clinical.knowledge import KnowledgeBaseError
 
 __all__ = [
     "LANGUAGES",
     "Assessment",
+    "Escalation",
     "Intake",
     "KnowledgeBaseError",
+    "Progress",
     "assess",
+    "citation",
+    "escalate",
     "exercise_library",
     "knowledge_base_version",
     "translate",

@@ -112,3 +112,8 @@ def exercise_library(language: str = "en") -> list[ExercisePrescription]:
 
 def knowledge_base_version() -> str:
     return knowledge_base().version
+
+
+def citation(key: str) -> str:
+    """The full reference behind a `source` key (KeyError for an unknown key)."""
+    return knowledge_base().citations[key].reference

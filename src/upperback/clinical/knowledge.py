@@ -180,7 +180,7 @@ def _citations(meta: MetaFile) -> dict[str, Citation]:
 # The consult reasons the engine and escalation name; the file must give every one.
 CONSULT_REASONS = (
     "emergency", "red_flag", "red_flag_today", "surgical", "review", "self_care",
-    "no_improvement",
+    "no_improvement", "keep_going", "improving", "no_readings", "last_phase",
 )
 
 

@@ -1,0 +1,38 @@
+"""The public API is what `__all__` says, and docs/kb.md matches the knowledge base."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import upperback.clinical as clinical
+from upperback.clinical.kb_docs import kb_markdown
+
+DOCS_KB = Path(__file__).resolve().parents[2] / "docs" / "kb.md"
+
+
+def test_the_public_api_exports_exactly_these_names() -> None:
+    assert sorted(clinical.__all__) == sorted(
+        [
+            "LANGUAGES",
+            "Assessment",
+            "Intake",
+            "KnowledgeBaseError",
+            "assess",
+            "escalate",
+            "exercise_library",
+            "knowledge_base_version",
+            "Progress",
+            "Escalation",
+            "citation",
+            "translate",
+            "validation_messages",
+        ]
+    )
+    for name in clinical.__all__:
+        assert getattr(clinical, name) is not None
+
+
+def test_docs_kb_md_is_up_to_date() -> None:
+    assert DOCS_KB.read_text(encoding="utf-8") == kb_markdown(), (
+        "docs/kb.md is stale: run `upperback kb docs --output docs/kb.md`"
+    )
