@@ -82,6 +82,9 @@ def cluster() -> Iterator[str]:
         _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
               str(root / "server.log"), "-w", "start"], user)
         try:
+            # The named database exists too, for callers that use it directly (bench).
+            _run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U",
+                  "postgres", "upperback"], user)
             yield f"postgres://postgres@127.0.0.1:{port}/upperback"
         finally:
             _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], user)

@@ -53,6 +53,8 @@ class Busy:
         self._longest = max((end - start for start, end in self._intervals), default=CELL)
 
     def overlaps(self, start: dt.datetime, end: dt.datetime) -> bool:
+        if not self._intervals:
+            return False
         first = bisect.bisect_left(self._starts, start - self._longest)
         last = bisect.bisect_left(self._starts, end)
         return any(s < end and start < e for s, e in self._intervals[first:last])
@@ -117,19 +119,40 @@ def find_slots(
     now: dt.datetime | None = None,
     limit: int | None = None,
 ) -> list[Slot]:
-    """Free slots of `appointment_type` starting in [start, end), earliest first."""
+    """Free slots of `appointment_type` starting in [start, end), earliest first.
+
+    With a limit, the search widens from one day (x4 each time) and stops as soon as it has
+    enough: the booking page wants the first dozen, not two months of slots.
+    """
     start = max(start, now or timezone.now())
     clinicians = _clinicians(appointment_type, specialty, clinician_id)
-    ids = [c.pk for c in clinicians]
-    busy = _busy(ids, start, end)
-    hours = WorkingHours.objects.filter(clinician_id__in=ids).select_related("location")
+    hours = list(
+        WorkingHours.objects.filter(clinician__in=clinicians).select_related("location")
+    )
     if location is not None:
-        hours = hours.filter(location=location)
-    found: set[Slot] = set()
+        hours = [block for block in hours if block.location_id == location.pk]
+    if limit is None:
+        return _search(hours, appointment_type, start, end)
+    window = dt.timedelta(days=1)
+    while True:
+        stop = min(end, start + window)
+        found = _search(hours, appointment_type, start, stop)
+        if len(found) >= limit or stop >= end:
+            return found[:limit]
+        window *= 4
+
+
+def _search(hours: list[WorkingHours], appointment_type: AppointmentType,
+            start: dt.datetime, end: dt.datetime) -> list[Slot]:
+    ids = sorted({block.clinician_id for block in hours})
+    # A slot starting just before `end` reaches past it: fetch what could overlap its tail.
+    busy = _busy(ids, start, end + appointment_type.duration)
+    found: dict[tuple[dt.datetime, int], Slot] = {}
     for block in hours:
-        found.update(_slots_in_block(block, appointment_type, start, end, busy[block.clinician_id]))
-    slots = sorted(found)
-    return slots[:limit] if limit is not None else slots
+        for slot in _slots_in_block(block, appointment_type, start, end,
+                                    busy[block.clinician_id]):
+            found[(slot.starts_at, slot.clinician_id)] = slot  # overlapping blocks: once
+    return [found[key] for key in sorted(found)]
 
 
 def _slots_in_block(block: WorkingHours, appointment_type: AppointmentType,
