@@ -42,3 +42,15 @@ def test_loading_the_demo_clinic_twice_creates_nothing_new() -> None:
     counts = [m.objects.count() for m in models]
     load_demo_clinic()
     assert [m.objects.count() for m in models] == counts
+
+
+def test_the_demo_clinician_login_gets_a_calendar() -> None:
+    from upperback.web.demo_accounts import DEMO_CLINICIAN
+    from upperback.web.records import actions
+
+    user = actions.create_clinician(email=DEMO_CLINICIAN, password="a long demo password")
+    load_demo_clinic()
+    load_demo_clinic()
+    profile = Clinician.objects.get(user=user)
+    assert profile.specialty == Specialty.PHYSIATRIST
+    assert profile.hours.count() == 5

@@ -116,6 +116,19 @@ def _clinician(location: Location, demo: DemoClinician) -> Clinician:
     return clinician
 
 
+def _link_demo_login(location: Location) -> None:
+    """The demo clinician login (made by load_demo) gets a calendar: a physiatrist's."""
+    from upperback.web.demo_accounts import DEMO_CLINICIAN
+
+    user = get_user_model().objects.filter(email=DEMO_CLINICIAN).first()
+    if user is None:
+        return
+    demo = DemoClinician(DEMO_CLINICIAN, "Dr. Casey Clinic", Specialty.PHYSIATRIST,
+                         "MD, board-certified in physical medicine and rehabilitation (ABPMR)",
+                         "The demo clinician account.", _WEEKDAYS_8_TO_5)
+    _clinician(location, demo)
+
+
 @transaction.atomic
 def load_demo_clinic() -> Location:
     """Create or refresh the demo clinic; safe to run any number of times."""
@@ -123,4 +136,5 @@ def load_demo_clinic() -> Location:
     _appointment_types()
     for demo in CLINICIANS:
         _clinician(location, demo)
+    _link_demo_login(location)
     return location
