@@ -81,8 +81,7 @@ class All(Condition):
     def __init__(self, parts: list[Condition]) -> None:
         self.parts = parts
         self.read = tuple(field for part in parts for field in part.read)
-        tests = tuple(part.test for part in parts)
-        self.test = lambda context: all(test(context) for test in tests)
+        self.test = _fold(_both, [part.test for part in parts])
 
     def maybe(self, context: Context) -> bool | None:
         answers = [part.maybe(context) for part in self.parts]
@@ -103,8 +102,7 @@ class All(Condition):
 class AnyOf(All):
     def __init__(self, parts: list[Condition]) -> None:
         super().__init__(parts)
-        tests = tuple(part.test for part in parts)
-        self.test = lambda context: any(test(context) for test in tests)
+        self.test = _fold(_either, [part.test for part in parts])
 
     def maybe(self, context: Context) -> bool | None:
         answers = [part.maybe(context) for part in self.parts]
@@ -146,6 +144,22 @@ class Not(Condition):
 
     def negated_fields(self) -> list[str]:
         return self.part.fields()
+
+
+def _both(first: Test, second: Test) -> Test:
+    return lambda context: first(context) and second(context)
+
+
+def _either(first: Test, second: Test) -> Test:
+    return lambda context: first(context) or second(context)
+
+
+def _fold(combine: Callable[[Test, Test], Test], tests: list[Test]) -> Test:
+    """Chain the tests into nested closures: cheaper per call than a generator over them."""
+    combined = tests[-1]
+    for test in reversed(tests[:-1]):
+        combined = combine(test, combined)
+    return combined
 
 
 def _atom_test(path: str, operator: str, value: Any) -> Test:

@@ -50,8 +50,7 @@ def intake_fields(paths: list[str]) -> list[str]:
 
 def screen(kb: KnowledgeBase, context: Context) -> list[FiredFlag]:
     fired = []
-    for rule in kb.red_flags:
-        condition = kb.conditions[rule.id]
+    for rule, condition in kb.flag_conditions:
         if condition.test(context):
             fired.append(FiredFlag(rule, intake_fields(condition.true_fields(context))))
     return fired
@@ -69,12 +68,12 @@ def triage_of(fired: list[FiredFlag]) -> Triage:
 def questions(kb: KnowledgeBase, context: Context, triage: Triage) -> list[str]:
     """Unanswered fields that could still fire a rule above the current triage."""
     asked: dict[str, None] = {}
-    for rule in kb.red_flags:
-        if RANK[rule.level] >= RANK[triage]:
+    missing = {path for path, value in context.items() if value is None}
+    for rule, condition in kb.flag_conditions:
+        if RANK[rule.level] >= RANK[triage] or missing.isdisjoint(condition.read):
             continue
-        condition = kb.conditions[rule.id]
-        unanswered = [path for path in condition.read if context[path] is None]
-        if unanswered and condition.maybe(context) is None:
+        if condition.maybe(context) is None:
+            unanswered = [path for path in condition.read if path in missing]
             asked.update(dict.fromkeys(intake_fields(unanswered)))
     return list(asked)
 
@@ -85,11 +84,11 @@ def score_sources(kb: KnowledgeBase, context: Context) -> list[ScoredSource]:
     for rule, features in kb.features:
         total = 0.0
         fields: list[str] = []
-        for condition, weight in features:
-            if condition.test(context):
+        for test, weight, read in features:
+            if test(context):
                 total += weight
                 if weight > 0:
-                    fields.extend(condition.read)
+                    fields.extend(read)
         score = round(min(1.0, max(0.0, total)), 2)
         context[f"source.{rule.id}"] = score
         if score >= kb.source_list_from:

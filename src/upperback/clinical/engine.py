@@ -33,7 +33,7 @@ def _language(language: str) -> Language:
 def assess(intake: Intake | Mapping[str, Any], *, language: str = "en") -> Assessment:
     """Assess an intake (a model or a plain dict, validated here) in `language`."""
     lang = _language(language)
-    if not isinstance(intake, Intake):
+    if isinstance(intake, Mapping):  # cheaper than asking pydantic's metaclass about Intake
         intake = Intake.model_validate(intake)
     kb = knowledge_base()
     context = context_of(intake)

@@ -79,9 +79,17 @@ DERIVED: tuple[FieldSpec, ...] = (
 FIELDS: dict[str, FieldSpec] = {spec.path: spec for spec, _ in _INTAKE_FIELDS} | {
     spec.path: spec for spec in DERIVED
 }
-_GETTERS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
-    (spec.path, chain) for spec, chain in _INTAKE_FIELDS
+# The contract nests one level deep (pain.*, neuro.*, ...): flattening reads each nested
+# model's __dict__ once rather than walking attribute chains field by field.
+if any(len(chain) > 2 for _, chain in _INTAKE_FIELDS):
+    raise TypeError("context_of flattens one level of nesting; the contract now has more")
+_TOP: tuple[tuple[str, str], ...] = tuple(
+    (spec.path, chain[0]) for spec, chain in _INTAKE_FIELDS if len(chain) == 1
 )
+_NESTED: dict[str, list[tuple[str, str]]] = {}
+for _spec, _chain in _INTAKE_FIELDS:
+    if len(_chain) == 2:
+        _NESTED.setdefault(_chain[0], []).append((_spec.path, _chain[1]))
 
 
 def _unhelpful_weeks(intake: Intake) -> int | None:
@@ -94,14 +102,15 @@ def _unhelpful_weeks(intake: Intake) -> int | None:
 
 def context_of(intake: Intake) -> Context:
     """Flatten an intake into {field path: value}; None everywhere means "not asked"."""
-    context: Context = {}
-    for path, chain in _GETTERS:
-        value: Any = intake
-        for name in chain:
-            value = getattr(value, name)
-            if value is None:
-                break
-        context[path] = value
+    data = intake.__dict__
+    context: Context = {path: data[name] for path, name in _TOP}
+    for name, leaves in _NESTED.items():
+        part = data[name]
+        if part is None:
+            context.update((path, None) for path, _ in leaves)
+        else:
+            values = part.__dict__
+            context.update((path, values[leaf]) for path, leaf in leaves)
     context["prior_treatments.unhelpful_weeks"] = _unhelpful_weeks(intake)
     context["pain.onset_age"] = intake.age - intake.pain.duration_days / 365.25
     return context

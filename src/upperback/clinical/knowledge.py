@@ -16,7 +16,7 @@ from typing import Any, TypeVar, get_args
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from upperback.clinical.conditions import Condition, ConditionError, compile_condition
+from upperback.clinical.conditions import Condition, ConditionError, Test, compile_condition
 from upperback.clinical.contract import TRIAGE_ORDER, StepId
 from upperback.clinical.fields import FIELDS
 from upperback.clinical.kb_schema import (
@@ -60,7 +60,7 @@ class KnowledgeBaseError(ValueError):
     """The knowledge base cannot be used: the message names the file and the rule."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: render caches its texts per KB
 class KnowledgeBase:
     version: str
     meta: MetaFile
@@ -74,9 +74,11 @@ class KnowledgeBase:
     escalation: EscalationFile
     # Compiled conditions keyed by rule id (source features as "<source>#<index>").
     conditions: dict[str, Condition] = field(default_factory=dict)
+    # Each red flag with its compiled condition, in file order, ready for the screen.
+    flag_conditions: list[tuple[RedFlagRule, Condition]] = field(default_factory=list)
     # Each source with its compiled features and weights, ready for scoring.
-    features: list[tuple[SourceRule, tuple[tuple[Condition, float], ...]]] = field(
-        default_factory=list
+    features: list[tuple[SourceRule, tuple[tuple[Test, float, tuple[str, ...]], ...]]] = (
+        field(default_factory=list)
     )
 
     def counts(self) -> dict[str, int]:
@@ -222,6 +224,7 @@ def _compile_all(kb: KnowledgeBase) -> None:
             raise KnowledgeBaseError(
                 f"red_flags.yaml: rule {flag.id}: {derived[0]} is worked out after the screen"
             )
+        kb.flag_conditions.append((flag, conditions[flag.id]))
         negated = [f for f in conditions[flag.id].negated_fields() if f in _NEVER_NEGATED]
         if negated:
             raise KnowledgeBaseError(
@@ -231,7 +234,11 @@ def _compile_all(kb: KnowledgeBase) -> None:
         for index, feature in enumerate(source.features):
             _compile("sources.yaml", f"{source.id}#{index}", feature.when, conditions)
         compiled = tuple(
-            (conditions[f"{source.id}#{index}"], feature.weight)
+            (
+                conditions[f"{source.id}#{index}"].test,
+                feature.weight,
+                conditions[f"{source.id}#{index}"].read,
+            )
             for index, feature in enumerate(source.features)
         )
         kb.features.append((source, compiled))

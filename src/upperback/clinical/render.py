@@ -8,6 +8,7 @@ data, so the models are made with `model_construct`: re-validating them would on
 
 from __future__ import annotations
 
+import functools
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -81,8 +82,15 @@ def exercise(rule: ExerciseRule, language: Language) -> ExercisePrescription:
     )
 
 
-def plan_step(kb: KnowledgeBase, step: StepRule, language: Language) -> PlanStep:
+@functools.cache
+def _step_texts(kb: KnowledgeBase, step_id: str, language: Language) -> tuple[str, str, str]:
+    step = kb.steps[step_id]
     note = step.evidence.note
+    return step.summary(language), step.because(language), note(language) if note else ""
+
+
+def plan_step(kb: KnowledgeBase, step: StepRule, language: Language) -> PlanStep:
+    summary, because, note = _step_texts(kb, step.id, language)
     return build(
         PlanStep,
         step=step.id,
@@ -91,15 +99,12 @@ def plan_step(kb: KnowledgeBase, step: StepRule, language: Language) -> PlanStep
         review_after_days=step.review_after_days,
         details=build(
             StepDetails,
-            summary=step.summary(language),
+            summary=summary,
             exercises=[exercise(kb.exercises[e], language) for e in step.exercises],
         ),
-        because=step.because(language),
+        because=because,
         evidence=build(
-            Evidence,
-            grade=step.evidence.grade,
-            source=step.evidence.source,
-            note=note(language) if note is not None else "",
+            Evidence, grade=step.evidence.grade, source=step.evidence.source, note=note
         ),
     )
 
