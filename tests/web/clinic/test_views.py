@@ -192,3 +192,14 @@ def first_slot(clinician: Clinician, kind: AppointmentType) -> dt.datetime:
     now = timezone.now()
     return find_slots(appointment_type=kind, clinician_id=clinician.pk, start=now,
                       end=now + dt.timedelta(days=14))[0].starts_at
+
+
+def test_the_patients_pages_speak_spanish(alices_booking: Appointment) -> None:
+    from django.conf import settings
+
+    alice = client_for(alices_booking.patient)
+    alice.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    listing = alice.get(reverse("clinic:my_appointments")).content.decode()
+    assert "Mis citas" in listing and "Próximas" in listing
+    detail = alice.get(reverse("clinic:appointment", args=[alices_booking.pk])).content.decode()
+    assert "Cancelar esta cita" in detail

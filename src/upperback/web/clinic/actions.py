@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from upperback.web.accounts.models import User
 from upperback.web.records.models import AssessmentRecord
@@ -26,7 +27,7 @@ class BookingError(Exception):
 
 class SlotTaken(BookingError):
     def __init__(self) -> None:
-        super().__init__("That time was just taken. Here are the times still free.")
+        super().__init__(_("That time was just taken. Here are the times still free."))
 
 
 class NotBookable(BookingError):
@@ -47,7 +48,8 @@ def _check_offered(
 ) -> None:
     """The time must be one the slot search offers: working hours, no time off, future."""
     if clinician.specialty not in appointment_type.specialties:
-        raise NotBookable(f"{clinician.name} does not offer {appointment_type.name}.")
+        raise NotBookable(_("%(who)s does not offer %(what)s.")
+                          % {"who": clinician.name, "what": appointment_type.name})
     offered = find_slots(
         appointment_type=appointment_type,
         clinician_id=clinician.pk,
@@ -58,7 +60,7 @@ def _check_offered(
     )
     if not any(slot.starts_at == starts_at for slot in offered):
         if starts_at <= now:
-            raise NotBookable("That time has passed.")
+            raise NotBookable(_("That time has passed."))
         # Busy or outside the clinician's hours: either way it is not free.
         raise SlotTaken()
 
@@ -160,12 +162,13 @@ def reschedule(
 
 def _check_change_allowed(appointment: Appointment, now: dt.datetime) -> None:
     if appointment.status != Status.BOOKED:
-        raise NotBookable("This appointment is no longer active.")
+        raise NotBookable(_("This appointment is no longer active."))
     window = dt.timedelta(hours=appointment.location.cancellation_window_hours)
     if now > appointment.starts_at - window:
         raise CancellationClosed(
-            f"Changes close {appointment.location.cancellation_window_hours} hours before the "
-            f"appointment. Please call the clinic on {appointment.location.phone}."
+            _("Changes close %(hours)s hours before the appointment. Please call the clinic on "
+              "%(phone)s.") % {"hours": appointment.location.cancellation_window_hours,
+                               "phone": appointment.location.phone}
         )
 
 
@@ -178,7 +181,7 @@ def cancel(
     locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if by_clinic:
         if locked.status != Status.BOOKED:
-            raise NotBookable("This appointment is no longer active.")
+            raise NotBookable(_("This appointment is no longer active."))
     else:
         _check_change_allowed(locked, now)
     _release(locked, Status.CANCELLED, now)
@@ -192,12 +195,12 @@ def mark_attendance(
     """A clinician records a booked appointment as completed or a no-show, once it began."""
     now = now or timezone.now()
     if status not in (Status.COMPLETED, Status.NO_SHOW):
-        raise NotBookable("Attendance is either completed or no-show.")
+        raise NotBookable(_("Attendance is either completed or no-show."))
     locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if locked.status not in (Status.BOOKED, Status.COMPLETED, Status.NO_SHOW):
-        raise NotBookable("A cancelled appointment has no attendance.")
+        raise NotBookable(_("A cancelled appointment has no attendance."))
     if locked.starts_at > now:
-        raise NotBookable("Attendance can be recorded once the appointment has started.")
+        raise NotBookable(_("Attendance can be recorded once the appointment has started."))
     locked.status = status
     locked.status_changed_at = now
     locked.save(update_fields=["status", "status_changed_at"])
