@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import cv2
@@ -20,6 +21,8 @@ BOX_MARGIN = 0.15
 # Landmarks stop at the eyes and ears; the crown of the head lies above them, so the box grows
 # upwards by this share of its height before masking (or the head is found as a "person").
 HEAD_ALLOWANCE = 0.6
+# A second body under half the first one's torso length is taken for clutter.
+MIN_SECOND_SIZE = 0.5
 
 
 def _person_box(pose: Pose) -> tuple[int, int, int, int]:
@@ -35,16 +38,30 @@ def _person_box(pose: Pose) -> tuple[int, int, int, int]:
     )
 
 
+def _torso_axis(pose: Pose) -> tuple[float, float]:
+    """(horizontal, vertical) run from the hip midpoint up to the shoulder midpoint, pixels."""
+    lm = pose.landmarks
+    shoulder_x, shoulder_y = (lm[11].x + lm[12].x) / 2, (lm[11].y + lm[12].y) / 2
+    hip_x, hip_y = (lm[23].x + lm[24].x) / 2, (lm[23].y + lm[24].y) / 2
+    return shoulder_x - hip_x, hip_y - shoulder_y
+
+
+def _plausible_second(first: Pose, second: Pose) -> bool:
+    """Clutter (racks, plates) can pass for a small body lying down; a second patient is about
+    as big as the first and upright."""
+    first_x, first_y = _torso_axis(first)
+    run, rise = _torso_axis(second)
+    big_enough = math.hypot(run, rise) >= MIN_SECOND_SIZE * math.hypot(first_x, first_y)
+    return big_enough and rise > abs(run)
+
+
 def _second_person(image: Image, first: Pose) -> bool:
     """Grey out the person found, look again: a clear second body means two people."""
     left, top, right, bottom = _person_box(first)
     masked = image.copy()
     masked[top:bottom, left:right] = 114
     again = detect_photo(np.asarray(masked, dtype=np.uint8))
-    if again is None:
-        return False
-    torso = (11, 12, 23, 24)  # shoulders and hips
-    if min(again.landmarks[j].visibility for j in torso) < SECOND_PERSON_VISIBILITY:
+    if again is None or not _clear_person(again) or not _plausible_second(first, again):
         return False
     # A body whose shoulders sit inside the first box is the first person seen again.
     shoulder_x = (again.landmarks[11].x + again.landmarks[12].x) / 2
@@ -52,11 +69,28 @@ def _second_person(image: Image, first: Pose) -> bool:
     return not (left <= shoulder_x <= right and top <= shoulder_y <= bottom)
 
 
+TWO_PEOPLE = "More than one person is in this photo: retake it with only the patient in view."
+
+
+def _clear_person(pose: Pose | None) -> bool:
+    torso = (11, 12, 23, 24)  # shoulders and hips
+    return pose is not None and min(pose.landmarks[j].visibility for j in torso) >= (
+        SECOND_PERSON_VISIBILITY
+    )
+
+
 def check_single_person(image: Image, pose: Pose) -> None:
     if count_faces(image) >= 2 or _second_person(image, pose):
-        raise RetakeError(
-            "More than one person is in this photo: retake it with only the patient in view."
-        )
+        raise RetakeError(TWO_PEOPLE)
+
+
+def check_nobody_or_two(image: Image) -> None:
+    """No person found in the whole photo: two people side by side can confuse the detector,
+    so look in each half; a clear body in both halves means two people."""
+    width = image.shape[1]
+    halves = (image[:, : width // 2], image[:, width // 2 :])
+    if all(_clear_person(detect_photo(np.ascontiguousarray(half))) for half in halves):
+        raise RetakeError(TWO_PEOPLE)
 
 
 def analyse_photo(
@@ -66,6 +100,8 @@ def analyse_photo(
     pose = detect_photo(image)
     if pose is not None:
         check_single_person(image, pose)
+    else:
+        check_nobody_or_two(image)
     return analyse_pose(pose, view, points or {}), image
 
 

@@ -7,6 +7,7 @@ model at first use, which cannot happen here, so they are never offered.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -74,8 +75,7 @@ class PoseEstimator:
     steadier); `tracking=False` detects afresh on every image (photos).
     """
 
-    def __init__(self, *, tracking: bool, pad: float | None = None) -> None:
-        self._pad = pad
+    def __init__(self, *, tracking: bool) -> None:
         self._graph = _solutions_pose().Pose(
             static_image_mode=not tracking,
             model_complexity=MODEL_COMPLEXITY,
@@ -99,36 +99,58 @@ class PoseEstimator:
     def close(self) -> None:
         self._graph.close()
 
-    def detect_rgb(self, rgb: Image) -> Pose | None:
-        """The pose in an RGB image, or None when the model finds no person."""
+    def detect_rgb(self, rgb: Image, pad: float | None = None) -> Pose | None:
+        """The pose in an RGB image, or None when the model finds no person.
+
+        `pad`: surround the image with a border of this fraction first (None: as it is).
+        """
         height, width = rgb.shape[:2]
-        if self._pad is not None:
-            padded, left, top = pad_image(rgb, self._pad)
+        if pad is not None:
+            padded, left, top = pad_image(rgb, pad)
         else:
             padded, left, top = rgb, 0, 0
         result = self._graph.process(padded)
         full = (padded.shape[1], padded.shape[0])
         return _to_pose(result, width, height, (left, top), full)
 
-    def detect_bgr(self, bgr: Image) -> Pose | None:
-        return self.detect_rgb(np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8))
+    def detect_bgr(self, bgr: Image, pad: float | None = None) -> Pose | None:
+        rgb = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
+        return self.detect_rgb(rgb, pad)
+
+
+# Building a graph costs about a quarter of a second; photos reuse one per thread (a graph is
+# not safe to share between threads). Static mode keeps no state between images.
+_per_thread = threading.local()
+
+
+def _photo_estimator() -> PoseEstimator:
+    estimator: PoseEstimator | None = getattr(_per_thread, "photo", None)
+    if estimator is None:
+        estimator = PoseEstimator(tracking=False)
+        _per_thread.photo = estimator
+    return estimator
 
 
 def detect_photo(bgr: Image) -> Pose | None:
     """One photo, detected afresh, padded to a square first (tight crops need it)."""
     for fraction in PHOTO_PAD_FRACTIONS:
-        with PoseEstimator(tracking=False, pad=fraction) as estimator:
-            pose = estimator.detect_bgr(bgr)
+        pose = _photo_estimator().detect_bgr(bgr, fraction)
         if pose is not None:
             return pose
     return None
 
 
 def count_faces(bgr: Image) -> int:
-    """How many faces MediaPipe's short-range face detector (shipped in the wheel) finds."""
-    from mediapipe.python.solutions import face_detection
+    """How many faces MediaPipe's full-range face detector (shipped in the wheel) finds.
 
-    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-    with face_detection.FaceDetection(model_selection=0, min_detection_confidence=0.6) as faces:
-        result = faces.process(rgb)
+    Full range (model_selection=1) because a posture photo shows the whole upper body, so faces
+    are small; the short-range model misses them beyond about two metres.
+    """
+    faces: Any = getattr(_per_thread, "faces", None)
+    if faces is None:
+        from mediapipe.python.solutions import face_detection
+
+        faces = face_detection.FaceDetection(model_selection=1, min_detection_confidence=0.6)
+        _per_thread.faces = faces
+    result = faces.process(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
     return len(result.detections or ())

@@ -6,6 +6,7 @@ mistake, names the file and the exercise.
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -87,11 +88,20 @@ class ExerciseTracking(Strict):
 
     @model_validator(mode="after")
     def _zones_apart(self) -> ExerciseTracking:
-        # Hysteresis needs a gap: a value can never be in both zones at once.
-        for probe in (self.rest.above, self.rest.below, self.top.above, self.top.below):
-            if probe is not None and self.rest.contains(probe) and self.top.contains(probe):
-                raise ValueError("the rest and top zones overlap; hysteresis needs a gap")
+        # Hysteresis needs a gap: no value may lie in both zones at once.
+        low = max(_low(self.rest), _low(self.top))
+        high = min(_high(self.rest), _high(self.top))
+        if low < high:
+            raise ValueError("the rest and top zones overlap; hysteresis needs a gap")
         return self
+
+
+def _low(zone: Zone) -> float:
+    return -math.inf if zone.above is None else zone.above
+
+
+def _high(zone: Zone) -> float:
+    return math.inf if zone.below is None else zone.below
 
 
 class TrackingLibrary(Strict):
