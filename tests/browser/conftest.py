@@ -85,6 +85,12 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
+def password() -> str:
+    """The password of every account the fixtures make."""
+    return PASSWORD
+
+
+@pytest.fixture
 def patient(db: None) -> Any:
     from upperback.web.records import actions
 

@@ -7,15 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from upperback.web.accounts.models import User
+from upperback.web.demo_accounts import DEMO_CLINICIAN, DEMO_PASSWORD, DEMO_PATIENT, demo_logins
 from upperback.web.records import actions
-
-DEMO_PASSWORD = "upperback-demo"
-DEMO_PATIENT = "patient@demo.upperback.example"
-DEMO_CLINICIAN = "clinician@demo.upperback.example"
-
-
-def demo_logins() -> list[tuple[str, str, str]]:
-    return [("patient", DEMO_PATIENT, DEMO_PASSWORD), ("clinician", DEMO_CLINICIAN, DEMO_PASSWORD)]
 
 
 def ensure_demo_accounts() -> None:
