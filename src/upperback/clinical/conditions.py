@@ -40,10 +40,6 @@ class Condition:
     def maybe(self, context: Context) -> bool | None:
         raise NotImplementedError
 
-    def fields(self) -> list[str]:
-        """Every field the condition reads, in order of appearance."""
-        raise NotImplementedError
-
     def true_fields(self, context: Context) -> list[str]:
         """The fields of the atoms that hold (outside a `not`): why the condition fired."""
         raise NotImplementedError
@@ -67,9 +63,6 @@ class Atom(Condition):
             return None
         return self.test(context)
 
-    def fields(self) -> list[str]:
-        return [self.spec.path]
-
     def true_fields(self, context: Context) -> list[str]:
         return [self.spec.path] if self.test(context) else []
 
@@ -88,9 +81,6 @@ class All(Condition):
         if False in answers:
             return False
         return None if None in answers else True
-
-    def fields(self) -> list[str]:
-        return [field for part in self.parts for field in part.fields()]
 
     def true_fields(self, context: Context) -> list[str]:
         return [field for part in self.parts for field in part.true_fields(context)]
@@ -136,14 +126,11 @@ class Not(Condition):
         answer = self.part.maybe(context)
         return None if answer is None else not answer
 
-    def fields(self) -> list[str]:
-        return self.part.fields()
-
     def true_fields(self, context: Context) -> list[str]:
         return []
 
     def negated_fields(self) -> list[str]:
-        return self.part.fields()
+        return list(self.part.read)
 
 
 def _both(first: Test, second: Test) -> Test:

@@ -42,15 +42,6 @@ KB_DIR = Path(__file__).resolve().parent / "kb"
 # medicine under a `not` could let an extra answer lower the triage.
 _NEVER_NEGATED = ("symptoms", "history", "medications")
 
-FILES: dict[str, type[BaseModel]] = {
-    "meta.yaml": MetaFile,
-    "red_flags.yaml": RedFlagFile,
-    "sources.yaml": SourceFile,
-    "treatments.yaml": TreatmentFile,
-    "contraindications.yaml": ContraindicationFile,
-    "exercises.yaml": ExerciseFile,
-    "escalation.yaml": EscalationFile,
-}
 M = TypeVar("M", bound=BaseModel)
 TREATMENTS = "treatments.yaml"
 EXERCISES = "exercises.yaml"
