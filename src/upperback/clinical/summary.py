@@ -19,6 +19,7 @@ HEADINGS: dict[str, dict[Language, str]] = {
     "questions": {"en": "Questions that could change this", "es": "Preguntas que lo cambiarían"},
     "none": {"en": "none", "es": "ninguno"},
     "days": {"en": "within {days} days", "es": "en {days} días"},
+    "today": {"en": "today", "es": "hoy"},
 }
 
 
@@ -61,7 +62,8 @@ def _consult_line(assessment: Assessment, language: Language) -> str:
     consult = assessment.consult
     if not consult.recommended:
         return f"{_h('consult', language)}: {consult.because}"
-    days = _h("days", language, days=consult.within_days)
+    days = _h("today" if consult.within_days in (0, 1) else "days", language,
+              days=consult.within_days)
     return f"{_h('consult', language)}: {consult.specialty}, {days}. {consult.because}"
 
 
