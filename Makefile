@@ -16,6 +16,7 @@ $(STAMP): requirements.txt requirements-mediapipe.txt pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps -r requirements-mediapipe.txt
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m upperback.web.compilemessages
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -1,0 +1,84 @@
+"""`make run`, as the README says, serves the app with its demo data on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import re
+import selectors
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ADDRESS = re.compile(r"Upperback is running at (http://127\.0\.0\.1:\d+/)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _read_until_address(process: subprocess.Popen[str], timeout: float) -> tuple[str, str]:
+    assert process.stdout is not None
+    seen = ""
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        while time.monotonic() < deadline and process.poll() is None:
+            if selector.select(timeout=1):
+                line = process.stdout.readline()
+                seen += line
+                match = ADDRESS.search(line)
+                if match:
+                    return match.group(1), seen
+    pytest.fail(f"make run printed no address within {timeout}s:\n{seen}")
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    """Ctrl-C, as a person would: SIGINT to the whole process group."""
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
+
+
+def _fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=20) as response:
+        return str(response.read().decode())
+
+
+def test_make_run_serves_home_and_login_with_the_demo_logins(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "UPPERBACK_DATA_DIR": str(tmp_path / "data"), "PYTHONUNBUFFERED": "1"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "run", f"PORT={port}"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        address, output = _read_until_address(process, timeout=240)
+        home = _fetch(address)
+        login = _fetch(address + "accounts/login/")
+    finally:
+        _stop(process)
+    assert "Upperback" in home
+    assert 'name="password"' in login
+    assert "patient@demo.upperback.example" in output
+    assert "clinician@demo.upperback.example" in output
+    assert (tmp_path / "data" / "upperback.sqlite3").exists()
+    assert process.returncode is not None
