@@ -14,7 +14,7 @@ import platform
 import sys
 from pathlib import Path
 
-BENCHMARKS: tuple[str, ...] = ("bench.engine", "bench.scheduling")
+BENCHMARKS: tuple[str, ...] = ("bench.engine", "bench.scheduling", "bench.vision")
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 
