@@ -1,0 +1,113 @@
+"""Page speed of the web app: median server time of the result page and of a wizard step.
+
+Django's test client against a migrated temporary SQLite database (WAL, as in production),
+in a child process (`python -m bench.web --measure`) so the database is fresh and the
+settings are read once. Server time only: no network, no browser rendering.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+REPEATS = 41
+COMMAND = "make bench BENCH_ARGS=bench.web"
+
+
+def _median_ms(call: Callable[[], Any]) -> float:
+    call()  # warm caches (templates, knowledge base, translations)
+    times = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        response = call()
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code in (200, 302), response.status_code
+    return statistics.median(times)
+
+
+def _set_up() -> tuple[Any, int, int]:
+    import django
+    from django.core.management import call_command
+    from django.test import Client
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    from upperback.web.records import actions
+    from upperback.web.records.walkthrough import SAFE_STEPS, complete_intake, start_draft
+
+    patient = actions.create_patient(email="bench@example.com", password="bench-password-77")
+    client = Client()
+    client.force_login(patient)
+    record_id = complete_intake(client)
+    draft_id = start_draft(client)
+    client.post(f"/intake/{draft_id}/safety/", {**SAFE_STEPS["safety"], "go": "next"})
+    return client, record_id, draft_id
+
+
+def measure() -> dict[str, float]:
+    from upperback.web.records.walkthrough import SAFE_STEPS
+
+    client, record_id, draft_id = _set_up()
+    pain = {**SAFE_STEPS["pain"], "go": "next"}
+    figures = {
+        "result_en": _median_ms(lambda: client.get(f"/assessments/{record_id}/")),
+        "step_get": _median_ms(lambda: client.get(f"/intake/{draft_id}/pain/")),
+        "step_post": _median_ms(lambda: client.post(f"/intake/{draft_id}/pain/", pain)),
+    }
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    figures["result_es"] = _median_ms(lambda: client.get(f"/assessments/{record_id}/"))
+    return figures
+
+
+def run() -> str:
+    with tempfile.TemporaryDirectory() as data_dir:
+        env = {
+            **os.environ,
+            "UPPERBACK_DATA_DIR": data_dir,
+            "DJANGO_SETTINGS_MODULE": "upperback.web.settings",
+        }
+        env.pop("DATABASE_URL", None)
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.web", "--measure"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    f = json.loads(out.strip().splitlines()[-1])
+    return "\n".join(
+        [
+            "## Web pages (bench.web)",
+            "",
+            f"Command: `{COMMAND}`. Django test client, migrated temporary SQLite database,",
+            f"median of {REPEATS} requests after one warm-up; server time only.",
+            "",
+            "| page | median ms |",
+            "|---|---|",
+            f"| result page, English (`GET /assessments/<id>/`) | {f['result_en']:.1f} |",
+            f"| result page, Spanish (engine `translate` on read) | {f['result_es']:.1f} |",
+            f"| wizard step, show (`GET /intake/<id>/pain/`) | {f['step_get']:.1f} |",
+            f"| wizard step, save (`POST`, with the engine's emergency check) | "
+            f"{f['step_post']:.1f} |",
+            "",
+            f"Spanish / English result page: {f['result_es'] / f['result_en']:.2f}x; "
+            f"saving a step / showing it: {f['step_post'] / f['step_get']:.2f}x.",
+        ]
+    )
+
+
+if __name__ == "__main__":
+    if "--measure" in sys.argv:
+        print(json.dumps(measure()))
+    else:
+        print(run())
