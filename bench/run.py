@@ -14,7 +14,7 @@ import platform
 import sys
 from pathlib import Path
 
-BENCHMARKS: tuple[str, ...] = ("bench.engine", "bench.scheduling", "bench.vision")
+BENCHMARKS: tuple[str, ...] = ("bench.engine", "bench.scheduling", "bench.vision", "bench.web")
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 
