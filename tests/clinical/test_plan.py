@@ -160,3 +160,17 @@ def test_likely_sources_are_ranked_with_the_fields_that_moved_them() -> None:
     assert sources[0].id == "postural_strain"
     assert "work.desk_hours_per_day" in sources[0].because
     assert all(0 <= s.score <= 1 for s in sources)
+
+
+def test_a_routine_consultation_goes_to_the_specialty_of_the_leading_source() -> None:
+    assessment = assess(desk_strain(pain_duration_days=120))
+    assert assessment.triage == "routine"
+    assert assessment.likely_sources[0].id == "postural_strain"
+    assert assessment.consult.specialty == "physical_therapist"
+    assert assessment.consult.within_days == 42
+
+
+def test_inflammatory_back_pain_goes_to_a_rheumatologist_soon() -> None:
+    intake = desk_strain(age=29, pain_duration_days=200, pain_morning_stiffness_minutes=60)
+    consult = assess(intake).consult
+    assert (consult.specialty, consult.within_days) == ("rheumatologist", 14)

@@ -131,9 +131,17 @@ def _flag_days(kb: KnowledgeBase, fired: list[FiredFlag], triage: Triage) -> int
 
 
 def consult_for(
-    kb: KnowledgeBase, triage: Triage, fired: list[FiredFlag], plan: list[StepRule]
+    kb: KnowledgeBase,
+    triage: Triage,
+    fired: list[FiredFlag],
+    plan: list[StepRule],
+    sources: list[ScoredSource],
 ) -> ConsultDecision:
-    """Emergency first, then a same-day clinician, then a surgeon, then the top warning sign."""
+    """Emergency first, then a same-day clinician, then a surgeon, then the top warning sign.
+
+    A routine consultation is about the pain itself, so it goes to the specialty of the
+    leading likely source when there is one; a warning sign goes to the rule's specialty.
+    """
     if triage == "emergency":
         return ConsultDecision(True, "emergency_department", 0, "emergency")
     top = _top_flag(fired, triage)
@@ -142,7 +150,9 @@ def consult_for(
         return ConsultDecision(True, top.consult, days, "red_flag_today")
     if any(step.id == "surgical_consultation" for step in plan):
         return ConsultDecision(True, "spine_surgeon", days, "surgical")
+    if top is not None and triage == "soon":
+        return ConsultDecision(True, top.consult, days, "red_flag")
     if top is not None:
-        reason = "red_flag" if triage == "soon" else "review"
-        return ConsultDecision(True, top.consult, days, reason)
+        specialty = sources[0].rule.specialty if sources else top.consult
+        return ConsultDecision(True, specialty, days, "review")
     return ConsultDecision(False, None, None, "self_care")

@@ -47,7 +47,7 @@ def assess(intake: Intake | Mapping[str, Any], *, language: str = "en") -> Asses
     else:
         sources = decide.score_sources(kb, context)
         plan, withheld = decide.plan_steps(kb, context)
-    consult = decide.consult_for(kb, triage, fired, plan)
+    consult = decide.consult_for(kb, triage, fired, plan, sources)
     return render.build(
         Assessment,
         contract="1",
