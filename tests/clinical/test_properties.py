@@ -6,6 +6,7 @@ CI runs a modest number of examples; `HYPOTHESIS_PROFILE=deep` runs many more.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import os
 from typing import Any, get_args
 
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.clinical.strategies import intakes
 
-from upperback.clinical import Assessment, assess, translate
+from upperback.clinical import Assessment, assess, escalate, translate
 from upperback.clinical.contract import TRIAGE_ORDER, HistoryItem, Symptom
 from upperback.clinical.knowledge import knowledge_base
 
@@ -91,3 +92,30 @@ def test_the_triage_is_the_highest_level_of_the_fired_rules(intake: dict[str, An
     assessment = assess(intake)
     levels = [_rank(flag.level) for flag in assessment.red_flags]
     assert _rank(assessment.triage) == min(levels, default=_rank("self_care"))
+
+
+@given(intakes())
+def test_questions_name_only_unanswered_intake_fields(intake: dict[str, Any]) -> None:
+    for question in assess(intake).questions:
+        top, _, leaf = question.partition(".")
+        answered = intake.get(top)
+        if leaf and isinstance(answered, dict):
+            answered = answered.get(leaf)
+        assert answered is None, f"{question} was answered"
+
+
+@given(intakes(), st.integers(1, 3), st.lists(st.integers(0, 10), min_size=2, max_size=4))
+def test_escalation_never_moves_a_patient_down_a_phase(
+    intake: dict[str, Any], phase: int, pains: list[int]
+) -> None:
+    assessment = assess(intake)
+    start = dt.date(2026, 1, 1)
+    readings = [
+        {"on": (start + dt.timedelta(days=7 * n)).isoformat(), "pain_nrs": p}
+        for n, p in enumerate(pains)
+    ]
+    progress = {"phase": phase, "phase_started_on": start.isoformat(), "readings": readings}
+    result = escalate(assessment, progress, start + dt.timedelta(days=60))
+    assert result.phase >= phase
+    if result.action == "step_up":
+        assert result.consult is not None and result.consult.recommended
