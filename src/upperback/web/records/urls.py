@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, wizard
+from . import progress, views, wizard
 
 app_name = "records"
 
@@ -12,7 +12,7 @@ urlpatterns = [
     path("intake/<int:draft_id>/<slug:step>/", wizard.intake_step, name="intake_step"),
     path("assessments/", views.my_assessments, name="my_assessments"),
     path("assessments/<int:assessment_id>/", views.result, name="result"),
-    path("progress/", views.progress, name="progress"),
+    path("progress/", progress.progress, name="progress"),
     path("clinic/queue/", views.queue, name="queue"),
     path("clinic/assessments/<int:assessment_id>/", views.review, name="review"),
 ]

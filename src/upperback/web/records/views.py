@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import actions
 from . import labels as L
-from .access import access_assessment, access_history, access_patient, access_queue, is_clinic_staff
+from .access import access_assessment, access_history, access_queue, is_clinic_staff
 from .presenting import localized, result_context
 
 
@@ -106,36 +106,4 @@ def _intake_rows(intake: dict[str, Any], prefix: str = "") -> list[tuple[str, st
     return rows
 
 
-class ProgressForm(forms.Form):
-    pain_now = forms.IntegerField(label=_("Pain right now (0-10)"), min_value=0, max_value=10)
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
-
-
-@login_required
-def progress(request: HttpRequest) -> HttpResponse:
-    purpose = "progress.write" if request.method == "POST" else "progress.read"
-    patient = access_patient(request.user, request.user.pk, purpose=purpose)
-    form = ProgressForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        actions.add_progress(patient=patient, **form.cleaned_data)
-        return redirect("records:progress")
-    entries = list(patient.progress.all())
-    return render(
-        request,
-        "records/progress.html",
-        {"form": form, "entries": entries, "chart": _chart(entries)},
-    )
-
-
-def _chart(entries: list[Any]) -> list[dict[str, float]]:
-    """Points for an inline SVG line chart of pain over time (x spread evenly)."""
-    if not entries:
-        return []
-    step = 560 / max(len(entries) - 1, 1)
-    return [
-        {"x": 40 + i * step, "y": 20 + (10 - e.pain_now) * 20, "pain": e.pain_now, "e": e}
-        for i, e in enumerate(entries)
-    ]
-
-
-__all__ = ["localized", "my_assessments", "progress", "queue", "result", "review"]
+__all__ = ["localized", "my_assessments", "queue", "result", "review"]

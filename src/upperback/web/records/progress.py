@@ -1,0 +1,139 @@
+"""Progress: pain (0-10) and PSFS scores over time, a chart, and the engine's review decision.
+
+The decision (carry on, step up, consult, re-triage) is the engine's `escalate`; this module
+only gathers the readings and shows the answer. New warning signs reported here go to the
+engine again as a new assessment.
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from upperback.clinical.contract import Intake
+
+from . import actions
+from . import labels as L
+from .access import access_history, access_patient
+from .models import AssessmentRecord, ProgressEntry
+from .presenting import localized
+
+
+class ProgressForm(forms.Form):
+    pain_now = forms.IntegerField(label=_("Pain right now (0-10)"), min_value=0, max_value=10)
+    new_symptoms = forms.MultipleChoiceField(
+        label=_("Anything new since your assessment?"),
+        choices=list(L.SYMPTOMS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, activities: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.activities = activities
+        for index, activity in enumerate(activities, start=1):
+            self.fields[f"psfs_{index}"] = forms.IntegerField(
+                label=_("How well can you do this now (0-10): %(activity)s")
+                % {"activity": activity},
+                min_value=0,
+                max_value=10,
+                required=False,
+            )
+
+    def psfs(self) -> list[dict[str, Any]]:
+        return [
+            {"activity": activity, "score": self.cleaned_data[f"psfs_{i}"]}
+            for i, activity in enumerate(self.activities, start=1)
+            if self.cleaned_data.get(f"psfs_{i}") is not None
+        ]
+
+
+def _activities(record: AssessmentRecord | None) -> list[str]:
+    if record is None:
+        return []
+    return [row["activity"] for row in record.intake.get("function", {}).get("psfs", [])]
+
+
+def _reading(entry: ProgressEntry) -> dict[str, Any]:
+    scores = [row["score"] for row in entry.psfs]
+    return {
+        "on": entry.recorded_on.isoformat(),
+        "pain_nrs": entry.pain_now,
+        "psfs": round(statistics.fmean(scores), 2) if scores else None,
+    }
+
+
+def _baseline(record: AssessmentRecord) -> dict[str, Any]:
+    """The intake's own answers are the first reading of the series."""
+    scores = [row["score"] for row in record.intake.get("function", {}).get("psfs", [])]
+    return {
+        "on": timezone.localdate(record.created_at).isoformat(),
+        "pain_nrs": record.intake["pain"]["intensity_now"],
+        "psfs": round(statistics.fmean(scores), 2) if scores else None,
+    }
+
+
+def review_decision(record: AssessmentRecord, entries: list[ProgressEntry]) -> Any:
+    """The engine's decision for this plan as of today, from the readings since it began."""
+    from upperback.clinical import escalate
+
+    since = [e for e in entries if e.recorded_on >= timezone.localdate(record.created_at)]
+    progress = {
+        "phase": 1,
+        "phase_started_on": timezone.localdate(record.created_at).isoformat(),
+        "readings": [_baseline(record), *(_reading(e) for e in since)],
+    }
+    return escalate(localized(record), progress, timezone.localdate())
+
+
+def _retriage(record: AssessmentRecord, symptoms: list[str]) -> AssessmentRecord:
+    """New warning signs: the same intake with them added, assessed again by the engine."""
+    intake = {**record.intake, "symptoms": sorted({*record.intake.get("symptoms", []), *symptoms})}
+    return actions.record_assessment(
+        patient=record.patient, intake=Intake.model_validate(intake), language=record.language
+    )
+
+
+@login_required
+def progress(request: HttpRequest) -> HttpResponse:
+    purpose = "progress.write" if request.method == "POST" else "progress.read"
+    patient = access_patient(request.user, request.user.pk, purpose=purpose)
+    latest = access_history(request.user, patient.pk, purpose="progress.assessment").first()
+    form = ProgressForm(request.POST or None, activities=_activities(latest))
+    if request.method == "POST" and form.is_valid():
+        actions.add_progress(
+            patient=patient,
+            pain_now=form.cleaned_data["pain_now"],
+            psfs=form.psfs(),
+            note=form.cleaned_data["note"],
+        )
+        if latest is not None and form.cleaned_data["new_symptoms"]:
+            again = _retriage(latest, form.cleaned_data["new_symptoms"])
+            return redirect("records:result", assessment_id=again.pk)
+        return redirect("records:progress")
+    entries = list(patient.progress.all())
+    context = {
+        "form": form,
+        "entries": entries,
+        "chart": _chart(entries),
+        "latest": latest,
+        "decision": review_decision(latest, entries) if latest is not None else None,
+    }
+    return render(request, "records/progress.html", context)
+
+
+def _chart(entries: list[ProgressEntry]) -> list[dict[str, Any]]:
+    """Points for an inline SVG line chart of pain over time (x spread evenly)."""
+    step = 560 / max(len(entries) - 1, 1)
+    return [
+        {"x": round(40 + i * step), "y": 20 + (10 - e.pain_now) * 20, "pain": e.pain_now, "e": e}
+        for i, e in enumerate(entries)
+    ]
