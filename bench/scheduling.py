@@ -159,7 +159,10 @@ def run() -> str:
         f"Throughput: {CLIENTS} concurrent clients (threads, one connection each) book "
         f"{BOOKINGS_PER_CLIENT} distinct slots each through the booking action (check, "
         "insert, cells, reminder queued). Searches: median of "
-        f"{REPEATS}, after those {CLIENTS * BOOKINGS_PER_CLIENT} bookings.",
+        f"{REPEATS}, after those {CLIENTS * BOOKINGS_PER_CLIENT} bookings. The clients are "
+        "threads of one Python process, so throughput is bounded by that process's share of "
+        "the CPU as much as by the database; the database work per booking is one pre-check "
+        "search, one appointment row and one row per 15-minute cell.",
         "",
         "| measure | SQLite | PostgreSQL | SQLite / PostgreSQL |",
         "|---|---|---|---|",
