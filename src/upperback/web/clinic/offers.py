@@ -23,7 +23,8 @@ OFFERED = 12
 
 @dataclass
 class Offer:
-    kind: str  # "emergency" | "slots" | "call_now" | "none_in_window" | "not_offered"
+    # "emergency" | "slots" | "call_now" | "none_in_window" | "not_offered" | "not_needed"
+    kind: str
     specialty: str | None = None
     appointment_type: AppointmentType | None = None
     window_days: int | None = None
@@ -64,12 +65,14 @@ def offer_for(triage: str, consult: dict[str, Any], now: dt.datetime | None = No
     if triage == "emergency":
         return Offer("emergency")
     specialty = consult.get("specialty")
-    kind = first_visit_type(specialty) if specialty else None
+    if not specialty:
+        return Offer("not_needed")
+    kind = first_visit_type(specialty)
     bookable = kind is not None and Clinician.objects.filter(specialty=specialty,
                                                              is_active=True).exists()
     if not bookable:
         return Offer("call_now" if triage == "urgent" else "not_offered", specialty)
-    assert kind is not None and specialty is not None
+    assert kind is not None
     if triage == "urgent":
         slots = search(kind, specialty, URGENT_WINDOW, now)
         return Offer("slots" if slots else "call_now", specialty, kind, 1, present(slots))
