@@ -41,7 +41,7 @@ def race(clients: list[Callable[[], object]]) -> Counter[str]:
         try:
             barrier.wait()
             client()
-            result = "booked"
+            result = "ok"
         except actions.SlotTaken as refusal:
             result = str(refusal)
         except Exception as error:
@@ -82,7 +82,7 @@ def test_fifty_clients_booking_one_slot_leave_one_appointment(
     physiatrist: Clinician, location: Location, consultation: AppointmentType
 ) -> None:
     outcomes = race([booking(p, physiatrist, location, consultation) for p in patients(50)])
-    assert outcomes == Counter({"booked": 1, TAKEN: 49})
+    assert outcomes == Counter({"ok": 1, TAKEN: 49})
     assert Appointment.objects.filter(status=Status.BOOKED).count() == 1
     assert OccupiedCell.objects.count() == 4
 
@@ -97,7 +97,7 @@ def test_the_database_alone_refuses_the_overlap_when_every_client_passed_the_che
     # (and on SQLite the write lock) stands between them and a double booking.
     monkeypatch.setattr(actions, "_check_offered", lambda **_: None)
     outcomes = race([booking(p, physiatrist, location, consultation) for p in patients(50)])
-    assert outcomes == Counter({"booked": 1, TAKEN: 49})
+    assert outcomes == Counter({"ok": 1, TAKEN: 49})
     assert Appointment.objects.count() == 1
 
 
@@ -118,7 +118,7 @@ def test_twenty_clients_rescheduling_into_one_slot_move_exactly_one(
     outcomes = race(
         [(lambda a=a: actions.reschedule(appointment=a, starts_at=TARGET)) for a in originals]
     )
-    assert outcomes == Counter({"booked": 1, TAKEN: 19})
+    assert outcomes == Counter({"ok": 1, TAKEN: 19})
     assert Appointment.objects.filter(starts_at=TARGET, status=Status.BOOKED).count() == 1
     # The 19 losers keep their original time: the old slot was never released.
     assert Appointment.objects.filter(status=Status.BOOKED).count() == 20
@@ -132,3 +132,22 @@ def test_it_runs_on_the_database_the_environment_names() -> None:
     expected = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postg") else "sqlite"
     assert connection.vendor == expected
     assert MONDAY.weekday() == 0
+
+
+def test_ten_workers_sending_one_reminder_at_once_send_it_once(
+    physiatrist: Clinician, location: Location, consultation: AppointmentType,
+) -> None:
+    from django.core import mail
+
+    from upperback.web.clinic.tasks import send_reminder
+
+    appointment = actions.book(patient=make_user("alice@example.com"), clinician=physiatrist,
+                               location=location, appointment_type=consultation,
+                               starts_at=TARGET)
+    mail.outbox.clear()
+    sent: list[bool] = []
+    outcomes = race([(lambda: sent.append(send_reminder.call(appointment.pk)))
+                     for _ in range(10)])
+    assert outcomes == Counter({"ok": 10})  # every worker ran without error
+    assert sorted(sent) == [False] * 9 + [True]
+    assert [m.subject for m in mail.outbox] == ["Reminder: your appointment tomorrow"]
