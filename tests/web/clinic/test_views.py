@@ -228,3 +228,19 @@ def test_the_search_page_finds_a_specialty_and_names_a_bad_value(
     html = bad.content.decode()
     assert "astrologer is not one of the available choices" in html
     assert "less than or equal to 90" in html
+
+
+def test_the_clinician_sees_why_on_the_appointment_page_and_the_patient_does_not(
+    soon: AssessmentRecord, physiatrist: Clinician, location: Location,
+    consultation: AppointmentType,
+) -> None:
+    booked = actions.book(patient=soon.patient, clinician=physiatrist, location=location,
+                          appointment_type=consultation, assessment=soon,
+                          starts_at=first_slot(physiatrist, consultation))
+    because = soon.assessment["consult"]["because"][:30]
+    url = reverse("clinic:appointment", args=[booked.pk])
+    assert physiatrist.user is not None
+    staff_page = client_for(physiatrist.user).get(url).content.decode()
+    assert because in staff_page
+    assert reverse("records:review", args=[soon.pk]) in staff_page
+    assert 'class="why"' not in client_for(soon.patient).get(url).content.decode()

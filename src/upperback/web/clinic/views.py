@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from upperback.web.records.access import access_assessment
+from upperback.web.records.access import access_assessment, is_clinic_staff
 
 from . import actions
 from .access import access_appointment, access_own_appointments
@@ -22,6 +22,7 @@ from .forms import BookForm, RescheduleForm, SearchForm
 from .ics import appointment_ics
 from .models import Location, Status
 from .offers import Offer, first_visit_type, offer_for, present, search
+from .views_staff import why_they_came
 
 
 def _clinic() -> Location | None:
@@ -120,7 +121,8 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
 @login_required
 def appointment(request: HttpRequest, appointment_id: int) -> HttpResponse:
     found = access_appointment(request.user, appointment_id, purpose="clinic.appointment")
-    return render(request, "clinic/appointment.html", {"appointment": found})
+    why = why_they_came(found) if is_clinic_staff(request.user) else ""
+    return render(request, "clinic/appointment.html", {"appointment": found, "why": why})
 
 
 @login_required

@@ -37,7 +37,7 @@ def _day(raw: str | None, zone: Any) -> dt.date:
         raise Http404("Not a date: use YYYY-MM-DD.") from None
 
 
-def _why(appointment: Appointment) -> str:
+def why_they_came(appointment: Appointment) -> str:
     """Why the patient came: the triage and the engine's consult reason, if from an assessment."""
     record = appointment.assessment
     if record is None:
@@ -65,7 +65,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     for patient_id in {a.patient_id for a in appointments}:
         access_patient(request.user, patient_id, purpose="clinic.calendar")
     by_day = [{"day": d, "items": [{"appointment": a, "local": a.starts_at.astimezone(zone),
-                                    "why": _why(a)}
+                                    "why": why_they_came(a)}
                                    for a in appointments
                                    if a.starts_at.astimezone(zone).date() == d]}
               for d in days]
