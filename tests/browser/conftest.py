@@ -26,7 +26,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "correct-horse-battery-9"
-_SKIPPED: list[str] = []
 
 # The sync Playwright API runs an event loop in this thread; Django must still allow the ORM.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -44,13 +43,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if _SKIPPED:
-        terminalreporter.write_line(
-            f"BROWSER TESTS SKIPPED: {_SKIPPED[0]}"
-            " (set UPPERBACK_REQUIRE_BROWSER=1 to fail instead)",
-            yellow=True,
-            bold=True,
-        )
+    """Say it loudly at the end of the run (also under xdist, where skips happen in workers)."""
+    if CHROMIUM.exists() or not terminalreporter.stats.get("skipped"):
+        return
+    terminalreporter.write_line(
+        f"BROWSER TESTS SKIPPED: Chromium not found at {CHROMIUM}"
+        " (install Debian's chromium; UPPERBACK_REQUIRE_BROWSER=1 makes this a failure)",
+        yellow=True,
+        bold=True,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +60,6 @@ def _playwright() -> Iterator[Any]:
         reason = f"Chromium not found at {CHROMIUM}; install Debian's chromium package"
         if _require_browser():
             pytest.fail(reason + " (UPPERBACK_REQUIRE_BROWSER=1)")
-        _SKIPPED.append(reason)
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
