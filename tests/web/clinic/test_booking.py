@@ -185,3 +185,19 @@ def test_the_confirmation_email_carries_the_ics(
     assert event.start == appointment.starts_at
     assert "+1 310 555 0100" in mailoutbox[0].body
     assert Appointment.objects.get(pk=appointment.pk).confirmation_sent_at is not None
+
+
+def test_a_failing_mail_server_does_not_undo_or_break_the_booking(
+    alice: User, physiatrist: Clinician, location: Location, consultation: AppointmentType,
+    django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def server_down(*args: Any, **kwargs: Any) -> int:
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", server_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = book(alice, physiatrist, location, consultation, TEN)
+    stored = Appointment.objects.get(pk=appointment.pk)
+    assert stored.status == Status.BOOKED and stored.confirmation_sent_at is None
+    assert "mail server down" in caplog.text

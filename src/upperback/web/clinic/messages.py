@@ -62,10 +62,12 @@ def send_reminder_email(appointment: Appointment) -> None:
 def after_booking(appointment: Appointment, *, now: dt.datetime) -> None:
     """Queue the confirmation and the reminder for when the booking commits."""
     pk = appointment.pk
-    transaction.on_commit(lambda: send_confirmation(Appointment.objects.get(pk=pk)))
     remind_at = appointment.starts_at - REMINDER_BEFORE
     if remind_at > now:  # booked less than a day ahead: the confirmation is the reminder
         transaction.on_commit(lambda: _enqueue_reminder(pk, remind_at))
+    # robust: a mail server that is down is logged, and never turns a committed booking into
+    # an error page (confirmation_sent_at stays empty, so the failure is visible).
+    transaction.on_commit(lambda: send_confirmation(Appointment.objects.get(pk=pk)), robust=True)
 
 
 def _enqueue_reminder(appointment_id: int, remind_at: dt.datetime) -> None:
