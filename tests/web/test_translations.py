@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
@@ -43,7 +44,14 @@ def test_labels_are_translated_at_runtime() -> None:
 @pytest.mark.django_db
 def test_the_language_switch_turns_the_home_page_spanish() -> None:
     client = Client()
-    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    client.post("/accounts/language/", {"language": "es", "next": "/"})
     page = client.get("/").content.decode()
     assert '<html lang="es">' in page
     assert "Esto no es un diagnóstico." in page
+
+
+def test_the_switch_is_remembered_on_the_account(alice: Any, alice_client: Client) -> None:
+    alice_client.post("/accounts/language/", {"language": "es", "next": "/"})
+    alice.refresh_from_db()
+    assert alice.preferred_language == "es"
+    assert "Mis evaluaciones" in alice_client.get("/assessments/").content.decode()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from upperback.web.records import actions
 
@@ -30,3 +33,14 @@ def signup(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("records:intake")
     return render(request, "registration/signup.html", {"form": form})
+
+
+@require_POST
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, remembered on the account for emails sent later."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    known = {code for code, _name in settings.LANGUAGES}
+    if request.user.is_authenticated and language in known:
+        actions.set_language(user=request.user, language=language)
+    return response
