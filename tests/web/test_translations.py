@@ -55,3 +55,14 @@ def test_the_switch_is_remembered_on_the_account(alice: Any, alice_client: Clien
     alice.refresh_from_db()
     assert alice.preferred_language == "es"
     assert "Mis evaluaciones" in alice_client.get("/assessments/").content.decode()
+
+
+def test_login_speaks_the_accounts_language(alice: Any) -> None:
+    from upperback.web.records import actions
+
+    actions.set_language(user=alice, language="es")
+    client = Client()
+    client.post(
+        "/accounts/login/", {"username": alice.email, "password": "correct-horse-battery-9"}
+    )
+    assert '<html lang="es">' in client.get("/").content.decode()

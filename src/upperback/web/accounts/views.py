@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import login
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -44,3 +47,15 @@ def switch_language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and language in known:
         actions.set_language(user=request.user, language=language)
     return response
+
+
+class LoginInPreferredLanguage(LoginView):
+    """After login, pages speak the language the patient chose before (a cookie, as the
+    language switch sets it)."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        language = form.get_user().preferred_language
+        if language in {code for code, _name in settings.LANGUAGES}:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+        return response
