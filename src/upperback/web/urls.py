@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("upperback.web.accounts.urls")),
     path("", include("upperback.web.records.urls")),
     path("", include("upperback.web.clinic.urls")),
+    path("", include("upperback.web.media.urls", namespace="media")),
 ]

@@ -1,0 +1,118 @@
+"""Every write to uploads: save and check a file, queue its analysis, place points."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from upperback.vision.errors import MediaError
+from upperback.vision.media import check_image, check_video
+from upperback.vision.posture import read_cva
+
+from . import storage
+from .models import Kind, MediaUpload, Status
+
+SUFFIX = {"jpeg": ".jpg", "png": ".png", "video": ".mp4"}
+
+
+def _write(upload: Any, destination: Path) -> int:
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with destination.open("wb") as handle:
+        for chunk in upload.chunks():
+            written += len(chunk)
+            if written > settings.UPLOAD_MAX_BYTES:
+                raise ValidationError("The file is too large.")
+            handle.write(chunk)
+    return written
+
+
+def _check(kind: str, path: Path) -> str:
+    """The content type by content, and the size, duration and resolution limits."""
+    if kind == Kind.PHOTO:
+        return check_image(path).kind
+    check_video(path)
+    return "video"
+
+
+@transaction.atomic
+def save_upload(
+    *,
+    patient: Any,
+    uploaded: Any,
+    kind: str,
+    view: str,
+    exercise_id: str = "",
+    assessment: Any = None,
+    plan_step: str = "",
+) -> MediaUpload:
+    """Store the file under MEDIA_ROOT, check it before any decoding, queue the analysis."""
+    if uploaded.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError("The file is too large.")
+    staging = storage.absolute(storage.new_name(patient.pk, ".part"))
+    try:
+        size = _write(uploaded, staging)
+        content_type = _check(kind, staging)
+    except (MediaError, ValidationError) as error:
+        staging.unlink(missing_ok=True)
+        message = error.message if isinstance(error, ValidationError) else str(error)
+        raise ValidationError(message) from None
+    final = staging.with_suffix(SUFFIX.get(content_type, ".mp4"))
+    staging.rename(final)
+    record = MediaUpload.objects.create(
+        patient=patient,
+        assessment=assessment,
+        plan_step=plan_step,
+        kind=kind,
+        exercise_id=exercise_id,
+        view=view,
+        stored_name=storage.relative(final),
+        original_name=str(uploaded.name)[:200],
+        content_type=content_type,
+        size_bytes=size,
+    )
+    transaction.on_commit(lambda: _enqueue(record.pk))
+    return record
+
+
+def _enqueue(upload_id: int) -> None:
+    from .tasks import analyse_upload
+
+    analyse_upload.enqueue(upload_id)
+
+
+def claim(upload_id: int) -> bool:
+    """Queued -> running, once: of several workers only one gets the job."""
+    return bool(
+        MediaUpload.objects.filter(pk=upload_id, status=Status.QUEUED).update(status=Status.RUNNING)
+    )
+
+
+def finish(upload: MediaUpload, *, result: dict[str, Any], pictures: dict[str, str]) -> None:
+    upload.status, upload.result, upload.pictures = Status.DONE, result, pictures
+    upload.error, upload.analysed_at = "", timezone.now()
+    upload.save(update_fields=["status", "result", "pictures", "error", "analysed_at"])
+
+
+def fail(upload: MediaUpload, *, error: str) -> None:
+    upload.status, upload.error, upload.analysed_at = Status.FAILED, error, timezone.now()
+    upload.save(update_fields=["status", "error", "analysed_at"])
+
+
+def place_points(
+    *, upload: MediaUpload, tragus: tuple[float, float], c7: tuple[float, float]
+) -> None:
+    """The clinician's tragus and C7: the exact craniovertebral angle, against published norms."""
+    from upperback.vision.landmarks import Point
+
+    measure = read_cva(Point(*tragus), Point(*c7))
+    upload.points = {"tragus": list(tragus), "c7": list(c7)}
+    result = dict(upload.result)
+    result.setdefault("measures", {})["craniovertebral_angle"] = measure.to_json()
+    upload.result = result
+    upload.save(update_fields=["points", "result"])

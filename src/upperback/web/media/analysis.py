@@ -1,0 +1,37 @@
+"""Run the vision package on an upload and write its pictures (no Django models here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from upperback.vision.landmarks import Point
+
+
+def analyse_photo_file(
+    path: Path, view: str, points: dict[str, list[float]], out: Path
+) -> tuple[dict[str, Any], dict[str, Path]]:
+    from upperback.vision.overlay import posture_picture, write_png
+    from upperback.vision.photo import analyse_photo
+
+    placed = {name: Point(x, y) for name, (x, y) in points.items()}
+    report, image = analyse_photo(path, view, placed)  # type: ignore[arg-type]
+    picture = out / "posture.png"
+    write_png(picture, posture_picture(image, report))
+    return report.to_json(), {"annotated_photo": picture}
+
+
+def analyse_video_file(
+    path: Path, exercise_id: str, view: str, out: Path
+) -> tuple[dict[str, Any], dict[str, Path]]:
+    from upperback.vision.exercise import analyse_exercise
+    from upperback.vision.overlay import repetition_sheet, signal_plot, write_png
+
+    report, track = analyse_exercise(path, exercise_id, view=view)  # type: ignore[arg-type]
+    pictures = {"signal_plot": out / "signal.png"}
+    signal_plot(report, pictures["signal_plot"])
+    sheet = repetition_sheet(path, report, [f.index for f in track.frames])
+    if sheet is not None:
+        pictures["contact_sheet"] = out / "repetitions.png"
+        write_png(pictures["contact_sheet"], sheet)
+    return report.to_json(), pictures

@@ -1,0 +1,61 @@
+"""Patients' posture photos and exercise videos, and what the camera analysis found.
+
+Files live under settings.MEDIA_ROOT (outside the web root, no URL serves it); the record keeps
+the stored name only, and views serve files through the access door.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    PHOTO = "photo", _("Posture photo")
+    VIDEO = "video", _("Exercise video")
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued", _("Waiting for analysis")
+    RUNNING = "running", _("Being analysed")
+    DONE = "done", _("Analysed")
+    FAILED = "failed", _("Could not be analysed")
+
+
+class MediaUpload(models.Model):
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="media_uploads"
+    )
+    assessment = models.ForeignKey(
+        "records.AssessmentRecord",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="media_uploads",
+    )
+    plan_step = models.CharField(max_length=40, blank=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    exercise_id = models.CharField(max_length=40, blank=True)
+    view = models.CharField(max_length=8)
+    stored_name = models.CharField(max_length=200, help_text="path under MEDIA_ROOT")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=16, help_text="sniffed from the content")
+    size_bytes = models.PositiveBigIntegerField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    points = models.JSONField(default=dict, blank=True, help_text="placed points, e.g. tragus")
+    pictures = models.JSONField(default=dict, blank=True, help_text="name -> path under root")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    analysed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} of {self.patient_id}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (Status.QUEUED, Status.RUNNING)

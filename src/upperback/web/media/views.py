@@ -1,0 +1,104 @@
+"""Upload, status and results pages; files served only through the access door."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from upperback.web.records.access import access_assessment, access_patient
+
+from . import actions, storage
+from .access import access_upload, access_uploads
+from .forms import PointsForm, UploadForm
+from .models import Kind
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    patient = access_patient(request.user, request.user.pk, purpose="media.upload")
+    assessment_id = request.GET.get("assessment") or request.POST.get("assessment")
+    assessment = (
+        access_assessment(request.user, assessment_id, purpose="media.upload")
+        if assessment_id
+        else None
+    )
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = actions.save_upload(
+                patient=patient,
+                uploaded=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                view=form.cleaned_data["view"],
+                exercise_id=form.cleaned_data["exercise"] or "",
+                assessment=assessment,
+                plan_step=request.GET.get("step", "")[:40],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            return redirect("media:detail", upload_id=record.pk)
+    return render(request, "media/upload.html", {"form": form, "assessment": assessment})
+
+
+@login_required
+def detail(request: HttpRequest, upload_id: int) -> HttpResponse:
+    record = access_upload(request.user, upload_id, purpose="media.view")
+    clinician = getattr(request.user, "is_clinician", False)
+    context = {
+        "upload": record,
+        "measures": record.result.get("measures", {}),
+        "repetitions": record.result.get("per_repetition", []),
+        "faults": record.result.get("faults", []),
+        "can_place_points": clinician and record.kind == Kind.PHOTO,
+        "points_form": PointsForm(),
+    }
+    return render(request, "media/detail.html", context)
+
+
+@login_required
+def serve_file(request: HttpRequest, upload_id: int, name: str) -> FileResponse:
+    record = access_upload(request.user, upload_id, purpose="media.file")
+    stored = record.stored_name if name == "original" else record.pictures.get(name)
+    if not stored:
+        raise Http404("No such file.")
+    path = storage.absolute(stored)
+    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    response = FileResponse(path.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def place_points(request: HttpRequest, upload_id: int) -> HttpResponse:
+    record = access_upload(request.user, upload_id, purpose="media.points")
+    if not getattr(request.user, "is_clinician", False) or record.kind != Kind.PHOTO:
+        raise Http404("No such upload.")
+    form = PointsForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        actions.place_points(
+            upload=record,
+            tragus=(data["tragus_x"], data["tragus_y"]),
+            c7=(data["c7_x"], data["c7_y"]),
+        )
+    return redirect("media:detail", upload_id=record.pk)
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    uploads = access_uploads(request.user, request.user.pk, purpose="media.list")
+    return render(request, "media/list.html", {"uploads": uploads, "patient": request.user})
+
+
+@login_required
+def patient_uploads(request: HttpRequest, patient_id: int) -> HttpResponse:
+    uploads = access_uploads(request.user, patient_id, purpose="media.list")
+    patient = access_patient(request.user, patient_id, purpose="media.list")
+    return render(request, "media/list.html", {"uploads": uploads, "patient": patient})
