@@ -176,3 +176,21 @@ def test_the_upload_page_speaks_spanish(alice_client: Client) -> None:
     alice_client.post("/i18n/setlang/", {"language": "es", "next": "/"})
     page = alice_client.get(reverse("media:upload")).content.decode()
     assert "Revisión con la cámara" in page and "Foto o vídeo" in page
+
+
+@pytest.mark.django_db
+def test_the_camera_checks_summary_shows_to_the_owner_and_clinic_only(
+    alice: Any, bob: Any, carol: Any, alice_client: Client, shared_data: Path, rf: Any
+) -> None:
+    from django.template import Context, Template
+
+    _stored_photo(alice_client, shared_data)
+    tag = Template("{% load camera_checks %}{% camera_checks patient %}")
+
+    def shown_to(user: Any) -> str:
+        request = rf.get("/")
+        request.user = user
+        return tag.render(Context({"request": request, "patient": alice}))
+
+    assert "Posture photo" in shown_to(alice) and "Posture photo" in shown_to(bob)
+    assert "Posture photo" not in shown_to(carol)
