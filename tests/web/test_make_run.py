@@ -61,6 +61,7 @@ def test_make_run_serves_home_and_login_with_the_demo_logins(tmp_path: Path) -> 
     port = _free_port()
     env = {**os.environ, "UPPERBACK_DATA_DIR": str(tmp_path / "data"), "PYTHONUNBUFFERED": "1"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DATABASE_URL", None)  # as the README says: SQLite in the data folder
     process = subprocess.Popen(
         ["make", "--no-print-directory", "run", f"PORT={port}"],
         cwd=REPO,
