@@ -244,3 +244,18 @@ def test_the_clinician_sees_why_on_the_appointment_page_and_the_patient_does_not
     assert because in staff_page
     assert reverse("records:review", args=[soon.pk]) in staff_page
     assert 'class="why"' not in client_for(soon.patient).get(url).content.decode()
+
+
+def test_the_search_narrows_to_one_clinician(
+    alice: User, physiatrist: Clinician, location: Location, consultation: AppointmentType,
+) -> None:
+    other = setup.create_clinician(name="Dr. Other", specialty="physiatrist", credentials="MD")
+    setup.add_working_hours(clinician=other, location=location, weekdays=[0, 1, 2, 3, 4, 5, 6],
+                            starts=dt.time(0), ends=dt.time(23, 45))
+    query = {"specialty": "physiatrist", "days": 14, "location": location.pk}
+    other_input = f'name="clinician" value="{other.pk}"'
+    anyone = client_for(alice).get(reverse("clinic:search"), query)
+    assert other_input in anyone.content.decode()
+    only = client_for(alice).get(reverse("clinic:search"), {**query, "clinician": physiatrist.pk})
+    assert other_input not in only.content.decode()
+    assert first_offered(only)["clinician"] == str(physiatrist.pk)

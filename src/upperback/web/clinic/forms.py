@@ -33,6 +33,11 @@ class RescheduleForm(forms.Form):
 
 class SearchForm(forms.Form):
     specialty = forms.ChoiceField(choices=Specialty.choices, label=_("Specialty"))
+    clinician = forms.ModelChoiceField(queryset=Clinician.objects.filter(is_active=True),
+                                       required=False, label=_("Clinician"),
+                                       empty_label=_("Any clinician"))
+    location = forms.ModelChoiceField(queryset=Location.objects.all(), required=False,
+                                      label=_("Location"), empty_label=_("Any location"))
     date_from = forms.DateField(required=False, label=_("From"),
                                 widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(required=False, min_value=1, max_value=90, initial=14,

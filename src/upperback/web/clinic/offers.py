@@ -55,10 +55,12 @@ def present(slots: list[Slot]) -> list[dict[str, Any]]:
 
 
 def search(kind: AppointmentType, specialty: str, window: dt.timedelta,
-           now: dt.datetime | None = None) -> list[Slot]:
+           now: dt.datetime | None = None, *, clinician: Clinician | None = None,
+           location: Location | None = None) -> list[Slot]:
     now = now or timezone.now()
     return find_slots(appointment_type=kind, specialty=specialty, start=now, end=now + window,
-                      now=now, limit=OFFERED)
+                      now=now, limit=OFFERED, location=location,
+                      clinician_id=clinician.pk if clinician else None)
 
 
 def offer_for(triage: str, consult: dict[str, Any], now: dt.datetime | None = None) -> Offer:

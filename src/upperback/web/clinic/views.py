@@ -53,7 +53,9 @@ def search_slots(request: HttpRequest) -> HttpResponse:
         kind = first_visit_type(specialty)
         days = form.cleaned_data["days"] or 14
         start = _start_of(form.cleaned_data["date_from"])
-        slots = search(kind, specialty, dt.timedelta(days=days), start) if kind else []
+        slots = search(kind, specialty, dt.timedelta(days=days), start,
+                       clinician=form.cleaned_data["clinician"],
+                       location=form.cleaned_data["location"]) if kind else []
         offer = Offer("slots" if slots else "none_in_window", specialty, kind, days,
                       present(slots))
     return render(request, "clinic/search.html", {"form": form, "offer": offer,
