@@ -80,8 +80,8 @@ def _pin_to_one_core() -> str:
 
 
 def _rate(work: Any, items: list[dict[str, Any]]) -> float:
-    """Items per second of this process's CPU time: other load on the machine (the wall
-    clock) does not count against the engine, only the core it actually ran on."""
+    """Items per second of this process's CPU time: waiting for a busy machine (the wall
+    clock) does not count against the engine, only the time it actually ran."""
     start = time.process_time()
     for item in items:
         work(item)
@@ -107,8 +107,9 @@ def run() -> str:
             f"One process ({pinned}) assesses a fixed set of {len(items)} intakes, given as "
             f"plain dicts so that validation is included: the shared contract examples plus "
             f"{GENERATED} drawn with a fixed seed from the contract's enumerations "
-            f"(triage mix: {mix}). Rates are per second of the process's CPU time, so other "
-            f"load on the machine does not count. Median of {RUNS} runs over the whole set.",
+            f"(triage mix: {mix}). Rates are per second of the process's CPU time, so time "
+            "spent waiting for a core does not count (contention for shared caches and cores "
+            f"still slows it). Median of {RUNS} runs over the whole set.",
             "",
             "| measure | median per second |",
             "|---|---|",
