@@ -131,9 +131,11 @@ def _photo_estimator() -> PoseEstimator:
     return estimator
 
 
-def detect_photo(bgr: Image) -> Pose | None:
+def detect_photo(
+    bgr: Image, fractions: tuple[float | None, ...] = PHOTO_PAD_FRACTIONS
+) -> Pose | None:
     """One photo, detected afresh, padded to a square first (tight crops need it)."""
-    for fraction in PHOTO_PAD_FRACTIONS:
+    for fraction in fractions:
         pose = _photo_estimator().detect_bgr(bgr, fraction)
         if pose is not None:
             return pose

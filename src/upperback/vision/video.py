@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import cv2
 import numpy as np
@@ -18,10 +21,12 @@ from upperback.vision.pose import Image, PoseEstimator, detect_photo
 SAMPLE_FPS = 15.0
 
 Progress = Callable[[int, int], None]
-# With nobody found in the first seconds, stop: decoding the rest of a long clip would only
-# delay the answer (and hold a worker) to say the same thing.
-GIVE_UP_WITHOUT_PERSON_S = 3.0
+T = TypeVar("T")
+# With nobody in the first half second, look at a few frames across the clip before going on:
+# decoding the rest of a long clip would only delay the answer (and hold a worker).
+LOOK_FURTHER_AFTER_S = 0.5
 PRESENCE_SAMPLES = 4
+PREFETCH_DEPTH = 8
 NO_PERSON = "no person was found: film yourself from head to hips, in good light."
 
 
@@ -108,29 +113,77 @@ def person_in_sample(path: Path, info: VideoInfo, samples: int = PRESENCE_SAMPLE
         for index in range(step // 2, info.frame_count, step):
             capture.set(cv2.CAP_PROP_POS_FRAMES, index)
             ok, frame = capture.read()
-            if ok and detect_photo(np.asarray(frame, dtype=np.uint8)) is not None:
+            # One square-padded look per frame: video frames are not tight crops.
+            if ok and detect_photo(np.asarray(frame, dtype=np.uint8), (0.0,)) is not None:
                 return True
     finally:
         capture.release()
     return False
 
 
+def prefetched(frames: Iterator[T], depth: int = PREFETCH_DEPTH) -> Iterator[T]:
+    """Decode ahead in a thread while the model works on the current frame.
+
+    OpenCV's decoder and MediaPipe's graph both release the GIL, so on two cores decoding
+    overlaps inference. The bounded queue keeps memory flat; closing this generator stops the
+    reader thread.
+    """
+    slots: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for item in frames:
+                while not stop.is_set():
+                    try:
+                        slots.put(("item", item), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            slots.put(("end", None))
+        except BaseException as error:  # handed to the consumer, raised there
+            slots.put(("error", error))
+
+    reader = threading.Thread(target=read, name="video-decode", daemon=True)
+    reader.start()
+    try:
+        while True:
+            kind, value = slots.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        reader.join(timeout=5)
+
+
 def track_video(
     path: Path, *, sample_fps: float = SAMPLE_FPS, progress: Progress | None = None
 ) -> Track:
-    """Follow the person through the video in tracking mode."""
+    """Follow the person through the video in tracking mode.
+
+    When nobody is found in the first half second, a few frames spread over the whole clip are
+    checked at once: a video with nobody in it is answered in well under two seconds, and a
+    person who walks in later is still followed.
+    """
     info = probe(path)
-    if not person_in_sample(path, info):
-        raise RetakeError(f"{path.name}: {NO_PERSON}")
     total = info.sampled_count(sample_fps)
     frames: list[PoseFrame] = []
+    looked_further = False
     with PoseEstimator(tracking=True) as estimator:
-        for index, time_s, image in sampled_frames(path, sample_fps):
+        for index, time_s, image in prefetched(sampled_frames(path, sample_fps)):
             frames.append(PoseFrame(index, time_s, estimator.detect_bgr(image)))
             if progress is not None:
                 progress(len(frames), total)
-            if time_s >= GIVE_UP_WITHOUT_PERSON_S and all(f.pose is None for f in frames):
-                raise RetakeError(f"{path.name}: in the first seconds {NO_PERSON}")
+            nobody_yet = all(f.pose is None for f in frames)
+            if nobody_yet and not looked_further and time_s >= LOOK_FURTHER_AFTER_S:
+                looked_further = True
+                if not person_in_sample(path, info):
+                    raise RetakeError(f"{path.name}: {NO_PERSON}")
     if not frames:
         raise MediaError(f"{path.name}: no frame of this video could be decoded (damaged file).")
     return Track(info=info, frames=tuple(frames), sample_fps=sample_fps)
