@@ -66,3 +66,15 @@ def test_login_speaks_the_accounts_language(alice: Any) -> None:
         "/accounts/login/", {"username": alice.email, "password": "correct-horse-battery-9"}
     )
     assert '<html lang="es">' in client.get("/").content.decode()
+
+
+def test_reasons_name_the_answers_in_plain_words() -> None:
+    from upperback.web.records.labels import field_words
+
+    assert field_words(["pain.onset", "age", "symptoms"]) == (
+        "how it started, your age, your symptoms"
+    )
+    with translation.override("es"):
+        assert field_words(["pain.night_pain", "unknown.field"]) == (
+            "el dolor por la noche, unknown.field"
+        )

@@ -201,3 +201,42 @@ TRIAGE_NOW = {
 
 def choices(labels: dict[str, Promise]) -> list[tuple[str, Promise]]:
     return list(labels.items())
+
+
+# The intake fields an engine reason names (`because`), in the patient's words.
+FIELDS: dict[str, Promise] = {
+    "age": _("your age"),
+    "sex": _("your sex"),
+    "pain.regions": _("where it hurts"),
+    "pain.intensity_now": _("pain now"),
+    "pain.intensity_worst_week": _("worst pain this week"),
+    "pain.duration_days": _("how long it has lasted"),
+    "pain.onset": _("how it started"),
+    "pain.trigger": _("what set it off"),
+    "pain.character": _("what it feels like"),
+    "pain.pattern": _("how it behaves"),
+    "pain.worse_with": _("what makes it worse"),
+    "pain.better_with": _("what makes it better"),
+    "pain.night_pain": _("pain at night"),
+    "pain.morning_stiffness_minutes": _("morning stiffness"),
+    "symptoms": _("your symptoms"),
+    "neuro.progressive": _("worsening numbness or weakness"),
+    "history": _("your health history"),
+    "medications": _("your medicines"),
+    "diagnoses": _("earlier diagnoses"),
+    "prior_treatments": _("treatments already tried"),
+    "function.loss_of_function": _("what the pain stops you doing"),
+    "function.psfs": _("activities you find hard"),
+    "work.desk_hours_per_day": _("hours at a desk"),
+    "work.overhead_or_heavy": _("overhead or heavy work"),
+}
+
+
+def field_words(paths: list[str]) -> str:
+    """`["pain.onset", "age"]` -> "how it started, your age" (unknown paths shown as they are)."""
+    words = []
+    for path in paths:
+        base = path.split("[", 1)[0]
+        label = FIELDS.get(base) or FIELDS.get(base.rsplit(".", 1)[0])
+        words.append(str(label) if label is not None else path)
+    return ", ".join(dict.fromkeys(words))

@@ -70,8 +70,16 @@ def result_context(record: AssessmentRecord) -> dict[str, Any]:
         "engine_triage_title": L.TRIAGE_TITLE[record.triage],
         "overrides": list(record.overrides.select_related("author")),
         "sources": [
-            {"source": s, "label": L.SOURCES.get(s.id, s.id), "percent": round(s.score * 100)}
+            {
+                "source": s,
+                "label": L.SOURCES.get(s.id, s.id),
+                "percent": round(s.score * 100),
+                "because": L.field_words(s.because),
+            }
             for s in assessment.likely_sources
+        ],
+        "red_flags": [
+            {"flag": f, "because": L.field_words(f.because)} for f in assessment.red_flags
         ],
         "phases": phases(assessment, start),
         "withheld": [{"w": w, "label": L.STEPS.get(w.step, w.step)} for w in assessment.withheld],
