@@ -34,6 +34,19 @@ def test_every_template_text_has_a_spanish_translation() -> None:
     assert wanted - translated == set()
 
 
+def test_every_python_text_of_the_web_app_has_a_spanish_translation() -> None:
+    catalogue = polib.pofile(str(WEB / "locale" / "es" / "LC_MESSAGES" / "django.po"))
+    translated = {e.msgid for e in catalogue if e.msgstr}
+    modules = [*(WEB / "records").glob("*.py"), *(WEB / "accounts").glob("*.py")]
+    wanted = {
+        m.group(1)
+        for path in modules
+        for m in re.finditer(r'\b_\(\s*"((?:[^"\\]|\\.)*)"\s*\)', path.read_text())
+    }
+    assert wanted, "the pattern found no texts"
+    assert wanted - translated == set()
+
+
 def test_labels_are_translated_at_runtime() -> None:
     from upperback.web.records.labels import TRIAGE_TITLE
 
@@ -71,9 +84,10 @@ def test_login_speaks_the_accounts_language(alice: Any) -> None:
 def test_reasons_name_the_answers_in_plain_words() -> None:
     from upperback.web.records.labels import field_words
 
-    assert field_words(["pain.onset", "age", "symptoms"]) == (
-        "how it started, your age, your symptoms"
-    )
+    with translation.override("en"):
+        assert field_words(["pain.onset", "age", "symptoms"]) == (
+            "how it started, your age, your symptoms"
+        )
     with translation.override("es"):
         assert field_words(["pain.night_pain", "unknown.field"]) == (
             "el dolor por la noche, unknown.field"
