@@ -51,3 +51,5 @@ def test_load_demo_is_idempotent(db: Any, capsys: Any) -> None:
     out = capsys.readouterr().out
     assert "patient@demo.upperback.example" in out
     assert User.objects.filter(email__endswith="@demo.upperback.example").count() == 2
+    demo = User.objects.get(email="patient@demo.upperback.example")
+    assert demo.assessments.count() == 1  # the queue has someone in it, once
