@@ -83,3 +83,15 @@ def test_a_psfs_activity_without_a_score_is_refused_beside_the_score(
     response = post_step(alice_client, draft_id, "function", {"activity_1": "reaching up"})
     assert response.status_code == 200
     assert "score_1" in response.context["form"].errors
+
+
+def test_the_review_page_shows_every_answer_in_words(alice_client: Client) -> None:
+    draft_id = start_draft(alice_client)
+    for step, data in SAFE_STEPS.items():
+        post_step(alice_client, draft_id, step, data)
+    page = alice_client.get(f"/intake/{draft_id}/review/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Between the shoulder blades, Base of the neck" in text
+    assert "Poor posture" in text
+    assert [s["name"] for s in page.context["summary"]] == list(SAFE_STEPS)

@@ -218,3 +218,27 @@ def to_json(cleaned: dict[str, Any]) -> dict[str, Any]:
             continue
         out[key] = float(value) if hasattr(value, "as_tuple") else value
     return out
+
+
+def _shown(field: forms.Field, value: Any) -> str:
+    """An answer as the patient saw it: choice labels, not codes."""
+    choices = {str(k): str(v) for k, v in getattr(field, "choices", [])}
+    values = value if isinstance(value, list) else [value]
+    return ", ".join(choices.get(str(v), str(v)) for v in values)
+
+
+def summary(answers: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each completed step's answers as (question, answer) rows, in the wizard's order."""
+    out = []
+    for name, title, form in STEPS:
+        saved = answers.get(name)
+        if saved is None:
+            continue
+        fields = form().fields
+        rows = [
+            (str(fields[key].label), _shown(fields[key], value) if value != [] else "—")
+            for key, value in saved.items()
+            if key in fields
+        ]
+        out.append({"name": name, "title": title, "rows": rows})
+    return out

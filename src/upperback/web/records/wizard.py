@@ -18,7 +18,7 @@ from upperback.clinical.contract import Intake
 
 from . import actions
 from .access import access_draft, access_open_draft, access_patient
-from .forms import STEP_NAMES, STEPS, form_class, to_json
+from .forms import STEP_NAMES, STEPS, form_class, summary, to_json
 from .intake_mapping import build_intake
 from .models import IntakeDraft
 
@@ -154,12 +154,7 @@ def intake_review(request: HttpRequest, draft_id: int) -> HttpResponse:
                 actions.stop_draft_for_emergency(draft=draft)
                 return redirect("records:intake_emergency", draft_id=draft.pk)
             return redirect("records:result", assessment_id=record.pk)
-    context = {
-        "draft": draft,
-        "errors": errors,
-        "steps": STEPS,
-        "intake": build_intake(draft.answers),
-    }
+    context = {"draft": draft, "errors": errors, "summary": summary(draft.answers)}
     return render(request, "records/intake_review.html", context)
 
 
