@@ -70,7 +70,7 @@ def format_result(result: LabelledResult) -> str:
 
 
 def labelled_report(data: Path, progress_to: IO[str] | None = None) -> tuple[str, bool]:
-    """A Markdown table, and whether every count lies within its labelled range."""
+    """A Markdown table, and whether the counts meet the acceptance bar (9 of 10 within)."""
     lines = [
         "| video | exercise | view | expected | counted | | range of motion per repetition |",
         "|---|---|---|---|---|---|---|",
@@ -86,6 +86,13 @@ def labelled_report(data: Path, progress_to: IO[str] | None = None) -> tuple[str
             continue
         lines.append(format_result(results[-1]))
     within = sum(r.within for r in results)
+    total = len(labelled_videos(data))
     lines.append("")
-    lines.append(f"{within} of {len(labelled_videos(data))} counts within their labelled range.")
-    return "\n".join(lines), within == len(labelled_videos(data))
+    lines.append(f"{within} of {total} counts within their labelled range.")
+    # The acceptance bar of issue 5: at least 9 of 10 within, and none off by more than one.
+    meets_bar = (
+        len(results) == total
+        and within >= total - total // 10
+        and all(r.off_by <= 1 for r in results)
+    )
+    return "\n".join(lines), meets_bar
