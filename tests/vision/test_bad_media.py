@@ -156,3 +156,10 @@ def test_a_worker_that_meets_bad_files_goes_on_to_the_next_job(
     assert all(o.error for o in outcomes[:4])
     assert outcomes[4].result is not None and "shoulder_tilt" in outcomes[4].result["measures"]
     assert outcomes[5].result is not None and outcomes[5].result["repetitions"] == 1
+
+
+def test_a_video_over_the_duration_limit_is_refused(tmp_path: Path) -> None:
+    frames = [np.full((48, 64, 3), i % 255, np.uint8) for i in range(200)]
+    long_video = _write_video(tmp_path / "long.mp4", frames, fps=1.0)  # 200 s
+    message = _timed(lambda: analyse_exercise(long_video, "biceps_curl"), MediaError)
+    assert "under 180 s" in message
