@@ -169,6 +169,13 @@ def test_the_worker_fails_a_video_with_nobody_and_goes_on_to_the_next(
     assert set(second.pictures) == {"signal_plot", "contact_sheet"}
     listing = alice_client.get(reverse("media:mine")).content.decode()
     assert "1 repetition" in listing
+    page = alice_client.get(reverse("media:detail", args=[second.pk])).content.decode()
+    assert "1 repetition" in page and 'alt="signal_plot"' in page
+    failed = alice_client.get(reverse("media:detail", args=[first.pk])).content.decode()
+    assert 'id="analysis-error"' in failed
+    alice_client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    spanish = alice_client.get(reverse("media:detail", args=[second.pk])).content.decode()
+    assert "1 repetición" in spanish and "Amplitud de movimiento" in spanish
 
 
 @pytest.mark.django_db
@@ -194,3 +201,9 @@ def test_the_camera_checks_summary_shows_to_the_owner_and_clinic_only(
 
     assert "Posture photo" in shown_to(alice) and "Posture photo" in shown_to(bob)
     assert "Posture photo" not in shown_to(carol)
+
+
+@pytest.mark.django_db
+def test_only_patients_upload(bob_client: Client, anonymous: Client) -> None:
+    assert bob_client.get(reverse("media:upload")).status_code == 404
+    assert anonymous.get(reverse("media:upload")).status_code == 302  # to the login page

@@ -20,6 +20,8 @@ from .models import Kind
 
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
+    if not getattr(request.user, "is_patient", False):
+        raise Http404("Only patients upload their own photos and videos.")
     patient = access_patient(request.user, request.user.pk, purpose="media.upload")
     assessment_id = request.GET.get("assessment") or request.POST.get("assessment")
     assessment = (
