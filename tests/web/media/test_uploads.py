@@ -166,6 +166,7 @@ def test_the_worker_fails_a_video_with_nobody_and_goes_on_to_the_next(
     first, second = MediaUpload.objects.order_by("pk")
     assert first.status == Status.FAILED and "no person" in first.error.lower()
     assert second.status == Status.DONE and second.result["repetitions"] == 1
+    assert second.progress == 100
     assert set(second.pictures) == {"signal_plot", "contact_sheet"}
     listing = alice_client.get(reverse("media:mine")).content.decode()
     assert "1 repetition" in listing
@@ -207,3 +208,25 @@ def test_the_camera_checks_summary_shows_to_the_owner_and_clinic_only(
 def test_only_patients_upload(bob_client: Client, anonymous: Client) -> None:
     assert bob_client.get(reverse("media:upload")).status_code == 404
     assert anonymous.get(reverse("media:upload")).status_code == 302  # to the login page
+
+
+@pytest.mark.django_db
+def test_the_running_analysis_shows_its_progress(alice_client: Client, shared_data: Path) -> None:
+    from upperback.web.media.tasks import _progress_writer
+
+    _post(
+        alice_client,
+        shared_data / "videos/sample_bicep_curl.mp4",
+        kind="video",
+        view="side",
+        exercise="biceps_curl",
+    )
+    record = MediaUpload.objects.get()
+    MediaUpload.objects.filter(pk=record.pk).update(status=Status.RUNNING)
+    write = _progress_writer(record.pk)
+    write(3, 30)  # 10 %
+    write(4, 30)  # 13 %: under the next step, not written
+    record.refresh_from_db()
+    assert record.progress == 10
+    page = alice_client.get(reverse("media:detail", args=[record.pk])).content.decode()
+    assert 'id="analysis-progress"' in page and 'value="10"' in page

@@ -93,10 +93,14 @@ def claim(upload_id: int) -> bool:
     )
 
 
+def report_progress(upload_id: int, percent: int) -> None:
+    MediaUpload.objects.filter(pk=upload_id).update(progress=max(0, min(100, percent)))
+
+
 def finish(upload: MediaUpload, *, result: dict[str, Any], pictures: dict[str, str]) -> None:
     upload.status, upload.result, upload.pictures = Status.DONE, result, pictures
-    upload.error, upload.analysed_at = "", timezone.now()
-    upload.save(update_fields=["status", "result", "pictures", "error", "analysed_at"])
+    upload.error, upload.analysed_at, upload.progress = "", timezone.now(), 100
+    upload.save(update_fields=["status", "result", "pictures", "error", "analysed_at", "progress"])
 
 
 def fail(upload: MediaUpload, *, error: str) -> None:

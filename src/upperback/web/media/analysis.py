@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from upperback.vision.landmarks import Point
+from upperback.vision.video import Progress
 
 
 def analyse_photo_file(
@@ -22,12 +23,17 @@ def analyse_photo_file(
 
 
 def analyse_video_file(
-    path: Path, exercise_id: str, view: str, out: Path
+    path: Path, exercise_id: str, view: str, out: Path, progress: Progress | None = None
 ) -> tuple[dict[str, Any], dict[str, Path]]:
     from upperback.vision.exercise import analyse_exercise
     from upperback.vision.overlay import repetition_sheet, signal_plot, write_png
 
-    report, track = analyse_exercise(path, exercise_id, view=view)  # type: ignore[arg-type]
+    report, track = analyse_exercise(
+        path,
+        exercise_id,
+        view=view,
+        progress=progress,  # type: ignore[arg-type]
+    )
     pictures = {"signal_plot": out / "signal.png"}
     signal_plot(report, pictures["signal_plot"])
     sheet = repetition_sheet(path, report, [f.index for f in track.frames])

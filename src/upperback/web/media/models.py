@@ -43,6 +43,7 @@ class MediaUpload(models.Model):
     content_type = models.CharField(max_length=16, help_text="sniffed from the content")
     size_bytes = models.PositiveBigIntegerField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="percent of frames analysed")
     error = models.TextField(blank=True)
     result = models.JSONField(default=dict, blank=True)
     points = models.JSONField(default=dict, blank=True, help_text="placed points, e.g. tragus")

@@ -4,6 +4,8 @@ A bad file fails its own upload with the vision package's message; the worker go
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django_tasks import task
 
 from upperback.vision.errors import VisionError
@@ -11,6 +13,20 @@ from upperback.vision.errors import VisionError
 from . import actions, storage
 from .analysis import analyse_photo_file, analyse_video_file
 from .models import Kind, MediaUpload
+
+PROGRESS_STEP = 10  # percent: one small UPDATE per tenth of the video
+
+
+def _progress_writer(upload_id: int) -> Callable[[int, int], None]:
+    last = [0]
+
+    def write(done: int, total: int) -> None:
+        percent = 100 * done // max(total, 1)
+        if percent - last[0] >= PROGRESS_STEP:
+            last[0] = percent
+            actions.report_progress(upload_id, percent)
+
+    return write
 
 
 @task()
@@ -24,7 +40,9 @@ def analyse_upload(upload_id: int) -> str:
         if upload.kind == Kind.PHOTO:
             result, pictures = analyse_photo_file(path, upload.view, upload.points, out)
         else:
-            result, pictures = analyse_video_file(path, upload.exercise_id, upload.view, out)
+            result, pictures = analyse_video_file(
+                path, upload.exercise_id, upload.view, out, _progress_writer(upload.pk)
+            )
     except VisionError as error:
         actions.fail(upload, error=str(error))
         return "failed"
