@@ -108,12 +108,13 @@ DRAWINGS = {
 @lru_cache(maxsize=64)
 def exercise_svg(exercise_id: str, name: str) -> SafeString:
     """An accessible inline SVG: role=img with the exercise's name as its title."""
-    drawing = DRAWINGS.get(exercise_id, _neutral)()
+    tip_id = f"tip-{escape(exercise_id)}"  # ids stay unique with several drawings on a page
+    drawing = DRAWINGS.get(exercise_id, _neutral)().replace("url(#tip)", f"url(#{tip_id})")
     title_id = f"ex-{escape(exercise_id)}-title"
     return mark_safe(
         f'<svg viewBox="0 0 180 160" role="img" aria-labelledby="{title_id}" '
         f'xmlns="http://www.w3.org/2000/svg"><title id="{title_id}">{escape(name)}</title>'
-        '<defs><marker id="tip" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="5" '
+        f'<defs><marker id="{tip_id}" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="5" '
         'markerHeight="5" orient="auto-start-reverse">'
         f'<path d="M0,0 L10,5 L0,10 z" fill="{ARROW}"/>'
         f'</marker></defs><rect width="180" height="160" fill="#f3f5f8"/>{drawing}</svg>'
