@@ -117,3 +117,17 @@ def test_refused_and_allowed_reads_are_both_audited(
 def test_an_unknown_id_is_a_404_and_audited(carol: Any, carol_client: Client, db: Any) -> None:
     assert carol_client.get("/assessments/999999/").status_code == 404
     assert AuditEvent.objects.filter(actor=carol, outcome="refused").exists()
+
+
+def test_anonymous_cannot_store_an_assessment(
+    anonymous: Client, desk_worker: dict[str, Any]
+) -> None:
+    import json
+
+    from upperback.web.records.models import AssessmentRecord
+
+    response = anonymous.post(
+        "/api/v1/assessments", json.dumps(desk_worker), content_type="application/json"
+    )
+    assert response.status_code == 401
+    assert AssessmentRecord.objects.count() == 0
