@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from typing import Any
 
@@ -93,3 +94,16 @@ def test_every_wizard_control_has_a_label(alice_client: Client, step: str) -> No
 def test_every_page_sets_the_viewport_for_phones(anonymous: Client) -> None:
     page = anonymous.get("/").content.decode()
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
+
+
+def test_every_aria_reference_points_at_an_element(alice_client: Client) -> None:
+    """Help texts and errors are tied to their fields (aria-describedby ids exist)."""
+    draft_id = start_draft(alice_client)
+    bad = {**SAFE_STEPS["safety"], "age": "7", "duration_days": "-1", "go": "next"}
+    html = alice_client.post(f"/intake/{draft_id}/safety/", bad).content.decode()
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    wanted = {
+        ref for refs in re.findall(r'aria-describedby="([^"]+)"', html) for ref in refs.split()
+    }
+    assert {"id_age_error", "id_duration_days_helptext"} <= wanted
+    assert wanted <= ids

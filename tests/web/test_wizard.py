@@ -71,7 +71,7 @@ def test_bad_answers_are_named_beside_the_field_and_nothing_saved_is_lost(
     response = post_step(alice_client, draft_id, "safety", {**SAFE_STEPS["safety"], "age": "7"})
     assert response.status_code == 200
     assert "age" in response.context["form"].errors
-    assert 'id="id_age_errors"' in response.content.decode()
+    assert 'id="id_age_error"' in response.content.decode()
     assert IntakeDraft.objects.get(pk=draft_id).answers["safety"]["age"] == 34
 
 
