@@ -61,7 +61,7 @@ def _emergency_check(draft: IntakeDraft) -> Intake | None:
         return None
 
 
-def _stop_if_emergency(request: HttpRequest, draft: IntakeDraft) -> HttpResponse | None:
+def _stop_if_emergency(draft: IntakeDraft) -> HttpResponse | None:
     intake = _emergency_check(draft)
     if intake is None:
         return None
@@ -76,18 +76,12 @@ def _stop_if_emergency(request: HttpRequest, draft: IntakeDraft) -> HttpResponse
     return redirect("records:intake_emergency", draft_id=draft.pk)
 
 
-def _open_draft(request: HttpRequest, draft_id: int, purpose: str) -> IntakeDraft:
-    draft = access_draft(request.user, draft_id, purpose=purpose)
-    return draft
-
-
 @login_required
 def intake_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
     if step not in STEP_NAMES:
         raise Http404("No such step.")
-    draft = _open_draft(
-        request, draft_id, "intake.step.write" if request.method == "POST" else "intake.step.read"
-    )
+    purpose = "intake.step.write" if request.method == "POST" else "intake.step.read"
+    draft = access_draft(request.user, draft_id, purpose=purpose)
     if draft.stopped_for_emergency:
         return redirect("records:intake_emergency", draft_id=draft.pk)
     if draft.submitted_id:
@@ -97,7 +91,7 @@ def intake_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
     form = form_class(step)(request.POST or None, initial=draft.answers.get(step, {}))
     if request.method == "POST" and form.is_valid():
         draft = actions.save_draft_step(draft=draft, step=step, answers=to_json(form.cleaned_data))
-        stopped = _stop_if_emergency(request, draft)
+        stopped = _stop_if_emergency(draft)
         if stopped is not None:
             return stopped
         if request.POST.get("go") == "back":
@@ -132,7 +126,7 @@ def _step_context(draft: IntakeDraft, step: str, form: Any) -> dict[str, Any]:
 @login_required
 def intake_review(request: HttpRequest, draft_id: int) -> HttpResponse:
     purpose = "intake.submit" if request.method == "POST" else "intake.review"
-    draft = _open_draft(request, draft_id, purpose)
+    draft = access_draft(request.user, draft_id, purpose=purpose)
     if draft.stopped_for_emergency:
         return redirect("records:intake_emergency", draft_id=draft.pk)
     if draft.submitted_id:
@@ -160,7 +154,7 @@ def intake_review(request: HttpRequest, draft_id: int) -> HttpResponse:
 
 @login_required
 def intake_emergency(request: HttpRequest, draft_id: int) -> HttpResponse:
-    draft = _open_draft(request, draft_id, "intake.emergency")
+    draft = access_draft(request.user, draft_id, purpose="intake.emergency")
     if not draft.stopped_for_emergency:
         return _step_url(draft, _next_step(draft))
     return render(request, "records/emergency.html", {"draft": draft})
