@@ -58,3 +58,21 @@ def test_an_unknown_exercise_is_named(
     )
     assert code != 0
     assert "unknown exercise 'yoga'" in capsys.readouterr().err
+
+
+def test_an_unknown_point_is_refused(shared_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    photo = str(shared_data / "photos/markers_side.jpg")
+    assert main(["posture", photo, "--points", "nose=1,2"]) != 0
+    assert "place tragus and c7" in capsys.readouterr().err
+
+
+def test_make_vision_report_exits_cleanly_at_the_acceptance_bar(
+    shared_data: Path,
+    tracked: object,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr("upperback.vision.report.track_video", tracked)
+    assert main(["vision-report", "--data", str(shared_data)]) == 0
+    out = capsys.readouterr().out
+    assert "| expected | counted |" in out

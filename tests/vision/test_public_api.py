@@ -1,0 +1,23 @@
+"""The vision package's curated public API, and its light import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import upperback.vision as vision
+
+
+def test_every_exported_name_resolves() -> None:
+    assert vision.__all__ == sorted(vision.__all__)
+    for name in vision.__all__:
+        assert getattr(vision, name) is not None
+
+
+def test_importing_the_package_and_its_cli_loads_neither_opencv_nor_mediapipe() -> None:
+    code = (
+        "import sys, upperback.vision, upperback.vision.commands; "
+        "print(sorted(m for m in ('cv2', 'mediapipe') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
