@@ -114,6 +114,7 @@ def knowledge_base_version() -> str:
     return knowledge_base().version
 
 
-def citation(key: str) -> str:
-    """The full reference behind a `source` key (KeyError for an unknown key)."""
-    return knowledge_base().citations[key].reference
+def citation(key: str, *, short: bool = False) -> str:
+    """The full reference behind a `source` key, or its short label (KeyError if unknown)."""
+    found = knowledge_base().citations[key]
+    return found.short if short else found.reference

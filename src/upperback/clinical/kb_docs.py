@@ -105,7 +105,7 @@ def _escalation(kb: KnowledgeBase) -> list[str]:
 
 def _citations(kb: KnowledgeBase) -> list[str]:
     lines = ["## References", ""]
-    lines += [f"- **{c.key}**: {c.reference}" for c in kb.citations.values()]
+    lines += [f"- **{c.key}** ({c.short}): {c.reference}" for c in kb.citations.values()]
     return lines
 
 

@@ -30,6 +30,9 @@ class Text(_Strict):
 
 class Citation(_Strict):
     key: str
+    # What a patient reads beside a reason ("Dahm et al., Cochrane review 2010"); the full
+    # reference goes in the page's numbered list of sources.
+    short: str = Field(min_length=3, max_length=60)
     reference: str = Field(min_length=10)
     url: str | None = None
 

@@ -31,9 +31,42 @@ def localized(record: AssessmentRecord, language: str | None = None) -> Assessme
     return stored if stored.language == wanted else translate(stored, wanted)
 
 
-def _step_view(step: Any, start: dt.date) -> dict[str, Any]:
+class SourceList:
+    """The page's numbered references, numbered in the order the page first cites them.
+
+    Each reason shows a short readable label and its number; the page ends with the full
+    references (the engine's `citation`), so a patient never reads a raw key like "dahm2010".
+    """
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+
+    def cite(self, key: str) -> dict[str, Any] | None:
+        if not key:
+            return None
+        number = self._numbers.setdefault(key, len(self._numbers) + 1)
+        return {"n": number, "key": key, "short": _citation(key, short=True)}
+
+    def listed(self) -> list[dict[str, Any]]:
+        return [
+            {"n": n, "key": key, "reference": _citation(key)} for key, n in self._numbers.items()
+        ]
+
+
+def _citation(key: str, *, short: bool = False) -> str:
+    """The knowledge base's text for `key`; a stored key it no longer holds is shown as is."""
+    from upperback.clinical import citation
+
+    try:
+        return citation(key, short=short)
+    except KeyError:
+        return key
+
+
+def _step_view(step: Any, start: dt.date, sources: SourceList) -> dict[str, Any]:
     return {
         "step": step,
+        "cite": sources.cite(step.evidence.source),
         "label": L.STEPS.get(step.step, step.step),
         "who": L.SPECIALTIES.get(step.delivered_by, step.delivered_by),
         "grade": L.GRADES.get(step.evidence.grade, step.evidence.grade),
@@ -44,12 +77,14 @@ def _step_view(step: Any, start: dt.date) -> dict[str, Any]:
     }
 
 
-def phases(assessment: Assessment, start: dt.date) -> list[dict[str, Any]]:
+def phases(
+    assessment: Assessment, start: dt.date, sources: SourceList
+) -> list[dict[str, Any]]:
     numbers = sorted({step.phase for step in assessment.plan})
     return [
         {
             "number": n,
-            "steps": [_step_view(s, start) for s in assessment.plan if s.phase == n],
+            "steps": [_step_view(s, start, sources) for s in assessment.plan if s.phase == n],
             "review_on": start
             + dt.timedelta(days=max(s.review_after_days for s in assessment.plan if s.phase == n)),
         }
@@ -61,6 +96,16 @@ def result_context(record: AssessmentRecord) -> dict[str, Any]:
     assessment = localized(record)
     start = record.created_at.date()
     triage = record.current_triage
+    cited = SourceList()  # filled in page order: warning signs, then plan, then left out
+    red_flags = [
+        {"flag": f, "because": L.field_words(f.because), "cite": cited.cite(f.source)}
+        for f in assessment.red_flags
+    ]
+    plan = phases(assessment, start, cited)
+    withheld = [
+        {"w": w, "label": L.STEPS.get(w.step, w.step), "cite": cited.cite(w.source)}
+        for w in assessment.withheld
+    ]
     return {
         "record": record,
         "a": assessment,
@@ -78,11 +123,10 @@ def result_context(record: AssessmentRecord) -> dict[str, Any]:
             }
             for s in assessment.likely_sources
         ],
-        "red_flags": [
-            {"flag": f, "because": L.field_words(f.because)} for f in assessment.red_flags
-        ],
-        "phases": phases(assessment, start),
-        "withheld": [{"w": w, "label": L.STEPS.get(w.step, w.step)} for w in assessment.withheld],
+        "red_flags": red_flags,
+        "phases": plan,
+        "withheld": withheld,
+        "cited": cited.listed(),
         "consult_label": L.SPECIALTIES.get(assessment.consult.specialty or "", ""),
         "removed_steps": _removed(record),
     }
