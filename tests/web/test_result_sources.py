@@ -75,3 +75,21 @@ def test_an_urgent_result_shows_the_patient_her_reasons_with_sources(
     reasons = html.split('id="reasons"', 1)[1].split("</ul>", 1)[0]
     assert 'href="#source-1">Downie et al., BMJ 2013' in reasons
     assert not RAW_KEY.search(html)
+
+
+@pytest.mark.parametrize(
+    ("language", "lead", "engine_rest"),
+    [
+        ("en", "This is not a diagnosis.", "call the emergency number"),
+        ("es", "Esto no es un diagnóstico.", "llame al número de emergencias"),
+    ],
+)
+def test_the_disclaimer_says_not_a_diagnosis_once(
+    language: str, lead: str, engine_rest: str, alice: Any, alice_client: Client
+) -> None:
+    record = _record(alice, DESK_WORKER)
+    alice_client.post("/accounts/language/", {"language": language, "next": "/"})
+    html = alice_client.get(f"/assessments/{record.pk}/").content.decode()
+    notice = html.split('class="notice"', 1)[1].split("</p>", 1)[0]
+    assert notice.count(lead) == 1
+    assert engine_rest in notice  # the rest of the engine's disclaimer is still said

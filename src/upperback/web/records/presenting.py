@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from upperback.clinical.contract import Assessment
 
@@ -61,6 +61,16 @@ def _citation(key: str, *, short: bool = False) -> str:
         return citation(key, short=short)
     except KeyError:
         return key
+
+
+def disclaimer_after_lead(disclaimer: str) -> str:
+    """The engine's disclaimer without the sentence the page already shows in bold.
+
+    The page leads with "This is not a diagnosis." and the engine's text starts with the same
+    sentence: say it once. A disclaimer that starts otherwise is shown whole.
+    """
+    lead = gettext("This is not a diagnosis.")
+    return disclaimer.removeprefix(lead).strip()
 
 
 def _step_view(step: Any, start: dt.date, sources: SourceList) -> dict[str, Any]:
@@ -127,6 +137,7 @@ def result_context(record: AssessmentRecord) -> dict[str, Any]:
         "phases": plan,
         "withheld": withheld,
         "cited": cited.listed(),
+        "disclaimer": disclaimer_after_lead(assessment.disclaimer),
         "consult_label": L.SPECIALTIES.get(assessment.consult.specialty or "", ""),
         "removed_steps": _removed(record),
     }
