@@ -107,3 +107,28 @@ def test_every_aria_reference_points_at_an_element(alice_client: Client) -> None
     }
     assert {"id_age_error", "id_duration_days_helptext"} <= wanted
     assert wanted <= ids
+
+
+@pytest.mark.parametrize(
+    ("url", "name", "autocomplete"),
+    [
+        ("/accounts/login/", "username", "username"),
+        ("/accounts/signup/", "email", "email"),
+    ],
+)
+def test_email_fields_bring_up_the_phones_email_keyboard(
+    anonymous: Client, url: str, name: str, autocomplete: str
+) -> None:
+    html = anonymous.get(url).content.decode()
+    field = re.search(rf'<input[^>]*name="{name}"[^>]*>', html)
+    assert field is not None, html
+    assert 'type="email"' in field.group(0)
+    assert f'autocomplete="{autocomplete}"' in field.group(0)
+
+
+def test_the_email_login_still_logs_a_patient_in(alice: Any, anonymous: Client) -> None:
+    response = anonymous.post(
+        "/accounts/login/", {"username": alice.email, "password": "correct-horse-battery-9"}
+    )
+    assert response.status_code == 302
+    assert anonymous.get("/assessments/").status_code == 200

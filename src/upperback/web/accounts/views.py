@@ -15,7 +15,7 @@ from django.views.i18n import set_language
 
 from upperback.web.records import actions
 
-from .forms import SignupForm
+from .forms import EmailLoginForm, SignupForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -52,6 +52,8 @@ def switch_language(request: HttpRequest) -> HttpResponse:
 class LoginInPreferredLanguage(LoginView):
     """After login, pages speak the language the patient chose before (a cookie, as the
     language switch sets it)."""
+
+    authentication_form = EmailLoginForm
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
