@@ -50,9 +50,11 @@ SECRET_KEY = os.environ.get("UPPERBACK_SECRET_KEY", _DEV_SECRET)
 if not DEBUG and SECRET_KEY == _DEV_SECRET:
     raise ImproperlyConfigured("UPPERBACK_SECRET_KEY must be set when UPPERBACK_DEBUG is off")
 
+# Django's test client's "testserver" only in development: production names its hosts.
+_DEFAULT_HOSTS = "127.0.0.1,localhost,testserver" if DEBUG else "127.0.0.1,localhost"
 ALLOWED_HOSTS = [
     h.strip()
-    for h in os.environ.get("UPPERBACK_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    for h in os.environ.get("UPPERBACK_ALLOWED_HOSTS", _DEFAULT_HOSTS).split(",")
     if h.strip()
 ]
 
@@ -180,11 +182,27 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # record ids in our URLs never leave the site
+# Health data: a session ends with the browser, and after 8 hours in any case.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 8 * 60 * 60
 if not DEBUG:
+    # Production is HTTPS: secure cookies, a redirect from plain HTTP, and HSTS. Behind a
+    # TLS-terminating proxy set UPPERBACK_BEHIND_PROXY=1 (it must set X-Forwarded-Proto).
     SESSION_COOKIE_SECURE = env_bool("UPPERBACK_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_SSL_REDIRECT = env_bool("UPPERBACK_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("UPPERBACK_HSTS_SECONDS", 365 * 24 * 60 * 60)
+    if env_bool("UPPERBACK_BEHIND_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Upload limits, checked before any decoding (see upperback.web.media).
 UPLOAD_MAX_BYTES = env_int("UPPERBACK_UPLOAD_MAX_BYTES", 100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# First: stops reading a file past UPLOAD_MAX_BYTES, before it fills the disk or memory.
+FILE_UPLOAD_HANDLERS = [
+    "upperback.web.media.upload_limit.SizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

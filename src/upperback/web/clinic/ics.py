@@ -7,7 +7,7 @@ clinic's wall-clock time and convert correctly on either side of a daylight-savi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import icalendar
 from django.utils import timezone
@@ -17,7 +17,8 @@ from .models import Appointment, Status
 PRODID = "-//Upperback//Consultations//EN"
 
 
-def _event(appointment: Appointment, *, for_clinician: bool) -> icalendar.Event:
+def _event(appointment: Appointment, *, for_clinician: bool,
+           link: Callable[[Appointment], str] | None = None) -> icalendar.Event:
     zone = appointment.location.zone
     event = icalendar.Event()
     event.add("uid", f"appointment-{appointment.pk}@upperback.example")
@@ -25,8 +26,12 @@ def _event(appointment: Appointment, *, for_clinician: bool) -> icalendar.Event:
     event.add("dtstart", appointment.starts_at.astimezone(zone))
     event.add("dtend", appointment.ends_at.astimezone(zone))
     if for_clinician:
-        who = appointment.patient.get_full_name() or appointment.patient.email
-        event.add("summary", f"{appointment.appointment_type.name}: {who}")
+        # The feed lives in third-party calendar services and on phones: no patient name,
+        # email or reason in it. The link opens the appointment in Upperback, behind the
+        # login and the audited access door.
+        event.add("summary", str(appointment.appointment_type.name))
+        if link is not None:
+            event.add("url", link(appointment))
     else:
         with_whom = appointment.clinician.name
         event.add("summary", f"{appointment.appointment_type.name} with {with_whom}")
@@ -36,15 +41,15 @@ def _event(appointment: Appointment, *, for_clinician: bool) -> icalendar.Event:
     return event
 
 
-def calendar(appointments: Iterable[Appointment], *, name: str,
-             for_clinician: bool = False) -> bytes:
+def calendar(appointments: Iterable[Appointment], *, name: str, for_clinician: bool = False,
+             link: Callable[[Appointment], str] | None = None) -> bytes:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("x-wr-calname", name)
     days = [timezone.now().date()]
     for appointment in appointments:
-        cal.add_component(_event(appointment, for_clinician=for_clinician))
+        cal.add_component(_event(appointment, for_clinician=for_clinician, link=link))
         days.append(appointment.starts_at.date())
     # The zone's rules for the events' years only: the whole 1970-2038 history makes every
     # file 20 kB longer and every booking 40 ms slower, for transitions nobody needs.

@@ -12,10 +12,12 @@ from django.views.decorators.http import require_POST
 
 from upperback.web.records.access import access_assessment, access_patient
 
-from . import actions, storage
+from . import actions, storage, upload_limit
 from .access import access_upload, access_uploads
 from .forms import PointsForm, UploadForm
 from .models import Kind
+
+SERVED_INLINE = {"image/jpeg", "image/png", "video/mp4"}
 
 
 @login_required
@@ -30,6 +32,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         else None
     )
     form = UploadForm(request.POST or None, request.FILES or None)
+    if upload_limit.was_too_large(request):  # the handler skipped the file: say why
+        form.fields["file"].error_messages["required"] = upload_limit.too_large_message()
     if request.method == "POST" and form.is_valid():
         try:
             record = actions.save_upload(
@@ -70,9 +74,18 @@ def serve_file(request: HttpRequest, upload_id: int, name: str) -> FileResponse:
     if not stored:
         raise Http404("No such file.")
     path = storage.absolute(stored)
-    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    response = FileResponse(path.open("rb"), content_type=content_type)
+    # Only the types the checks let in are served as themselves, and shown inline; anything
+    # else is a download the browser must not interpret (nosniff keeps it from guessing).
+    content_type = mimetypes.guess_type(path.name)[0] or ""
+    inline = content_type in SERVED_INLINE
+    response = FileResponse(
+        path.open("rb"),
+        content_type=content_type if inline else "application/octet-stream",
+        as_attachment=not inline,
+        filename=f"upload-{record.pk}-{name}{path.suffix}",  # our words, never the uploader's
+    )
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -109,6 +109,14 @@ def access_queue(user: Any, *, purpose: str) -> list[AssessmentRecord]:
         raise _refuse(user, purpose=purpose, patient=None)
     audit(user, purpose=purpose, patient=None, allowed=True)
     latest: dict[int, AssessmentRecord] = {}
-    for record in AssessmentRecord.objects.select_related("patient").order_by("-created_at"):
+    records = AssessmentRecord.objects.select_related("patient").filter(patient__role=Role.PATIENT)
+    for record in records.order_by("-created_at"):
         latest.setdefault(record.patient_id, record)
+    # The queue shows each patient's name and triage: one audit row per record shown, so
+    # "who saw this patient, when" is answered by the log, as for any other view.
+    AuditEvent.objects.bulk_create(
+        AuditEvent(actor=_actor(user), action=purpose, patient=r.patient,
+                   object_type=type(r).__name__, object_id=str(r.pk), outcome=Outcome.ALLOWED)
+        for r in latest.values()
+    )
     return sorted(latest.values(), key=lambda r: (r.current_rank, r.created_at))
