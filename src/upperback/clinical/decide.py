@@ -7,8 +7,10 @@ apart is what lets `translate` re-render a stored assessment from the ids it hol
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from typing import NamedTuple
 
+from upperback.clinical.conditions import Condition, Score, Which, fuse_score, fuse_which
 from upperback.clinical.contract import TRIAGE_ORDER, Specialty, Triage
 from upperback.clinical.fields import FIELDS, Context
 from upperback.clinical.kb_schema import ContraindicationRule, RedFlagRule, SourceRule, StepRule
@@ -17,21 +19,19 @@ from upperback.clinical.knowledge import KnowledgeBase
 RANK: dict[str, int] = {level: rank for rank, level in enumerate(TRIAGE_ORDER)}
 
 
-@dataclass(frozen=True)
-class FiredFlag:
+# Named tuples: as immutable as frozen dataclasses, and several times cheaper to make.
+class FiredFlag(NamedTuple):
     rule: RedFlagRule
     because: list[str]
 
 
-@dataclass(frozen=True)
-class ScoredSource:
+class ScoredSource(NamedTuple):
     rule: SourceRule
     score: float
     because: list[str]
 
 
-@dataclass(frozen=True)
-class ConsultDecision:
+class ConsultDecision(NamedTuple):
     recommended: bool
     specialty: Specialty | None
     within_days: int | None
@@ -48,11 +48,18 @@ def intake_fields(paths: list[str]) -> list[str]:
     return list(seen)
 
 
+@functools.cache
+def _flags_that_hold(kb: KnowledgeBase) -> Which:
+    return fuse_which([condition for _, condition in kb.flag_conditions])
+
+
 def screen(kb: KnowledgeBase, context: Context) -> list[FiredFlag]:
+    """The red flags whose conditions hold, in file order, with the answers that fired them."""
+    flags = kb.flag_conditions
     fired = []
-    for rule, condition in kb.flag_conditions:
-        if condition.test(context):
-            fired.append(FiredFlag(rule, intake_fields(condition.true_fields(context))))
+    for index in _flags_that_hold(kb)(context):
+        rule, condition = flags[index]
+        fired.append(FiredFlag(rule, intake_fields(condition.true_fields(context))))
     return fired
 
 
@@ -65,12 +72,25 @@ def triage_of(fired: list[FiredFlag]) -> Triage:
     return best
 
 
+@functools.cache
+def _above(kb: KnowledgeBase, triage: Triage) -> tuple[tuple[Condition, frozenset[str]], ...]:
+    """The red-flag conditions that would raise `triage`, with the fields each reads."""
+    return tuple(
+        (condition, frozenset(condition.read))
+        for rule, condition in kb.flag_conditions
+        if RANK[rule.level] < RANK[triage]
+    )
+
+
 def questions(kb: KnowledgeBase, context: Context, triage: Triage) -> list[str]:
     """Unanswered fields that could still fire a rule above the current triage."""
+    above = _above(kb, triage)
+    if not above:  # an emergency: nothing ranks higher, so nothing is worth asking
+        return []
     asked: dict[str, None] = {}
     missing = {path for path, value in context.items() if value is None}
-    for rule, condition in kb.flag_conditions:
-        if RANK[rule.level] >= RANK[triage] or missing.isdisjoint(condition.read):
+    for condition, read in above:
+        if missing.isdisjoint(read):
             continue
         if condition.maybe(context) is None:
             unanswered = [path for path in condition.read if path in missing]
@@ -78,39 +98,63 @@ def questions(kb: KnowledgeBase, context: Context, triage: Triage) -> list[str]:
     return list(asked)
 
 
+@functools.cache
+def _scoring(kb: KnowledgeBase) -> tuple[tuple[SourceRule, str, Score], ...]:
+    """Per source: its rule, its context key and its fused score (see `fuse_score`); a
+    feature cites its intake fields only when it adds to the score (positive weight)."""
+    compiled = []
+    for rule, features in kb.features:
+        parts = [
+            (
+                kb.conditions[f"{rule.id}#{index}"],
+                weight,
+                tuple(intake_fields(list(read))) if weight > 0 else (),
+            )
+            for index, (_, weight, read) in enumerate(features)
+        ]
+        compiled.append((rule, f"source.{rule.id}", fuse_score(parts)))
+    return tuple(compiled)
+
+
 def score_sources(kb: KnowledgeBase, context: Context) -> list[ScoredSource]:
     """Score every source, record it in the context for the plan, return the listed ones."""
     scored = []
-    for rule, features in kb.features:
-        total = 0.0
-        fields: list[str] = []
-        for test, weight, read in features:
-            if test(context):
-                total += weight
-                if weight > 0:
-                    fields.extend(read)
+    list_from = kb.source_list_from
+    for rule, key, score_of in _scoring(kb):
+        total, fields = score_of(context)
         score = round(min(1.0, max(0.0, total)), 2)
-        context[f"source.{rule.id}"] = score
-        if score >= kb.source_list_from:
-            scored.append(ScoredSource(rule, score, intake_fields(fields)))
+        context[key] = score
+        if score >= list_from:
+            # Mapping per feature then keeping first appearances is what intake_fields does
+            # over all the read fields at once.
+            scored.append(ScoredSource(rule, score, list(dict.fromkeys(fields))))
     scored.sort(key=lambda source: -source.score)
     return scored
+
+
+@functools.cache
+def _plan_rules(kb: KnowledgeBase) -> tuple[Which, Which]:
+    """Which steps are offered (no offer condition: always) and which contraindications hold,
+    each as one fused function over the KB's order."""
+    offers = fuse_which(
+        [None if step.offer_when is None else kb.conditions[step.id] for step in kb.steps.values()]
+    )
+    holds = fuse_which([kb.conditions[rule.id] for rule in kb.contraindications])
+    return offers, holds
 
 
 def plan_steps(
     kb: KnowledgeBase, context: Context
 ) -> tuple[list[StepRule], list[tuple[StepRule, ContraindicationRule]]]:
     """The offered steps in order of phase, and those a contraindication withholds."""
-    offered = [
-        step
-        for step in kb.steps.values()
-        if step.offer_when is None or kb.conditions[step.id].test(context)
-    ]
+    offers, holds = _plan_rules(kb)
+    steps = list(kb.steps.values())
+    offered = [steps[index] for index in offers(context)]
     blocked: dict[str, ContraindicationRule] = {}
-    for rule in kb.contraindications:
-        if kb.conditions[rule.id].test(context):
-            for step in rule.withhold:
-                blocked.setdefault(step, rule)
+    for index in holds(context):
+        rule = kb.contraindications[index]
+        for step_id in rule.withhold:
+            blocked.setdefault(step_id, rule)
     plan = sorted((s for s in offered if s.id not in blocked), key=lambda s: s.phase)
     withheld = [(step, blocked[step.id]) for step in offered if step.id in blocked]
     return plan, withheld

@@ -9,6 +9,7 @@ data, so the models are made with `model_construct`: re-validating them would on
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -35,6 +36,10 @@ from upperback.clinical.knowledge import KnowledgeBase
 M = TypeVar("M", bound=BaseModel)
 _new = object.__new__
 _set = object.__setattr__
+# BaseModel's own slots, set through their descriptors: cheaper than object.__setattr__.
+_set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def build(model: type[M], **values: Any) -> M:
@@ -44,74 +49,123 @@ def build(model: type[M], **values: Any) -> M:
     makes about forty of these per assessment, so it sets the instance state directly.
     Only for output models without private attributes or extras (the contract's).
     """
+    return _make(model, values)
+
+
+def _make(model: type[M], values: dict[str, Any]) -> M:
+    """`build` from a dict the caller has just made (and hands over): no keyword repacking."""
     instance = _new(model)
     _set(instance, "__dict__", values)
-    _set(instance, "__pydantic_fields_set__", set(values))
-    _set(instance, "__pydantic_extra__", None)
-    _set(instance, "__pydantic_private__", None)
+    _set_fields(instance, set(values))
+    _set_extra(instance, None)
+    _set_private(instance, None)
     return instance
 
 
 def red_flag(flag: FiredFlag, language: Language) -> RedFlag:
     rule = flag.rule
-    return build(
+    return _make(
         RedFlag,
-        id=rule.id,
-        level=rule.level,
-        because=flag.because,
-        source=rule.source,
-        explanation=rule.because(language),
+        {
+            "id": rule.id,
+            "level": rule.level,
+            "because": flag.because,
+            "source": rule.source,
+            "explanation": rule.because(language),
+        },
     )
 
 
 def likely_source(scored: ScoredSource) -> LikelySource:
-    return build(LikelySource, id=scored.rule.id, score=scored.score, because=scored.because)
+    return _make(
+        LikelySource, {"id": scored.rule.id, "score": scored.score, "because": scored.because}
+    )
 
 
 def exercise(rule: ExerciseRule, language: Language) -> ExercisePrescription:
-    return build(
-        ExercisePrescription,
-        id=rule.id,
-        name=rule.name(language),
-        sets=rule.sets,
-        repetitions=rule.repetitions,
-        hold_seconds=rule.hold_seconds,
-        per_day=rule.per_day,
-        instructions=[line(language) for line in rule.instructions],
-        progression=rule.progression(language),
-    )
+    return _exercise(_exercise_values(rule, language))
+
+
+def _exercise_values(rule: ExerciseRule, language: Language) -> dict[str, Any]:
+    """An exercise's fields in one language (a plan step's are kept in its template)."""
+    return {
+        "id": rule.id,
+        "name": rule.name(language),
+        "sets": rule.sets,
+        "repetitions": rule.repetitions,
+        "hold_seconds": rule.hold_seconds,
+        "per_day": rule.per_day,
+        "instructions": tuple(line(language) for line in rule.instructions),
+        "progression": rule.progression(language),
+    }
+
+
+def _exercise(template: dict[str, Any]) -> ExercisePrescription:
+    """A fresh prescription from its template: its own dict and its own instruction list."""
+    values = template.copy()
+    values["instructions"] = list(values["instructions"])
+    return _make(ExercisePrescription, values)
+
+
+@dataclass(frozen=True)
+class _StepTemplate:
+    """A plan step's texts and fields in one language, worked out once per KB."""
+
+    head: dict[str, Any]  # step, phase, delivered_by, review_after_days
+    summary: str
+    exercises: tuple[dict[str, Any], ...]
+    because: str
+    evidence: dict[str, Any]
 
 
 @functools.cache
-def _step_texts(kb: KnowledgeBase, step_id: str, language: Language) -> tuple[str, str, str]:
+def _step_template(kb: KnowledgeBase, step_id: str, language: Language) -> _StepTemplate:
     step = kb.steps[step_id]
     note = step.evidence.note
-    return step.summary(language), step.because(language), note(language) if note else ""
-
-
-def plan_step(kb: KnowledgeBase, step: StepRule, language: Language) -> PlanStep:
-    summary, because, note = _step_texts(kb, step.id, language)
-    return build(
-        PlanStep,
-        step=step.id,
-        phase=step.phase,
-        delivered_by=step.delivered_by,
-        review_after_days=step.review_after_days,
-        details=build(
-            StepDetails,
-            summary=summary,
-            exercises=[exercise(kb.exercises[e], language) for e in step.exercises],
-        ),
-        because=because,
-        evidence=build(
-            Evidence, grade=step.evidence.grade, source=step.evidence.source, note=note
-        ),
+    return _StepTemplate(
+        head={
+            "step": step.id,
+            "phase": step.phase,
+            "delivered_by": step.delivered_by,
+            "review_after_days": step.review_after_days,
+        },
+        summary=step.summary(language),
+        exercises=tuple(_exercise_values(kb.exercises[e], language) for e in step.exercises),
+        because=step.because(language),
+        evidence={
+            "grade": step.evidence.grade,
+            "source": step.evidence.source,
+            "note": note(language) if note else "",
+        },
     )
 
 
+def plan_step(kb: KnowledgeBase, step: StepRule, language: Language) -> PlanStep:
+    # Fresh models and containers each time (callers may hold and change them); only the
+    # immutable texts and numbers are shared. Keys keep the contract's field order.
+    template = _step_template(kb, step.id, language)
+    values = template.head.copy()
+    values["details"] = _make(
+        StepDetails,
+        {
+            "summary": template.summary,
+            "exercises": [_exercise(item) for item in template.exercises],
+        },
+    )
+    values["because"] = template.because
+    values["evidence"] = _make(Evidence, template.evidence.copy())
+    return _make(PlanStep, values)
+
+
 def withheld(step: StepRule, rule: ContraindicationRule, language: Language) -> Withheld:
-    return build(
-        Withheld, step=step.id, because=rule.because(language), rule=rule.id, source=rule.source
+    return _make(
+        Withheld,
+        {
+            "step": step.id,
+            "because": rule.because(language),
+            "rule": rule.id,
+            "source": rule.source,
+        },
     )
 
 
