@@ -484,3 +484,36 @@ def test_production_settings_are_strict() -> None:
     assert found["ssl"] and found["hsts"] >= 31536000
     assert found["cookie"] and found["csrf"] and found["httponly"] and found["browser_close"]
     assert found["nosniff"] and found["frame"] == "DENY" and found["referrer"] == "same-origin"
+
+
+# --- The admin: read only for patient data, and audited -------------------------------------
+
+
+def test_the_admin_shows_patient_data_read_only_and_audits_each_record(
+    world: dict[str, Any], alice: Any
+) -> None:
+    from upperback.web.records.models import AssessmentRecord
+
+    chief = actions.create_clinician(email="chief@example.com", password="x", admin=True)
+    chief.is_superuser = True
+    chief.save(update_fields=["is_superuser"])
+    client = Client()
+    client.force_login(chief)
+    AuditEvent.objects.all().delete()
+    for url in [
+        f"/admin/records/assessmentrecord/{world['assessment']}/change/",
+        f"/admin/records/intakedraft/{world['draft']}/change/",
+        f"/admin/clinic/appointment/{world['appointment']}/change/",
+        "/admin/records/assessmentrecord/",
+    ]:
+        assert client.get(url).status_code == 200, url
+    kinds = set(AuditEvent.objects.filter(actor=chief, patient=alice)
+                .values_list("object_type", flat=True))
+    assert kinds == {"AssessmentRecord", "IntakeDraft", "Appointment"}
+    listed = AuditEvent.objects.filter(actor=chief, patient=alice,
+                                       object_type="AssessmentRecord")
+    assert listed.count() == 2  # the change page and the list
+    change = client.post(f"/admin/records/assessmentrecord/{world['assessment']}/change/",
+                         {"current_triage": "urgent"})
+    assert change.status_code == 403  # an override goes through the page, with a reason
+    assert AssessmentRecord.objects.get(pk=world["assessment"]).current_triage == "self_care"

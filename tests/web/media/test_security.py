@@ -99,3 +99,14 @@ def test_a_file_name_in_the_url_is_a_key_never_a_path(
 ) -> None:
     for name in ["..", "%2e%2e", "stored_name", "..%2F..%2Fsettings.py", "uploads"]:
         assert _get(alice_client, photo, name).status_code == 404, name
+
+
+def test_placing_points_keeps_a_result_written_meanwhile(photo: MediaUpload) -> None:
+    """The page's copy of the upload is stale once the worker has written its result; the
+    points are added to the stored result, not to the stale copy (a transaction, a lock)."""
+    stale = MediaUpload.objects.get(pk=photo.pk)
+    MediaUpload.objects.filter(pk=photo.pk).update(result={"measures": {"forward_head": {}}})
+    actions.place_points(upload=stale, tragus=(10.0, 10.0), c7=(40.0, 60.0))
+    stored = MediaUpload.objects.get(pk=photo.pk)
+    assert set(stored.result["measures"]) == {"forward_head", "craniovertebral_angle"}
+    assert stored.points == {"tragus": [10.0, 10.0], "c7": [40.0, 60.0]}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from upperback.web.records.admin import PatientDataAdmin
+
 from .models import Appointment, AppointmentType, Clinician, Location, TimeOff, WorkingHours
 
 
@@ -36,17 +38,9 @@ class AppointmentTypeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Read-only: bookings change only through the actions, which keep the cells right."""
+class AppointmentAdmin(PatientDataAdmin):
+    """Read-only: bookings change only through the actions, which keep the cells right; each
+    appointment shown is audited under its patient."""
 
     list_display = ("starts_at", "clinician", "appointment_type", "status")
     list_filter = ("status", "clinician")
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
-        return False

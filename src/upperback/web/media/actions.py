@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from upperback.vision.errors import MediaError
+from upperback.vision.errors import MediaError, VisionError
 from upperback.vision.media import check_image, check_video
 from upperback.vision.posture import read_cva
 
 from . import storage
 from .models import Kind, MediaUpload, Status
+from .vision_messages import vision_message
 
 SUFFIX = {"jpeg": ".jpg", "png": ".png", "video": ".mp4"}
 
@@ -60,8 +61,10 @@ def save_upload(
         content_type = _check(kind, staging)
     except (MediaError, ValidationError) as error:
         staging.unlink(missing_ok=True)
-        message = error.message if isinstance(error, ValidationError) else str(error)
-        raise ValidationError(message) from None
+        if isinstance(error, ValidationError):
+            raise
+        # Said in the patient's language now (the request's); the English stays in the log.
+        raise ValidationError(vision_message(error.code, error.params)) from None
     final = staging.with_suffix(SUFFIX.get(content_type, ".mp4"))
     staging.rename(final)
     record = MediaUpload.objects.create(
@@ -100,14 +103,19 @@ def report_progress(upload_id: int, percent: int) -> None:
 def finish(upload: MediaUpload, *, result: dict[str, Any], pictures: dict[str, str]) -> None:
     upload.status, upload.result, upload.pictures = Status.DONE, result, pictures
     upload.error, upload.analysed_at, upload.progress = "", timezone.now(), 100
-    upload.save(update_fields=["status", "result", "pictures", "error", "analysed_at", "progress"])
+    upload.error_code, upload.error_params = "", {}
+    fields = ["status", "result", "pictures", "error", "error_code", "error_params"]
+    upload.save(update_fields=[*fields, "analysed_at", "progress"])
 
 
-def fail(upload: MediaUpload, *, error: str) -> None:
-    upload.status, upload.error, upload.analysed_at = Status.FAILED, error, timezone.now()
-    upload.save(update_fields=["status", "error", "analysed_at"])
+def fail(upload: MediaUpload, *, error: VisionError) -> None:
+    """Keep the code and parameters (shown in the reader's language) and the English text."""
+    upload.status, upload.analysed_at = Status.FAILED, timezone.now()
+    upload.error, upload.error_code, upload.error_params = str(error), error.code, error.params
+    upload.save(update_fields=["status", "error", "error_code", "error_params", "analysed_at"])
 
 
+@transaction.atomic
 def place_points(
     *, upload: MediaUpload, tragus: tuple[float, float], c7: tuple[float, float]
 ) -> None:
@@ -115,8 +123,11 @@ def place_points(
     from upperback.vision.landmarks import Point
 
     measure = read_cva(Point(*tragus), Point(*c7))
-    upload.points = {"tragus": list(tragus), "c7": list(c7)}
-    result = dict(upload.result)
+    # Locked and re-read: the worker may write the result meanwhile; neither loses the other's.
+    locked = MediaUpload.objects.select_for_update().get(pk=upload.pk)
+    locked.points = {"tragus": list(tragus), "c7": list(c7)}
+    result = dict(locked.result)
     result.setdefault("measures", {})["craniovertebral_angle"] = measure.to_json()
-    upload.result = result
-    upload.save(update_fields=["points", "result"])
+    locked.result = result
+    locked.save(update_fields=["points", "result"])
+    upload.points, upload.result = locked.points, locked.result
