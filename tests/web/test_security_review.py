@@ -111,12 +111,13 @@ TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "password_reset_confirm": ("/accounts/reset/MQ/bad-token/", PUBLIC),
     "password_reset_complete": ("/accounts/reset/done/", PUBLIC),
     "records:intake": ("/intake/", _private(302, 302, 302)),
-    "records:intake_new": ("/intake/new/", _private(302, 302, 302)),
+    "records:intake_new": ("/intake/new/", ONLY_POST),
     "records:intake_review": ("/intake/{draft}/review/", _private(302, 404, 404)),
     "records:intake_emergency": ("/intake/{draft}/call-911/", _private(302, 404, 404)),
     "records:intake_step": ("/intake/{draft}/safety/", ALICES_ONLY),
     "records:my_assessments": ("/assessments/", OWN_LIST),
     "records:result": ("/assessments/{assessment}/", ALICES),
+    "records:intake_reopen": ("/assessments/{assessment}/answer/pain/", ONLY_POST),
     "records:progress": ("/progress/", OWN_LIST),
     "records:queue": ("/clinic/queue/", STAFF_ONLY),
     "records:review": ("/clinic/assessments/{assessment}/", STAFF_ONLY),
@@ -279,6 +280,31 @@ def test_a_clinicians_view_of_a_patient_writes_an_audit_row_naming_her(
     _body(response)
     assert response.status_code == 200, url
     assert AuditEvent.objects.filter(actor=bob, patient=alice, outcome="allowed").exists(), kind
+
+
+def test_an_appointment_view_is_audited_under_the_appointment(
+    world: dict[str, Any], bob: Any, alice: Any, carol: Any, bob_client: Client,
+    carol_client: Client,
+) -> None:
+    AuditEvent.objects.all().delete()
+    bob_client.get(f"/appointments/{world['appointment']}/")
+    carol_client.get(f"/appointments/{world['appointment']}/")
+    rows = {(e.actor_id, e.patient_id, e.object_type, e.object_id, e.outcome)
+            for e in AuditEvent.objects.all()}
+    assert rows == {
+        (bob.pk, alice.pk, "Appointment", str(world["appointment"]), "allowed"),
+        (carol.pk, alice.pk, "Appointment", str(world["appointment"]), "refused"),
+    }
+
+
+def test_a_new_intake_is_started_by_a_post_only(alice: Any, alice_client: Client) -> None:
+    from upperback.web.records.models import IntakeDraft
+
+    assert alice_client.get("/intake/new/").status_code == 405
+    assert _csrf_client(alice).post("/intake/new/").status_code == 403
+    assert not IntakeDraft.objects.exists()
+    assert alice_client.post("/intake/new/").status_code == 302
+    assert IntakeDraft.objects.filter(patient=alice).count() == 1
 
 
 def test_the_queue_audits_each_patient_it_shows(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404
 
-from upperback.web.records.access import access_patient, is_clinic_staff
+from upperback.web.records.access import access_patient, audit, is_clinic_staff, may_see
 
 from .models import Appointment, Clinician
 
@@ -25,8 +25,12 @@ def access_appointment(user: Any, appointment_id: Any, *, purpose: str) -> Appoi
                                            "assessment")
         .filter(pk=_as_id(appointment_id)).first()
     )
-    access_patient(user, appointment.patient_id if appointment else None, purpose=purpose)
-    assert appointment is not None  # access_patient refused a missing patient with Http404
+    if appointment is None or not may_see(user, appointment.patient):
+        patient = appointment.patient if appointment is not None else None
+        audit(user, purpose=purpose, patient=patient, obj=appointment, allowed=False)
+        raise Http404("No such appointment.")
+    # The row names the appointment itself, so the log says which one was seen.
+    audit(user, purpose=purpose, patient=appointment.patient, obj=appointment, allowed=True)
     return appointment
 
 

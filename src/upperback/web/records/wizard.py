@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
 from upperback.clinical.contract import Intake
@@ -48,6 +49,7 @@ def intake_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST  # it writes (a new draft each time): never from a link or an image on any site
 def intake_new(request: HttpRequest) -> HttpResponse:
     patient = access_patient(request.user, request.user.pk, purpose="intake.start")
     return _step_url(actions.start_draft(patient=patient), STEP_NAMES[0])
