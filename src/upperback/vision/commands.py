@@ -57,7 +57,8 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
             return handler(args)
         except VisionError as error:
             if getattr(args, "json", False):
-                print(json.dumps({"error": str(error), "kind": type(error).__name__}))
+                kind = type(error).__name__
+                print(json.dumps({"error": str(error), "kind": kind, **error.to_json()}))
             print(f"upperback: {error}", file=sys.stderr)
             return RETAKE_EXIT
 
@@ -73,11 +74,11 @@ def parse_points(items: list[str]) -> dict[str, Any]:
         try:
             x, y = (float(part) for part in coords.split(","))
         except ValueError:
-            raise VisionError(f"a point is NAME=X,Y (pixels), not {item!r}") from None
+            raise VisionError("bad_point", item=item) from None
         points[name.strip().lower()] = Point(x, y)
     unknown = sorted(set(points) - {"tragus", "c7"})
     if unknown:
-        raise VisionError(f"unknown point {unknown[0]!r}: place tragus and c7")
+        raise VisionError("unknown_point", point=unknown[0])
     return points
 
 

@@ -70,8 +70,7 @@ def choose_view(spec: ExerciseTracking, view: View | None) -> View:
     if view is None:
         return spec.views[0]
     if view not in spec.views:
-        wanted = " or ".join(spec.views)
-        raise RetakeError(f"{spec.name} is followed from the {wanted}; film it from that side.")
+        raise RetakeError("wrong_view", exercise=spec.name, views=list(spec.views))
     return view
 
 
@@ -84,10 +83,7 @@ def smoothing_window(sample_fps: float) -> int:
 def analyse_track(track: Track, spec: ExerciseTracking, view: View) -> ExerciseReport:
     seen_share = sum(f.pose is not None for f in track.frames) / len(track.frames)
     if seen_share < MIN_PERSON_SHARE:
-        raise RetakeError(
-            "No person was found in most of this video: film yourself from head to hips, "
-            "in good light, with nobody else in view."
-        )
+        raise RetakeError("no_person_most_frames")
     times = [f.time_s for f in track.frames]
     raw: Series = signal_series(spec.signal, track.frames, view)
     smoothed = smooth(interpolate_gaps(raw, times), smoothing_window(track.sample_fps))

@@ -41,7 +41,7 @@ def _video(job: Job) -> dict[str, Any]:
     from upperback.vision.exercise import analyse_exercise
 
     if job.exercise is None:
-        raise VisionError("a video job needs an exercise id")
+        raise VisionError("job_without_exercise")
     report, _ = analyse_exercise(job.path, job.exercise, view=job.view)  # type: ignore[arg-type]
     return report.to_json()
 

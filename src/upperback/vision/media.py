@@ -42,18 +42,20 @@ def _read_head(path: Path, limit: int) -> bytes:
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise MediaError(f"{path.name}: the file cannot be read ({error.strerror}).") from None
+        raise MediaError(
+            "file_unreadable", file=path.name, reason=str(error.strerror)
+        ) from None
     if size == 0:
-        raise MediaError(f"{path.name}: the file is empty; upload it again.")
+        raise MediaError("file_empty", file=path.name)
     if size > limit:
-        raise MediaError(f"{path.name}: the file is too large ({size // 1_000_000} MB).")
+        raise MediaError("file_too_large", file=path.name, megabytes=size // 1_000_000)
     with path.open("rb") as handle:
         return handle.read(HEADER_BYTES)
 
 
 def _png_size(head: bytes) -> tuple[int, int]:
     if len(head) < 24 or head[12:16] != b"IHDR":
-        raise MediaError("the PNG header is damaged")
+        raise MediaError("png_header_damaged")
     width, height = struct.unpack(">II", head[16:24])
     return int(width), int(height)
 
@@ -73,7 +75,7 @@ def _jpeg_size(head: bytes) -> tuple[int, int]:
             continue
         (length,) = struct.unpack(">H", head[position + 2 : position + 4])
         position += 2 + length
-    raise MediaError("the JPEG header is damaged or its size lies beyond the first 64 KB")
+    raise MediaError("jpeg_header_damaged")
 
 
 def read_image_header(path: Path) -> ImageHeader:
@@ -85,19 +87,20 @@ def read_image_header(path: Path) -> ImageHeader:
         if head.startswith(JPEG_SIGNATURE):
             return ImageHeader("jpeg", *_jpeg_size(head))
     except MediaError as error:
-        raise MediaError(f"{path.name}: {error}; take the photo again.") from None
-    raise MediaError(f"{path.name}: this is not a JPEG or PNG photo; take a photo and upload that.")
+        raise error.in_file(path.name) from None
+    raise MediaError("not_a_photo", file=path.name)
 
 
 def check_image(path: Path) -> ImageHeader:
     header = read_image_header(path)
     if header.width <= 0 or header.height <= 0:
-        raise MediaError(f"{path.name}: the photo declares no size; take it again.")
+        raise MediaError("photo_without_size", file=path.name)
     if header.width * header.height > MAX_IMAGE_PIXELS:
-        megapixels = header.width * header.height / 1e6
         raise MediaError(
-            f"{path.name}: the photo is {megapixels:.0f} megapixels, more than the "
-            f"{MAX_IMAGE_PIXELS / 1e6:.0f} allowed; use a smaller photo."
+            "photo_too_many_pixels",
+            file=path.name,
+            megapixels=round(header.width * header.height / 1e6),
+            limit=round(MAX_IMAGE_PIXELS / 1e6),
         )
     return header
 
@@ -108,7 +111,7 @@ def load_image(path: Path) -> Image:
     data = np.fromfile(str(path), dtype=np.uint8)
     image = cv2.imdecode(data, cv2.IMREAD_COLOR)
     if image is None:
-        raise MediaError(f"{path.name}: the photo is damaged and cannot be read; take it again.")
+        raise MediaError("photo_damaged", file=path.name)
     return np.asarray(image, dtype=np.uint8)
 
 
@@ -123,15 +126,17 @@ def check_video(path: Path) -> VideoInfo:
     """Type by content, then duration and resolution from the container, then one frame."""
     head = _read_head(path, MAX_VIDEO_BYTES)
     if not _looks_like_video(head):
-        raise MediaError(f"{path.name}: this is not an MP4, MOV or WebM video; record it again.")
+        raise MediaError("not_a_video", file=path.name)
     info = probe(path)
     if info.duration_s > MAX_VIDEO_SECONDS:
         raise MediaError(
-            f"{path.name}: the video lasts {info.duration_s:.0f} s; keep it under "
-            f"{MAX_VIDEO_SECONDS:.0f} s (one exercise)."
+            "video_too_long",
+            file=path.name,
+            seconds=round(info.duration_s),
+            limit=round(MAX_VIDEO_SECONDS),
         )
     if info.width * info.height > MAX_VIDEO_PIXELS:
-        raise MediaError(f"{path.name}: the video is larger than 4K; record at 1080p or less.")
+        raise MediaError("video_too_large", file=path.name)
     _first_frame_decodes(path)
     return info
 
@@ -143,4 +148,4 @@ def _first_frame_decodes(path: Path) -> None:
     finally:
         capture.release()
     if not ok:
-        raise MediaError(f"{path.name}: the video is damaged (no frame decodes); record it again.")
+        raise MediaError("video_damaged", file=path.name)

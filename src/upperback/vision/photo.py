@@ -69,9 +69,6 @@ def _second_person(image: Image, first: Pose) -> bool:
     return not (left <= shoulder_x <= right and top <= shoulder_y <= bottom)
 
 
-TWO_PEOPLE = "More than one person is in this photo: retake it with only the patient in view."
-
-
 def _clear_person(pose: Pose | None) -> bool:
     torso = (11, 12, 23, 24)  # shoulders and hips
     return pose is not None and min(pose.landmarks[j].visibility for j in torso) >= (
@@ -81,7 +78,7 @@ def _clear_person(pose: Pose | None) -> bool:
 
 def check_single_person(image: Image, pose: Pose) -> None:
     if count_faces(image) >= 2 or _second_person(image, pose):
-        raise RetakeError(TWO_PEOPLE)
+        raise RetakeError("two_people")
 
 
 def check_nobody_or_two(image: Image) -> None:
@@ -90,7 +87,7 @@ def check_nobody_or_two(image: Image) -> None:
     width = image.shape[1]
     halves = (image[:, : width // 2], image[:, width // 2 :])
     if all(_clear_person(detect_photo(np.ascontiguousarray(half))) for half in halves):
-        raise RetakeError(TWO_PEOPLE)
+        raise RetakeError("two_people")
 
 
 def analyse_photo(

@@ -124,9 +124,7 @@ def side_measures(pose: Pose) -> dict[str, Measure]:
     side = _near_side(pose)
     ear, shoulder, hip = (sided(side, p) for p in ("ear", "shoulder", "hip"))
     if not seen(pose, ear, shoulder):
-        raise RetakeError(
-            "The ear and shoulder are not both clear: retake from the side, head to hips in view."
-        )
+        raise RetakeError("ear_and_shoulder_unclear")
     factor = _side_view_factor(pose)
     measures: dict[str, Measure] = {}
     proxy = elevation(pose[shoulder].point, pose[ear].point)
@@ -164,7 +162,7 @@ def _tilt_reading(value: float, what: str) -> str:
 def frontal_measures(pose: Pose) -> dict[str, Measure]:
     shoulders = (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER)
     if not seen(pose, *shoulders):
-        raise RetakeError("Both shoulders must be in view: retake with head to hips in the photo.")
+        raise RetakeError("shoulders_not_in_view")
     measures: dict[str, Measure] = {}
     left, right = (pose[j].point for j in shoulders)
     shoulder_tilt = tilt(left, right)
@@ -196,10 +194,7 @@ def analyse_pose(pose: Pose | None, view: PostureView, points: dict[str, Point])
     if "tragus" in points and "c7" in points:
         measures["craniovertebral_angle"] = read_cva(points["tragus"], points["c7"])
     if pose is None and not measures:
-        raise RetakeError(
-            "No person was found in this photo: retake it with your head, shoulders and hips "
-            "in view, in good light, against a plain background."
-        )
+        raise RetakeError("no_person_photo")
     if pose is None:
         warnings.append("No person found automatically; only the placed points were measured.")
     else:

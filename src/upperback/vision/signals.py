@@ -65,7 +65,7 @@ def body_scale(poses: Sequence[Pose]) -> BodyScale:
         ]
         torsos = widths
     if not torsos:
-        raise RetakeError("No frame shows your shoulders and hips: step back so they are in view.")
+        raise RetakeError("no_shoulders_and_hips")
     facing = statistics.median(_facing(p) for p in poses)
     return BodyScale(torso_px=statistics.median(torsos), facing=1.0 if facing >= 0 else -1.0)
 
@@ -153,9 +153,7 @@ def signal_series(signal: Signal, frames: Sequence[PoseFrame], view: View) -> Se
     """One value (or None where the person or the limb is not seen) per sampled frame."""
     poses = [f.pose for f in frames if f.pose is not None]
     if not poses:
-        raise RetakeError(
-            "No person was found in this video: film yourself with your whole upper body in view."
-        )
+        raise RetakeError("no_person_upper_body")
     scale = body_scale(poses)
     sides = sides_to_follow(poses, lambda s: _side_joints(signal, s), view)
     series: Series = [

@@ -113,7 +113,7 @@ class TrackingLibrary(Strict):
             if exercise.id == exercise_id:
                 return exercise
         known = ", ".join(e.id for e in self.exercises)
-        raise TrackingSpecError(f"unknown exercise {exercise_id!r}; known: {known}")
+        raise TrackingSpecError("unknown_exercise", exercise=exercise_id, known=known)
 
 
 def _exercise_label(raw: object, location: tuple[int | str, ...]) -> str:
@@ -134,11 +134,13 @@ def parse_library(text: str, origin: Path) -> TrackingLibrary:
         first = error.errors()[0]
         where = _exercise_label(raw, tuple(first["loc"]))
         field = ".".join(str(part) for part in first["loc"][2:]) or "-"
-        raise TrackingSpecError(f"{origin.name}: {where}, field {field}: {first['msg']}") from None
+        detail = f"{where}, field {field}: {first['msg']}"
+        raise TrackingSpecError("tracking_spec_invalid", file=origin.name, detail=detail) from None
     ids = [e.id for e in library.exercises]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        raise TrackingSpecError(f"{origin.name}: exercise {duplicates[0]!r} is listed twice")
+        detail = f"exercise {duplicates[0]!r} is listed twice"
+        raise TrackingSpecError("tracking_spec_invalid", file=origin.name, detail=detail)
     return library
 
 

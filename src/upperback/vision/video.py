@@ -27,9 +27,6 @@ T = TypeVar("T")
 LOOK_FURTHER_AFTER_S = 0.5
 PRESENCE_SAMPLES = 4
 PREFETCH_DEPTH = 8
-NO_PERSON = "no person was found: film yourself from head to hips, in good light."
-
-
 @dataclass(frozen=True, slots=True)
 class VideoInfo:
     fps: float
@@ -65,7 +62,7 @@ def probe(path: Path) -> VideoInfo:
     capture = cv2.VideoCapture(str(path))
     try:
         if not capture.isOpened():
-            raise MediaError(f"{path.name}: this video cannot be opened (damaged or not a video).")
+            raise MediaError("video_unopenable", file=path.name)
         info = VideoInfo(
             fps=float(capture.get(cv2.CAP_PROP_FPS)),
             frame_count=int(capture.get(cv2.CAP_PROP_FRAME_COUNT)),
@@ -75,7 +72,7 @@ def probe(path: Path) -> VideoInfo:
     finally:
         capture.release()
     if info.fps <= 0 or info.frame_count <= 0 or info.width <= 0 or info.height <= 0:
-        raise MediaError(f"{path.name}: this video has no readable frames (damaged or empty).")
+        raise MediaError("video_no_frames", file=path.name)
     return info
 
 
@@ -183,9 +180,9 @@ def track_video(
             if nobody_yet and not looked_further and time_s >= LOOK_FURTHER_AFTER_S:
                 looked_further = True
                 if not person_in_sample(path, info):
-                    raise RetakeError(f"{path.name}: {NO_PERSON}")
+                    raise RetakeError("no_person_video", file=path.name)
     if not frames:
-        raise MediaError(f"{path.name}: no frame of this video could be decoded (damaged file).")
+        raise MediaError("video_undecodable", file=path.name)
     return Track(info=info, frames=tuple(frames), sample_fps=sample_fps)
 
 

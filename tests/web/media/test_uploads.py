@@ -177,6 +177,9 @@ def test_the_worker_fails_a_video_with_nobody_and_goes_on_to_the_next(
     alice_client.post("/i18n/setlang/", {"language": "es", "next": "/"})
     spanish = alice_client.get(reverse("media:detail", args=[second.pk])).content.decode()
     assert "1 repetición" in spanish and "Amplitud de movimiento" in spanish
+    failed_es = alice_client.get(reverse("media:detail", args=[first.pk])).content.decode()
+    assert first.error_code == "no_person_video"
+    assert "No se encontró a ninguna persona en este vídeo" in failed_es
 
 
 @pytest.mark.django_db

@@ -44,7 +44,10 @@ class MediaUpload(models.Model):
     size_bytes = models.PositiveBigIntegerField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="percent of frames analysed")
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, help_text="in English, for the log")
+    # The vision error's stable code and parameters: rendered in the reader's language.
+    error_code = models.CharField(max_length=40, blank=True)
+    error_params = models.JSONField(default=dict, blank=True)
     result = models.JSONField(default=dict, blank=True)
     points = models.JSONField(default=dict, blank=True, help_text="placed points, e.g. tragus")
     pictures = models.JSONField(default=dict, blank=True, help_text="name -> path under root")
@@ -56,6 +59,15 @@ class MediaUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.pk} of {self.patient_id}"
+
+    @property
+    def error_message(self) -> str:
+        """Why the analysis failed, in the active language (English text if no code)."""
+        if not self.error_code:
+            return self.error
+        from .vision_messages import vision_message
+
+        return vision_message(self.error_code, self.error_params)
 
     @property
     def in_progress(self) -> bool:

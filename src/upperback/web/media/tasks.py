@@ -44,7 +44,7 @@ def analyse_upload(upload_id: int) -> str:
                 path, upload.exercise_id, upload.view, out, _progress_writer(upload.pk)
             )
     except VisionError as error:
-        actions.fail(upload, error=str(error))
+        actions.fail(upload, error=error)
         return "failed"
     actions.finish(
         upload, result=result, pictures={k: storage.relative(v) for k, v in pictures.items()}
