@@ -118,6 +118,7 @@ TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "records:my_assessments": ("/assessments/", OWN_LIST),
     "records:result": ("/assessments/{assessment}/", ALICES),
     "records:intake_reopen": ("/assessments/{assessment}/answer/pain/", ONLY_POST),
+    "records:intake_reopen": ("/assessments/{assessment}/answer/pain/", ONLY_POST),
     "records:progress": ("/progress/", OWN_LIST),
     "records:queue": ("/clinic/queue/", STAFF_ONLY),
     "records:review": ("/clinic/assessments/{assessment}/", STAFF_ONLY),

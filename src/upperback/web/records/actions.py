@@ -54,8 +54,16 @@ def set_language(*, user: User, language: str) -> None:
 
 
 @transaction.atomic
-def start_draft(*, patient: User) -> IntakeDraft:
-    return IntakeDraft.objects.create(patient=patient)
+def start_draft(
+    *,
+    patient: User,
+    answers: dict[str, dict[str, Any]] | None = None,
+    completed_steps: list[str] | None = None,
+) -> IntakeDraft:
+    """A new draft, empty or holding earlier answers (a patient answering more questions)."""
+    return IntakeDraft.objects.create(
+        patient=patient, answers=dict(answers or {}), completed_steps=list(completed_steps or [])
+    )
 
 
 @transaction.atomic

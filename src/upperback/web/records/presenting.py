@@ -14,7 +14,9 @@ from django.utils.translation import get_language, gettext
 from upperback.clinical.contract import Assessment
 
 from . import labels as L
+from .forms import STEPS
 from .illustrations import exercise_svg
+from .intake_mapping import step_of
 from .models import AssessmentRecord
 
 
@@ -71,6 +73,24 @@ def disclaimer_after_lead(disclaimer: str) -> str:
     """
     lead = gettext("This is not a diagnosis.")
     return disclaimer.removeprefix(lead).strip()
+
+
+def questions(assessment: Assessment) -> list[dict[str, Any]]:
+    """The unanswered fields that could change the triage, in plain words, with the wizard
+    step that asks each (None when no step asks it)."""
+    titles = {name: title for name, title, _form in STEPS}
+    out = []
+    for field in assessment.questions:
+        step = step_of(field)
+        out.append(
+            {
+                "field": field,
+                "words": L.field_words([field]),
+                "step": step,
+                "step_title": titles.get(step or ""),
+            }
+        )
+    return out
 
 
 def _step_view(step: Any, start: dt.date, sources: SourceList) -> dict[str, Any]:
@@ -138,6 +158,7 @@ def result_context(record: AssessmentRecord) -> dict[str, Any]:
         "withheld": withheld,
         "cited": cited.listed(),
         "disclaimer": disclaimer_after_lead(assessment.disclaimer),
+        "questions": questions(assessment),
         "consult_label": L.SPECIALTIES.get(assessment.consult.specialty or "", ""),
         "removed_steps": _removed(record),
     }

@@ -12,6 +12,11 @@ urlpatterns = [
     path("intake/<int:draft_id>/<slug:step>/", wizard.intake_step, name="intake_step"),
     path("assessments/", views.my_assessments, name="my_assessments"),
     path("assessments/<int:assessment_id>/", views.result, name="result"),
+    path(
+        "assessments/<int:assessment_id>/answer/<slug:step>/",
+        wizard.intake_reopen,
+        name="intake_reopen",
+    ),
     path("progress/", progress.progress, name="progress"),
     path("clinic/queue/", views.queue, name="queue"),
     path("clinic/assessments/<int:assessment_id>/", views.review, name="review"),

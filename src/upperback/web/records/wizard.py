@@ -18,9 +18,9 @@ from pydantic import ValidationError
 from upperback.clinical.contract import Intake
 
 from . import actions
-from .access import access_draft, access_open_draft, access_patient
+from .access import access_draft, access_history, access_open_draft, access_patient
 from .forms import STEP_NAMES, STEPS, form_class, summary, to_json
-from .intake_mapping import build_intake
+from .intake_mapping import build_intake, reopened_answers
 from .models import IntakeDraft
 
 
@@ -53,6 +53,25 @@ def intake_start(request: HttpRequest) -> HttpResponse:
 def intake_new(request: HttpRequest) -> HttpResponse:
     patient = access_patient(request.user, request.user.pk, purpose="intake.start")
     return _step_url(actions.start_draft(patient=patient), STEP_NAMES[0])
+
+
+@login_required
+@require_POST  # it writes a new draft: a button on the result page, never a plain link
+def intake_reopen(request: HttpRequest, assessment_id: int, step: str) -> HttpResponse:
+    """Answer more: a patient's own assessment back in a new draft, at the step that asks.
+
+    Only fully answered steps count as done; the rest are asked again (an unticked box means
+    "none", so an unanswered step must never be assumed). Submitting makes a new assessment.
+    """
+    if step not in STEP_NAMES:
+        raise Http404("No such step.")
+    own = access_history(request.user, request.user.pk, purpose="intake.reopen")
+    record = own.filter(pk=assessment_id).first()
+    if record is None:
+        raise Http404("No such assessment.")
+    answers, done = reopened_answers(record.intake)
+    draft = actions.start_draft(patient=record.patient, answers=answers, completed_steps=done)
+    return _step_url(draft, step)
 
 
 def _emergency_check(draft: IntakeDraft) -> Intake | None:
