@@ -118,7 +118,6 @@ TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "records:my_assessments": ("/assessments/", OWN_LIST),
     "records:result": ("/assessments/{assessment}/", ALICES),
     "records:intake_reopen": ("/assessments/{assessment}/answer/pain/", ONLY_POST),
-    "records:intake_reopen": ("/assessments/{assessment}/answer/pain/", ONLY_POST),
     "records:progress": ("/progress/", OWN_LIST),
     "records:queue": ("/clinic/queue/", STAFF_ONLY),
     "records:review": ("/clinic/assessments/{assessment}/", STAFF_ONLY),
@@ -242,6 +241,7 @@ def test_another_patients_posts_are_404_and_change_nothing(
         (f"/clinic/assessments/{world['assessment']}/", {"new_triage": "urgent",
                                                          "reason": "probe"}),
         (f"/intake/{world['draft']}/review/", {}),
+        (f"/assessments/{world['assessment']}/answer/pain/", {}),
     ]
     for url, data in posts:
         assert carol_client.post(url, data).status_code == 404, url
@@ -296,6 +296,22 @@ def test_an_appointment_view_is_audited_under_the_appointment(
         (bob.pk, alice.pk, "Appointment", str(world["appointment"]), "allowed"),
         (carol.pk, alice.pk, "Appointment", str(world["appointment"]), "refused"),
     }
+
+
+def test_reopening_another_patients_answers_is_a_refusal_in_the_log(
+    world: dict[str, Any], alice: Any, carol: Any, bob: Any, carol_client: Client,
+    bob_client: Client,
+) -> None:
+    from upperback.web.records.models import IntakeDraft
+
+    AuditEvent.objects.all().delete()
+    drafts = IntakeDraft.objects.count()
+    url = f"/assessments/{world['assessment']}/answer/pain/"
+    assert carol_client.post(url).status_code == 404
+    assert bob_client.post(url).status_code == 404  # the clinic reads it; only she reopens it
+    assert AuditEvent.objects.filter(actor=carol, patient=alice, action="intake.reopen",
+                                     outcome="refused").exists()
+    assert IntakeDraft.objects.count() == drafts
 
 
 def test_a_new_intake_is_started_by_a_post_only(alice: Any, alice_client: Client) -> None:
@@ -455,6 +471,22 @@ def test_the_language_switch_does_not_redirect_off_site(target: str, alice_clien
         response = client.post("/i18n/setlang/", {"language": "es", "next": target},
                                HTTP_REFERER=target)
         assert "evil.example" not in response.get("Location", ""), target
+
+
+@pytest.mark.parametrize("target", EVIL)
+def test_logout_does_not_redirect_off_site(target: str, alice_client: Client) -> None:
+    response = alice_client.post("/accounts/logout/", {"next": target})
+    assert "evil.example" not in response.get("Location", ""), target
+
+
+def test_pages_forbid_framing_and_sniffing_and_keep_urls_on_the_site(
+    alice_client: Client,
+) -> None:
+    response = alice_client.get("/assessments/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert alice_client.session.get_expire_at_browser_close()
 
 
 def test_password_reset_answers_the_same_for_known_and_unknown_emails(alice: Any) -> None:

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from upperback.clinical.contract import Intake
 
 from . import actions
-from .access import access_draft, access_history, access_open_draft, access_patient
+from .access import access_assessment, access_draft, access_open_draft, access_patient
 from .forms import STEP_NAMES, STEPS, form_class, summary, to_json
 from .intake_mapping import build_intake, reopened_answers
 from .models import IntakeDraft
@@ -65,9 +65,9 @@ def intake_reopen(request: HttpRequest, assessment_id: int, step: str) -> HttpRe
     """
     if step not in STEP_NAMES:
         raise Http404("No such step.")
-    own = access_history(request.user, request.user.pk, purpose="intake.reopen")
-    record = own.filter(pk=assessment_id).first()
-    if record is None:
+    # The door audits another patient's id as refused (a filter of one's own would not).
+    record = access_assessment(request.user, assessment_id, purpose="intake.reopen")
+    if record.patient_id != request.user.pk:  # the clinic reads it, only she reopens it
         raise Http404("No such assessment.")
     answers, done = reopened_answers(record.intake)
     draft = actions.start_draft(patient=record.patient, answers=answers, completed_steps=done)
