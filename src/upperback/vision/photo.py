@@ -23,6 +23,12 @@ BOX_MARGIN = 0.15
 HEAD_ALLOWANCE = 0.6
 # A second body under half the first one's torso length is taken for clutter.
 MIN_SECOND_SIZE = 0.5
+# In the halves check, a body whose torso (shoulders to hips) is shorter than this share of the
+# picture's height is a fragment, not a person framed for a posture photo: on the close-up
+# title card of sample_shoulder_shrug.mp4 the pose model "finds" a tiny tilted body in the
+# half holding a hand and a dumbbell (torsos of 4-9% of the height); a person framed head to
+# hips, even standing far back, has a torso of well over 15%.
+MIN_TORSO_SHARE = 0.12
 
 
 def _person_box(pose: Pose) -> tuple[int, int, int, int]:
@@ -46,13 +52,40 @@ def _torso_axis(pose: Pose) -> tuple[float, float]:
     return shoulder_x - hip_x, hip_y - shoulder_y
 
 
+def _torso_length(pose: Pose) -> float:
+    return math.hypot(*_torso_axis(pose))
+
+
+def _upright(pose: Pose) -> bool:
+    """Shoulders above the hips, more up than sideways: a patient standing or sitting."""
+    run, rise = _torso_axis(pose)
+    return rise > abs(run)
+
+
 def _plausible_second(first: Pose, second: Pose) -> bool:
     """Clutter (racks, plates) can pass for a small body lying down; a second patient is about
     as big as the first and upright."""
-    first_x, first_y = _torso_axis(first)
-    run, rise = _torso_axis(second)
-    big_enough = math.hypot(run, rise) >= MIN_SECOND_SIZE * math.hypot(first_x, first_y)
-    return big_enough and rise > abs(run)
+    big_enough = _torso_length(second) >= MIN_SECOND_SIZE * _torso_length(first)
+    return big_enough and _upright(second)
+
+
+def _torso_inside(pose: Pose) -> bool:
+    """Shoulders and hips all lie inside the picture (a body cut by the edge is not whole)."""
+    return all(
+        0 <= pose.landmarks[j].x <= pose.width and 0 <= pose.landmarks[j].y <= pose.height
+        for j in TORSO
+    )
+
+
+def _standing_person(pose: Pose | None) -> bool:
+    """A clear, whole, upright body of a person's size: what a half must show to count."""
+    return (
+        pose is not None
+        and _clear_person(pose)
+        and _torso_inside(pose)
+        and _upright(pose)
+        and _torso_length(pose) >= MIN_TORSO_SHARE * pose.height
+    )
 
 
 def _second_person(image: Image, first: Pose) -> bool:
@@ -69,9 +102,11 @@ def _second_person(image: Image, first: Pose) -> bool:
     return not (left <= shoulder_x <= right and top <= shoulder_y <= bottom)
 
 
+TORSO = (11, 12, 23, 24)  # shoulders and hips
+
+
 def _clear_person(pose: Pose | None) -> bool:
-    torso = (11, 12, 23, 24)  # shoulders and hips
-    return pose is not None and min(pose.landmarks[j].visibility for j in torso) >= (
+    return pose is not None and min(pose.landmarks[j].visibility for j in TORSO) >= (
         SECOND_PERSON_VISIBILITY
     )
 
@@ -83,22 +118,40 @@ def check_single_person(image: Image, pose: Pose) -> None:
 
 def check_nobody_or_two(image: Image) -> None:
     """No person found in the whole photo: two people side by side can confuse the detector,
-    so look in each half; a clear body in both halves means two people."""
+    so look in each half; a standing person in both halves, of similar size, means two people.
+
+    Every half of a picture holds *something*, and the model, told to find a person, often
+    finds one: in a close-up of one body cut in two by the middle line (the title card of
+    sample_shoulder_shrug.mp4), each half showed a "clear" torso lying sideways, cut by the
+    edge, or a few centimetres long. Those fragments do not count.
+    """
     width = image.shape[1]
-    halves = (image[:, : width // 2], image[:, width // 2 :])
-    if all(_clear_person(detect_photo(np.ascontiguousarray(half))) for half in halves):
+    found = []
+    for half in (image[:, : width // 2], image[:, width // 2 :]):
+        pose = detect_photo(np.ascontiguousarray(half))
+        if pose is None or not _standing_person(pose):
+            return  # the second look is skipped: one half without a person settles it
+        found.append(pose)
+    small, large = sorted(_torso_length(pose) for pose in found)
+    if small >= MIN_SECOND_SIZE * large:
         raise RetakeError("two_people")
+
+
+def the_one_person(image: Image) -> Pose | None:
+    """The pose of the one person in the photo (None: nobody found); RetakeError for two."""
+    pose = detect_photo(image)
+    if pose is not None:
+        check_single_person(image, pose)
+    else:
+        check_nobody_or_two(image)
+    return pose
 
 
 def analyse_photo(
     path: Path, view: PostureView, points: dict[str, Point] | None = None
 ) -> tuple[PostureReport, Image]:
     image = load_image(path)
-    pose = detect_photo(image)
-    if pose is not None:
-        check_single_person(image, pose)
-    else:
-        check_nobody_or_two(image)
+    pose = the_one_person(image)
     return analyse_pose(pose, view, points or {}), image
 
 
