@@ -314,6 +314,30 @@ def test_reopening_another_patients_answers_is_a_refusal_in_the_log(
     assert IntakeDraft.objects.count() == drafts
 
 
+def test_changes_by_anyone_but_the_appointments_keeper_are_refusals_in_the_log(
+    world: dict[str, Any], alice: Any, bob: Any, alice_client: Client, bob_client: Client,
+) -> None:
+    other = actions.create_clinician(email="dr.eve@example.com", password="x")
+    setup.create_clinician(name="Dr. Eve", specialty="physiatrist", credentials="MD",
+                           user=other)
+    eve = Client()
+    eve.force_login(other)
+    attendance = f"/clinic/appointments/{world['appointment']}/attendance/"
+    cancel = f"/appointments/{world['appointment']}/cancel/"
+    AuditEvent.objects.all().delete()
+    assert alice_client.post(attendance, {"status": "completed"}).status_code == 404
+    assert eve.post(attendance, {"status": "completed"}).status_code == 404
+    assert bob_client.post(cancel).status_code == 404
+    assert bob_client.post(attendance, {"status": "completed"}).status_code == 302
+    rows = {(e.actor_id, e.action, e.outcome) for e in AuditEvent.objects.all()}
+    assert rows == {
+        (alice.pk, "clinic.attendance", "refused"),
+        (other.pk, "clinic.attendance", "refused"),
+        (bob.pk, "clinic.appointment.cancel", "refused"),
+        (bob.pk, "clinic.attendance", "allowed"),
+    }
+
+
 def test_a_new_intake_is_started_by_a_post_only(alice: Any, alice_client: Client) -> None:
     from upperback.web.records.models import IntakeDraft
 

@@ -136,10 +136,7 @@ def appointment_ics_download(request: HttpRequest, appointment_id: int) -> HttpR
 
 
 def _own(request: HttpRequest, appointment_id: int, purpose: str) -> Any:
-    found = access_appointment(request.user, appointment_id, purpose=purpose)
-    if found.patient_id != request.user.pk:
-        raise Http404("No such appointment.")
-    return found
+    return access_appointment(request.user, appointment_id, purpose=purpose, patient_only=True)
 
 
 @login_required

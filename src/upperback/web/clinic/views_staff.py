@@ -80,7 +80,8 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_attendance(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    found = access_appointment(request.user, appointment_id, purpose="clinic.attendance")
+    found = access_appointment(request.user, appointment_id, purpose="clinic.attendance",
+                               calendar_only=True)
     clinician = staff_clinician(request.user, found.clinician_id)
     form = AttendanceForm(request.POST)
     if not form.is_valid():
