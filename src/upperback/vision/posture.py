@@ -24,6 +24,10 @@ from upperback.vision.landmarks import Joint, Point, Pose, sided
 from upperback.vision.signals import seen
 
 PostureView = Literal["side", "front", "back"]
+# Where the person's left side appears in the picture, seen by whoever looks at the photo:
+# from the front the picture is a mirror (the person's left is on the viewer's right); from
+# the back the two agree.
+PERSON_LEFT_ON_VIEWERS: dict[str, str] = {"front": "right", "back": "left"}
 MEASURE_KEYS = (
     "forward_head",
     "shoulder_protraction",
@@ -82,12 +86,22 @@ class PostureReport:
     warnings: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "view": self.view,
             "measures": {k: m.to_json() for k, m in self.measures.items()},
             "points": {k: [round(p.x, 1), round(p.y, 1)] for k, p in self.points.items()},
             "warnings": list(self.warnings),
         }
+        if self.view in PERSON_LEFT_ON_VIEWERS:
+            data["sides"] = sides_of(self.view)
+        return data
+
+
+def sides_of(view: str) -> dict[str, str]:
+    """Which of the person's sides is on which side of the picture, for the viewer."""
+    left = PERSON_LEFT_ON_VIEWERS[view]
+    right = "left" if left == "right" else "right"
+    return {"person_left": f"viewer_{left}", "person_right": f"viewer_{right}"}
 
 
 def read_cva(tragus: Point, c7: Point) -> Measure:
@@ -153,27 +167,54 @@ def _lean_reading(lean: float) -> str:
     return "leaning forward" if lean > 0 else "leaning back"
 
 
-def _tilt_reading(value: float, what: str) -> str:
+def _tilt_reading(value: float, what: str, view: str) -> str:
     if abs(value) < 2:
         return f"{what} level"
-    return f"{what}: the person's {'left' if value > 0 else 'right'} side higher"
+    side = "left" if value > 0 else "right"
+    on_screen = sides_of(view)[f"person_{side}"].removeprefix("viewer_")
+    return (
+        f"{what}: the person's {side} side higher "
+        f"(on the viewer's {on_screen} in this {view} view)"
+    )
 
 
-def frontal_measures(pose: Pose) -> dict[str, Measure]:
+def person_left_right(pose: Pose, pair: tuple[Joint, Joint], view: str) -> tuple[Point, Point]:
+    """(the person's left, the person's right) of a left/right pair of joints.
+
+    Sides come from where the points lie in the picture and the view the photo was taken
+    from, not from the model's labels: a pose model cannot always tell a back from a front,
+    and a back taken for a front swaps every left and right.
+    """
+    a, b = pose[pair[0]].point, pose[pair[1]].point
+    viewers_left, viewers_right = (a, b) if a.x <= b.x else (b, a)
+    if PERSON_LEFT_ON_VIEWERS[view] == "left":
+        return viewers_left, viewers_right
+    return viewers_right, viewers_left
+
+
+def labels_disagree(pose: Pose, view: str) -> bool:
+    """The model's left shoulder lies where the view puts the person's right."""
+    model_left_on_viewers_left = pose[Joint.LEFT_SHOULDER].x < pose[Joint.RIGHT_SHOULDER].x
+    return model_left_on_viewers_left != (PERSON_LEFT_ON_VIEWERS[view] == "left")
+
+
+def frontal_measures(pose: Pose, view: str = "front") -> dict[str, Measure]:
     shoulders = (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER)
     if not seen(pose, *shoulders):
         raise RetakeError("shoulders_not_in_view")
     measures: dict[str, Measure] = {}
-    left, right = (pose[j].point for j in shoulders)
+    left, right = person_left_right(pose, shoulders, view)
     shoulder_tilt = tilt(left, right)
     measures["shoulder_tilt"] = Measure(
-        shoulder_tilt, pose.visibility(*shoulders), _tilt_reading(shoulder_tilt, "shoulders")
+        shoulder_tilt,
+        pose.visibility(*shoulders),
+        _tilt_reading(shoulder_tilt, "shoulders", view),
     )
     for pair in ((Joint.LEFT_EAR, Joint.RIGHT_EAR), (Joint.LEFT_EYE, Joint.RIGHT_EYE)):
         if seen(pose, *pair):
-            head = tilt(pose[pair[0]].point, pose[pair[1]].point)
+            head = tilt(*person_left_right(pose, pair, view))
             measures["head_tilt"] = Measure(
-                head, pose.visibility(*pair), _tilt_reading(head, "head")
+                head, pose.visibility(*pair), _tilt_reading(head, "head", view)
             )
             break
     hips = (Joint.LEFT_HIP, Joint.RIGHT_HIP)
@@ -185,6 +226,10 @@ def frontal_measures(pose: Pose) -> dict[str, Measure]:
         reading = "trunk centred" if abs(shift) < 3 else "trunk shifted to one side"
         measures["trunk_shift"] = Measure(shift, pose.visibility(*shoulders, *hips), reading)
     return measures
+
+
+def _other(view: str) -> str:
+    return "back" if view == "front" else "front"
 
 
 def analyse_pose(pose: Pose | None, view: PostureView, points: dict[str, Point]) -> PostureReport:
@@ -199,7 +244,15 @@ def analyse_pose(pose: Pose | None, view: PostureView, points: dict[str, Point])
         warnings.append("No person found automatically; only the placed points were measured.")
     else:
         try:
-            measures.update(side_measures(pose) if view == "side" else frontal_measures(pose))
+            if view == "side":
+                measures.update(side_measures(pose))
+            else:
+                measures.update(frontal_measures(pose, view))
+                if labels_disagree(pose, view):
+                    warnings.append(
+                        f"The pose model took this for a {_other(view)} view; left and right "
+                        f"follow the {view} view given."
+                    )
         except RetakeError as error:
             if not measures:
                 raise
