@@ -10,37 +10,14 @@ import pytest
 from django.test import Client
 
 from upperback.web.records import actions
+from upperback.web.records.demo_intakes import DESK_WORKER
 
 PASSWORD = "correct-horse-battery-9"
-DESK_WORKER: dict[str, Any] = {
-    "contract": "1",
-    "age": 34,
-    "sex": "female",
-    "pain": {
-        "regions": ["between_shoulder_blades", "neck_base"],
-        "intensity_now": 4,
-        "intensity_worst_week": 6,
-        "duration_days": 21,
-        "onset": "gradual",
-        "trigger": "poor_posture",
-        "character": ["aching", "stiffness"],
-        "pattern": "mechanical",
-        "worse_with": ["sitting_long"],
-        "better_with": ["movement", "heat"],
-        "night_pain": "none",
-        "morning_stiffness_minutes": 5,
-    },
-    "symptoms": [],
-    "history": [],
-    "medications": [],
-    "function": {"loss_of_function": False, "psfs": [{"activity": "desk work", "score": 5}]},
-    "work": {"desk_hours_per_day": 9, "overhead_or_heavy": False},
-}
 
 
 @pytest.fixture
 def desk_worker() -> dict[str, Any]:
-    """A valid self-care intake (a fresh copy: tests may change it)."""
+    """A valid self-care intake, the demo desk worker (a fresh copy: tests may change it)."""
     return copy.deepcopy(DESK_WORKER)
 
 

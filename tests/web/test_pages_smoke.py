@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 
@@ -39,17 +37,3 @@ def test_signup_names_the_field_that_was_wrong(anonymous: Client) -> None:
     )
     assert response.status_code == 200
     assert response.context["form"].errors.keys() >= {"email", "password2"}
-
-
-def test_load_demo_is_idempotent(db: Any, capsys: Any) -> None:
-    from django.core.management import call_command
-
-    from upperback.web.accounts.models import User
-
-    call_command("load_demo")
-    call_command("load_demo")
-    out = capsys.readouterr().out
-    assert "patient@demo.upperback.example" in out
-    assert User.objects.filter(email__endswith="@demo.upperback.example").count() == 2
-    demo = User.objects.get(email="patient@demo.upperback.example")
-    assert demo.assessments.count() == 1  # the queue has someone in it, once

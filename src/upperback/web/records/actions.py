@@ -97,8 +97,15 @@ def record_assessment(
     intake: Intake,
     language: str = "en",
     draft: IntakeDraft | None = None,
+    assessed_at: dt.datetime | None = None,
 ) -> AssessmentRecord:
-    """Ask the engine, store its answer verbatim with the knowledge-base version."""
+    """Ask the engine, store its answer verbatim with the knowledge-base version.
+
+    `assessed_at` dates an assessment made earlier (demo data: a plan four weeks old, so the
+    progress readings since it have something to be measured against); default now.
+    """
+    if assessed_at is not None and assessed_at > timezone.now():
+        raise ValueError("An assessment cannot be dated in the future.")
     assessment = _assess(intake, language)
     record = AssessmentRecord.objects.create(
         patient=patient,
@@ -110,6 +117,9 @@ def record_assessment(
         knowledge_base=assessment.knowledge_base,
         language=language,
     )
+    if assessed_at is not None:  # created_at is set on insert; the date is moved after it
+        AssessmentRecord.objects.filter(pk=record.pk).update(created_at=assessed_at)
+        record.created_at = assessed_at
     if draft is not None:
         draft.submitted = record
         draft.save(update_fields=["submitted", "updated_at"])

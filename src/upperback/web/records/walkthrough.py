@@ -6,26 +6,23 @@ from typing import Any
 
 from django.test import Client
 
-SAFE_STEPS: dict[str, dict[str, Any]] = {
-    "safety": {"age": "34", "sex": "female", "intensity_now": "4", "duration_days": "21"},
-    "pain": {
-        "regions": ["between_shoulder_blades", "neck_base"],
-        "intensity_worst_week": "6",
-        "onset": "gradual",
-        "trigger": "poor_posture",
-        "character": ["aching", "stiffness"],
-        "pattern": "mechanical",
-        "worse_with": ["sitting_long"],
-        "better_with": ["movement", "heat"],
-        "night_pain": "none",
-        "morning_stiffness_minutes": "5",
-    },
-    "symptoms": {"neuro_progressive": "none"},
-    "history": {},
-    "treatments": {},
-    "function": {"loss_of_function": "no", "activity_1": "desk work", "score_1": "5"},
-    "work": {"desk_hours_per_day": "9", "overhead_or_heavy": "no"},
-}
+from .demo_intakes import DESK_WORKER
+from .intake_mapping import step_answers
+
+
+def as_posts(answers: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Saved step answers as the form posts that save them (every value a string)."""
+    return {
+        step: {
+            key: [str(v) for v in value] if isinstance(value, list) else str(value)
+            for key, value in fields.items()
+        }
+        for step, fields in answers.items()
+    }
+
+
+# The demo desk worker, typed in step by step: a self-care intake.
+SAFE_STEPS: dict[str, dict[str, Any]] = as_posts(step_answers(DESK_WORKER))
 
 
 def start_draft(client: Client) -> int:
