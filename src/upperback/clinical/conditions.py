@@ -12,13 +12,10 @@ An unanswered field (None) makes an atom false for the engine's decision; `maybe
 three-valued answer (True, False, or None for "depends on what was not asked"), which is how
 the engine finds the questions that could still raise the triage.
 
-Each condition is compiled twice: a tree of small closures (`reference_test`, one call per
-node, plain to read) and, from the same checked tree, one fused function (`test`) whose
-body is a single expression over generated names only: the operators come from a fixed
-table and every field path and value is bound as a name, never spliced in as text. The
-engine goes further with `fuse_which` (which of a list of conditions hold, in one call: the
-red-flag screen, the plan's offers and contraindications) and `fuse_score` (a source's
-weighted score). tests/clinical/test_fast_paths.py holds all of them equal to the closures.
+Conditions stay plain closures (one call per node): no Python source is generated or
+evaluated. The engine asks a list of conditions in one pass with `which_hold` (the red-flag
+screen, the plan's offers and contraindications) and adds a source's weights with
+`weighted_score`.
 """
 
 from __future__ import annotations
@@ -39,15 +36,10 @@ class ConditionError(ValueError):
     """A condition that does not parse or names something the contract lacks."""
 
 
-Bind = Callable[[Any], str]
-
-
 class Condition:
     """A compiled condition: `test` decides, `maybe` answers in three values."""
 
     test: Test
-    # The same decision as `test`, as a tree of closures: the reference the fused one matches.
-    reference_test: Test
     # Every field the condition reads, in order of appearance (worked out once).
     read: tuple[str, ...] = ()
 
@@ -62,9 +54,6 @@ class Condition:
         """Fields read under a `not`: the loader keeps red-flag lists out of them."""
         raise NotImplementedError
 
-    def expression(self, bind: Bind) -> str:
-        """This condition as one Python expression over the context `c` (see `fuse`)."""
-        raise NotImplementedError
 
 
 class Atom(Condition):
@@ -87,20 +76,6 @@ class Atom(Condition):
     def negated_fields(self) -> list[str]:
         return []
 
-    def expression(self, bind: Bind) -> str:
-        path, value = bind(self.spec.path), bind(self.value)
-        if self.operator == "is":
-            return f"(c[{path}] is not None)" if self.value else f"(c[{path}] is None)"
-        check = {
-            "contains": f"{value} in v",
-            "contains_any": f"not {value}.isdisjoint(v)",
-            "in": f"v in {value}",
-        }.get(self.operator)
-        if check is None:
-            if self.operator not in _COMPARISONS:
-                raise ConditionError(f"no expression for operator {self.operator!r}")
-            check = f"v {self.operator} {value}"
-        return f"((v := c[{path}]) is not None and {check})"
 
 
 class All(Condition):
@@ -121,8 +96,6 @@ class All(Condition):
     def negated_fields(self) -> list[str]:
         return [field for part in self.parts for field in part.negated_fields()]
 
-    def expression(self, bind: Bind) -> str:
-        return "(" + " and ".join(part.expression(bind) for part in self.parts) + ")"
 
 
 class AnyOf(All):
@@ -136,8 +109,6 @@ class AnyOf(All):
             return True
         return None if None in answers else False
 
-    def expression(self, bind: Bind) -> str:
-        return "(" + " or ".join(part.expression(bind) for part in self.parts) + ")"
 
 
 class AtLeast(All):
@@ -153,9 +124,6 @@ class AtLeast(All):
             return True
         return None if answers.count(True) + answers.count(None) >= self.count else False
 
-    def expression(self, bind: Bind) -> str:
-        total = " + ".join(part.expression(bind) for part in self.parts)
-        return f"(({total}) >= {bind(self.count)})"
 
 
 class Not(Condition):
@@ -175,8 +143,6 @@ class Not(Condition):
     def negated_fields(self) -> list[str]:
         return list(self.part.read)
 
-    def expression(self, bind: Bind) -> str:
-        return f"(not {self.part.expression(bind)})"
 
 
 def _both(first: Test, second: Test) -> Test:
@@ -207,72 +173,40 @@ def _atom_test(path: str, operator: str, value: Any) -> Test:
     return _comparison(path, operator, value)
 
 
-_COMPARISONS = ("==", "!=", ">=", ">", "<=", "<")
-
-
-def _namespace() -> tuple[dict[str, Any], Bind]:
-    """A namespace without builtins, and a function binding a value to a fresh name in it."""
-    namespace: dict[str, Any] = {"__builtins__": {}}
-
-    def bind(value: Any) -> str:
-        name = f"_{len(namespace)}"
-        namespace[name] = value
-        return name
-
-    return namespace, bind
-
-
-def fuse(condition: Condition) -> Test:
-    """One function for the whole condition, from its checked tree.
-
-    The source holds only generated names (`_0`, `_1`...), the context `c`, brackets and
-    the operators of a fixed table: field paths and values are bound in the function's
-    namespace, so nothing the knowledge base says is ever read as Python.
-    """
-    namespace, bind = _namespace()
-    source = f"lambda c: {condition.expression(bind)}"
-    test: Test = eval(compile(source, "<condition>", "eval"), namespace)
-    return test
-
-
 Which = Callable[[Context], list[int]]
 
 
-def fuse_which(conditions: list[Condition | None]) -> Which:
+def which_hold(conditions: list[Condition | None]) -> Which:
     """One function listing, in order, the indices of the conditions that hold (None: always
-    holds). Generated like `fuse`: names and fixed operators only."""
-    namespace, bind = _namespace()
-    lines = ["def which(c):", "    r = []"]
-    for index, condition in enumerate(conditions):
-        if condition is None:
-            lines.append(f"    r.append({bind(index)})")
-        else:
-            lines += [f"    if {condition.expression(bind)}:", f"        r.append({bind(index)})"]
-    lines.append("    return r")
-    exec(compile("\n".join(lines), "<which>", "exec"), namespace)
-    which: Which = namespace["which"]
+    holds)."""
+    tests = [(index, None if c is None else c.test) for index, c in enumerate(conditions)]
+
+    def which(context: Context) -> list[int]:
+        return [index for index, test in tests if test is None or test(context)]
+
     return which
 
 
 Score = Callable[[Context], tuple[float, list[str]]]
 
 
-def fuse_score(features: list[tuple[Condition, float, tuple[str, ...]]]) -> Score:
+def weighted_score(features: list[tuple[Condition, float, tuple[str, ...]]]) -> Score:
     """One function for a weighted score: `(sum of the weights that hold, their fields)`.
 
-    Each feature is (condition, weight, fields it cites when it holds). The weights are
-    added one by one in file order from 0.0, as a loop would, so the sum is the same float.
-    Generated like `fuse`: names and fixed operators only.
+    Each feature is (condition, weight, fields it cites when it holds); weights are added in
+    file order from 0.0.
     """
-    namespace, bind = _namespace()
-    lines = ["def score(c):", "    t = 0.0", "    f = []"]
-    for condition, weight, fields in features:
-        lines += [f"    if {condition.expression(bind)}:", f"        t += {bind(weight)}"]
-        if fields:
-            lines.append(f"        f += {bind(fields)}")
-    lines.append("    return t, f")
-    exec(compile("\n".join(lines), "<score>", "exec"), namespace)
-    score: Score = namespace["score"]
+    compiled = [(condition.test, weight, fields) for condition, weight, fields in features]
+
+    def score(context: Context) -> tuple[float, list[str]]:
+        total = 0.0
+        cited: list[str] = []
+        for test, weight, fields in compiled:
+            if test(context):
+                total += weight
+                cited += fields
+        return total, cited
+
     return score
 
 
@@ -343,10 +277,7 @@ def compile_atom(text: str) -> Atom:
 
 def compile_condition(node: Any) -> Condition:
     """Compile a YAML condition node; raises ConditionError naming what is wrong."""
-    condition = _compile_node(node)
-    condition.reference_test = condition.test
-    condition.test = fuse(condition)
-    return condition
+    return _compile_node(node)
 
 
 def _compile_node(node: Any) -> Condition:

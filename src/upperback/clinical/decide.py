@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
-from upperback.clinical.conditions import Condition, Score, Which, fuse_score, fuse_which
+from upperback.clinical.conditions import Condition, Score, Which, weighted_score, which_hold
 from upperback.clinical.contract import TRIAGE_ORDER, Specialty, Triage
 from upperback.clinical.fields import FIELDS, Context
 from upperback.clinical.kb_schema import ContraindicationRule, RedFlagRule, SourceRule, StepRule
@@ -50,7 +50,7 @@ def intake_fields(paths: list[str]) -> list[str]:
 
 @functools.cache
 def _flags_that_hold(kb: KnowledgeBase) -> Which:
-    return fuse_which([condition for _, condition in kb.flag_conditions])
+    return which_hold([condition for _, condition in kb.flag_conditions])
 
 
 def screen(kb: KnowledgeBase, context: Context) -> list[FiredFlag]:
@@ -100,7 +100,7 @@ def questions(kb: KnowledgeBase, context: Context, triage: Triage) -> list[str]:
 
 @functools.cache
 def _scoring(kb: KnowledgeBase) -> tuple[tuple[SourceRule, str, Score], ...]:
-    """Per source: its rule, its context key and its fused score (see `fuse_score`); a
+    """Per source: its rule, its context key and its score function (see `weighted_score`); a
     feature cites its intake fields only when it adds to the score (positive weight)."""
     compiled = []
     for rule, features in kb.features:
@@ -112,7 +112,7 @@ def _scoring(kb: KnowledgeBase) -> tuple[tuple[SourceRule, str, Score], ...]:
             )
             for index, (_, weight, read) in enumerate(features)
         ]
-        compiled.append((rule, f"source.{rule.id}", fuse_score(parts)))
+        compiled.append((rule, f"source.{rule.id}", weighted_score(parts)))
     return tuple(compiled)
 
 
@@ -135,11 +135,11 @@ def score_sources(kb: KnowledgeBase, context: Context) -> list[ScoredSource]:
 @functools.cache
 def _plan_rules(kb: KnowledgeBase) -> tuple[Which, Which]:
     """Which steps are offered (no offer condition: always) and which contraindications hold,
-    each as one fused function over the KB's order."""
-    offers = fuse_which(
+    each as one function over the KB's order."""
+    offers = which_hold(
         [None if step.offer_when is None else kb.conditions[step.id] for step in kb.steps.values()]
     )
-    holds = fuse_which([kb.conditions[rule.id] for rule in kb.contraindications])
+    holds = which_hold([kb.conditions[rule.id] for rule in kb.contraindications])
     return offers, holds
 
 
