@@ -513,6 +513,32 @@ def test_pages_forbid_framing_and_sniffing_and_keep_urls_on_the_site(
     assert alice_client.session.get_expire_at_browser_close()
 
 
+@pytest.fixture
+def empty_cache() -> Iterator[None]:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _log_in(client: Client, email: str, password: str) -> Any:
+    return client.post("/accounts/login/", {"username": email, "password": password})
+
+
+def test_wrong_passwords_are_throttled_per_address_known_or_not(
+    alice: Any, carol: Any, empty_cache: None
+) -> None:
+    right = "correct-horse-battery-9"
+    for email in (alice.email, "nobody@example.com"):
+        for _ in range(10):
+            assert _log_in(Client(), email, "guess").status_code == 200
+        refused = _log_in(Client(), email, right)
+        assert refused.status_code == 200
+        assert "Too many wrong passwords for this address" in refused.content.decode()
+    assert _log_in(Client(), carol.email, right).status_code == 302  # others unaffected
+
+
 def test_password_reset_answers_the_same_for_known_and_unknown_emails(alice: Any) -> None:
     known = Client().post("/accounts/password-reset/", {"email": alice.email})
     unknown = Client().post("/accounts/password-reset/", {"email": "nobody@example.com"})

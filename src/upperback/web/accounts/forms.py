@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+
+LOGIN_FAILURES_ALLOWED = 10
+LOGIN_LOCK_SECONDS = 15 * 60
+THROTTLED = _("Too many wrong passwords for this address. Try again in 15 minutes.")
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -20,6 +26,30 @@ class EmailLoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         field = self.fields["username"]
         field.widget = forms.EmailInput(attrs={**field.widget.attrs, "autocomplete": "username"})
+
+
+def _failures_key(email: str) -> str:
+    return "login-failures:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+class ThrottledLoginForm(EmailLoginForm):
+    """Ten wrong passwords for one address within 15 minutes stop password checks for that
+    address until the window ends: a guesser is slowed to a crawl. Any address is counted,
+    known or not, so the refusal says nothing about whether an account exists."""
+
+    def clean(self) -> dict[str, Any]:
+        email = str(self.cleaned_data.get("username") or "").strip().lower()
+        key = _failures_key(email)
+        if email and cache.get(key, 0) >= LOGIN_FAILURES_ALLOWED:
+            raise forms.ValidationError(THROTTLED, code="throttled")
+        try:
+            data = super().clean()
+        except forms.ValidationError:
+            if email and not cache.add(key, 1, LOGIN_LOCK_SECONDS):
+                cache.incr(key)
+            raise
+        cache.delete(key)
+        return data
 
 
 class SignupForm(forms.Form):

@@ -15,7 +15,7 @@ from django.views.i18n import set_language
 
 from upperback.web.records import actions
 
-from .forms import EmailLoginForm, SignupForm
+from .forms import SignupForm, ThrottledLoginForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -53,7 +53,7 @@ class LoginInPreferredLanguage(LoginView):
     """After login, pages speak the language the patient chose before (a cookie, as the
     language switch sets it)."""
 
-    authentication_form = EmailLoginForm
+    authentication_form = ThrottledLoginForm  # the email field, and wrong passwords slowed
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
