@@ -89,6 +89,18 @@ def test_an_emergency_answer_on_the_first_step_shows_call_911_and_no_plan(
     assert "Your plan" not in page.content()
 
 
+def test_a_ticked_emergency_sign_shows_call_911_before_any_other_answer(
+    logged_in_page: Any,
+) -> None:
+    page = logged_in_page
+    page.goto("/intake/")
+    page.get_by_label("Chest pain or pressure").check()
+    _continue(page)  # age, sex, pain and duration left blank
+    page.wait_for_url("**/call-911/")
+    assert page.get_by_role("link", name="Call 911").get_attribute("href") == "tel:911"
+    assert "Your plan" not in page.content()
+
+
 def test_a_refresh_in_the_middle_of_the_wizard_loses_no_answer(logged_in_page: Any) -> None:
     page = logged_in_page
     page.goto("/intake/")

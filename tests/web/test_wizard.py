@@ -63,6 +63,28 @@ def test_an_emergency_answer_on_the_first_step_stops_the_wizard(alice_client: Cl
     )
 
 
+def test_an_emergency_sign_stops_the_wizard_even_with_the_rest_of_the_step_unanswered(
+    alice_client: Client,
+) -> None:
+    draft_id = start_draft(alice_client)
+    response = post_step(alice_client, draft_id, "safety", {"signs": ["symptom:coughing_blood"]})
+    assert response.status_code == 302
+    assert response["Location"] == f"/intake/{draft_id}/call-911/"
+    assert IntakeDraft.objects.get(pk=draft_id).stopped_for_emergency
+    # Nothing is recorded from the stand-in values for the missing answers.
+    assert not AssessmentRecord.objects.filter(patient__email="alice@example.com").exists()
+
+
+def test_an_incomplete_first_step_without_an_emergency_sign_asks_for_the_missing_answers(
+    alice_client: Client,
+) -> None:
+    draft_id = start_draft(alice_client)
+    response = post_step(alice_client, draft_id, "safety", {"signs": []})
+    assert response.status_code == 200
+    assert "age" in response.context["form"].errors
+    assert not IntakeDraft.objects.get(pk=draft_id).stopped_for_emergency
+
+
 def test_bad_answers_are_named_beside_the_field_and_nothing_saved_is_lost(
     alice_client: Client,
 ) -> None:

@@ -97,6 +97,33 @@ def _stop_if_emergency(draft: IntakeDraft) -> HttpResponse | None:
     return redirect("records:intake_emergency", draft_id=draft.pk)
 
 
+# The lowest answer of each required first-step question, standing in for one the patient
+# has not given yet when a warning sign is ticked: the emergency rules read the signs, so a
+# sign that is an emergency on its own is one whatever the age, sex, intensity or duration.
+_UNANSWERED_FIRST_STEP = {"age": 12, "sex": "other", "intensity_now": "0", "duration_days": 0}
+
+
+def _stop_if_signs_alone_are_an_emergency(draft: IntakeDraft, form: Any) -> HttpResponse | None:
+    """An emergency answer stops the wizard at once, whatever else is unanswered.
+
+    The first step is incomplete (say the age is blank) but warning signs are ticked: the
+    engine decides on the signs with the missing answers at their lowest. Nothing is
+    recorded from the stand-in values; the draft keeps its saved answers and is stopped.
+    """
+    signs = form.cleaned_data.get("signs")
+    if not signs:
+        return None
+    given = {k: v for k, v in form.cleaned_data.items() if k in _UNANSWERED_FIRST_STEP}
+    provisional = {**_UNANSWERED_FIRST_STEP, **given, "signs": signs}
+    from upperback.clinical import assess
+
+    intake = Intake.model_validate(build_intake({"safety": to_json(provisional)}))
+    if assess(intake, language=_language()).triage != "emergency":
+        return None
+    actions.stop_draft_for_emergency(draft=draft)
+    return redirect("records:intake_emergency", draft_id=draft.pk)
+
+
 @login_required
 def intake_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
     if step not in STEP_NAMES:
@@ -110,6 +137,10 @@ def intake_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
     if step != STEP_NAMES[0] and STEP_NAMES[0] not in draft.completed_steps:
         return _step_url(draft, STEP_NAMES[0])  # warning signs always come first
     form = form_class(step)(request.POST or None, initial=draft.answers.get(step, {}))
+    if request.method == "POST" and step == STEP_NAMES[0] and not form.is_valid():
+        stopped = _stop_if_signs_alone_are_an_emergency(draft, form)
+        if stopped is not None:
+            return stopped
     if request.method == "POST" and form.is_valid():
         draft = actions.save_draft_step(draft=draft, step=step, answers=to_json(form.cleaned_data))
         stopped = _stop_if_emergency(draft)
