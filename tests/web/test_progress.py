@@ -67,3 +67,24 @@ def test_a_new_warning_sign_is_assessed_again_by_the_engine(
     assert response["Location"] == f"/assessments/{newest.pk}/"
     assert "bladder_or_bowel_change" in newest.intake["symptoms"]
     assert newest.triage != "self_care"
+
+
+def test_an_emergency_sign_is_acted_on_even_when_the_pain_score_is_missing(
+    alice: Any, alice_client: Client, desk_worker: dict[str, Any]
+) -> None:
+    actions.record_assessment(patient=alice, intake=Intake.model_validate(desk_worker))
+    response = alice_client.post("/progress/", {"new_symptoms": ["coughing_blood"]})
+    newest = AssessmentRecord.objects.filter(patient=alice).latest("created_at")
+    assert newest.triage == "emergency"
+    assert response["Location"] == f"/assessments/{newest.pk}/"
+    assert 'href="tel:911"' in alice_client.get(response["Location"]).content.decode()
+
+
+def test_a_sign_below_emergency_with_a_missing_pain_score_waits_for_the_corrected_form(
+    alice: Any, alice_client: Client, desk_worker: dict[str, Any]
+) -> None:
+    actions.record_assessment(patient=alice, intake=Intake.model_validate(desk_worker))
+    response = alice_client.post("/progress/", {"new_symptoms": ["rash_on_painful_area"]})
+    assert response.status_code == 200
+    assert "pain_now" in response.context["form"].errors
+    assert AssessmentRecord.objects.filter(patient=alice).count() == 1

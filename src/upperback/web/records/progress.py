@@ -94,12 +94,33 @@ def review_decision(record: AssessmentRecord, entries: list[ProgressEntry]) -> A
     return escalate(localized(record), progress, timezone.localdate())
 
 
+def _with_symptoms(record: AssessmentRecord, symptoms: list[str]) -> Intake:
+    """The record's intake with the new warning signs added."""
+    intake = {**record.intake, "symptoms": sorted({*record.intake.get("symptoms", []), *symptoms})}
+    return Intake.model_validate(intake)
+
+
 def _retriage(record: AssessmentRecord, symptoms: list[str]) -> AssessmentRecord:
     """New warning signs: the same intake with them added, assessed again by the engine."""
-    intake = {**record.intake, "symptoms": sorted({*record.intake.get("symptoms", []), *symptoms})}
     return actions.record_assessment(
-        patient=record.patient, intake=Intake.model_validate(intake), language=record.language
+        patient=record.patient, intake=_with_symptoms(record, symptoms), language=record.language
     )
+
+
+def _emergency_despite_errors(
+    latest: AssessmentRecord | None, form: ProgressForm
+) -> AssessmentRecord | None:
+    """A new warning sign that is an emergency is acted on even when another answer on the
+    form is missing or wrong (say the pain score): the patient must not be held on a form
+    error. Only an emergency is recorded here; anything less waits for the corrected form."""
+    signs = form.cleaned_data.get("new_symptoms")
+    if latest is None or not signs:
+        return None
+    from upperback.clinical import assess
+
+    if assess(_with_symptoms(latest, signs)).triage != "emergency":
+        return None
+    return _retriage(latest, signs)
 
 
 @login_required
@@ -108,6 +129,10 @@ def progress(request: HttpRequest) -> HttpResponse:
     patient = access_patient(request.user, request.user.pk, purpose=purpose)
     latest = access_history(request.user, patient.pk, purpose="progress.assessment").first()
     form = ProgressForm(request.POST or None, activities=_activities(latest))
+    if request.method == "POST" and not form.is_valid():
+        emergency = _emergency_despite_errors(latest, form)
+        if emergency is not None:
+            return redirect("records:result", assessment_id=emergency.pk)
     if request.method == "POST" and form.is_valid():
         actions.add_progress(
             patient=patient,
