@@ -77,6 +77,10 @@ def run() -> str:
             # As in production: DEBUG off, so templates are parsed once (cached loader).
             "UPPERBACK_DEBUG": "0",
             "UPPERBACK_SECRET_KEY": "bench-only-secret-key-not-for-any-real-server",
+            # The test client speaks plain HTTP to "testserver"; production settings would
+            # redirect it to HTTPS and refuse the host name.
+            "UPPERBACK_ALLOWED_HOSTS": "testserver",
+            "UPPERBACK_SSL_REDIRECT": "0",
         }
         env.pop("DATABASE_URL", None)
         out = subprocess.run(
