@@ -131,6 +131,7 @@ TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "clinic:reschedule": ("/appointments/{appointment}/reschedule/", ALICES_ONLY),
     "clinic:calendar": ("/clinic/calendar/", STAFF_ONLY),
     "clinic:attendance": ("/clinic/appointments/{appointment}/attendance/", ONLY_POST),
+    "clinic:clinic_cancel": ("/clinic/appointments/{appointment}/cancel/", ONLY_POST),
     "clinic:feed_settings": ("/clinic/feed/", STAFF_ONLY),
     # The token is the secret (no session: calendar programs fetch it); a wrong one is a 404.
     "clinic:feed": ("/clinic/feed/{token}.ics", PUBLIC),

@@ -18,7 +18,7 @@ def _as_id(value: Any) -> int | None:
         return None
 
 
-def _keeps_calendar(user: Any, appointment: Appointment) -> bool:
+def keeps_calendar(user: Any, appointment: Appointment) -> bool:
     """The appointment's own clinician, or an administrator (as `staff_clinician`)."""
     return is_clinic_staff(user) and (
         user.role == "admin" or appointment.clinician.user_id == user.pk
@@ -30,8 +30,9 @@ def access_appointment(user: Any, appointment_id: Any, *, purpose: str,
     """The appointment if its patient is one `user` may see (else Http404, audited).
 
     For a change, narrower: `patient_only` (cancel, reschedule: the patient herself) or
-    `calendar_only` (attendance: the clinician whose calendar it is), so the audit row says
-    "refused" for anyone else rather than "allowed" before a later 404."""
+    `calendar_only` (attendance, the clinic's cancellation: the clinician whose calendar it
+    is), so the audit row says "refused" for anyone else rather than "allowed" before a
+    later 404."""
     appointment = (
         Appointment.objects.select_related("patient", "clinician", "location", "appointment_type",
                                            "assessment")
@@ -41,7 +42,7 @@ def access_appointment(user: Any, appointment_id: Any, *, purpose: str,
         appointment is None
         or not may_see(user, appointment.patient)
         or (patient_only and appointment.patient_id != getattr(user, "pk", None))
-        or (calendar_only and not _keeps_calendar(user, appointment))
+        or (calendar_only and not keeps_calendar(user, appointment))
     ):
         patient = appointment.patient if appointment is not None else None
         audit(user, purpose=purpose, patient=patient, obj=appointment, allowed=False)

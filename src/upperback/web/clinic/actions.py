@@ -174,10 +174,15 @@ def _check_change_allowed(appointment: Appointment, now: dt.datetime) -> None:
 
 @transaction.atomic
 def cancel(
-    *, appointment: Appointment, by_clinic: bool = False, now: dt.datetime | None = None
+    *, appointment: Appointment, by_clinic: bool = False, reason: str = "",
+    now: dt.datetime | None = None,
 ) -> Appointment:
-    """Cancel and free the time. Patients only within the window; the clinic at any time."""
+    """Cancel and free the time. Patients only within the window; the clinic at any time,
+    with a reason that is kept, shown to the patient and emailed to her after commit."""
     now = now or timezone.now()
+    reason = reason.strip()
+    if by_clinic and not reason:
+        raise NotBookable(_("Give the reason for the cancellation."))
     locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if by_clinic:
         if locked.status != Status.BOOKED:
@@ -185,6 +190,10 @@ def cancel(
     else:
         _check_change_allowed(locked, now)
     _release(locked, Status.CANCELLED, now)
+    if by_clinic:
+        locked.cancellation_reason = reason
+        locked.save(update_fields=["cancellation_reason"])
+        messages.after_clinic_cancellation(locked)
     return locked
 
 

@@ -46,3 +46,12 @@ class SearchForm(forms.Form):
 
 class AttendanceForm(forms.Form):
     status = forms.ChoiceField(choices=[("completed", _("Completed")), ("no_show", _("No-show"))])
+
+
+class ClinicCancelForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500, label=_("Reason for the cancellation"),
+        help_text=_("The patient sees this and receives it by email: no clinical details."),
+        error_messages={"required": _("Give the reason for the cancellation."),
+                        "max_length": _("Keep the reason under 500 characters.")},
+    )

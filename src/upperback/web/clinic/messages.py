@@ -1,6 +1,7 @@
-"""The patient's emails: a confirmation with the .ics, a reminder a day before.
+"""The patient's emails: a confirmation with the .ics, a reminder a day before, and a
+notice when the clinic cancels.
 
-Both leave only after the booking commits (on_commit), so a rolled-back booking mails nobody.
+All leave only after the booking commits (on_commit), so a rolled-back booking mails nobody.
 """
 
 from __future__ import annotations
@@ -74,3 +75,31 @@ def _enqueue_reminder(appointment_id: int, remind_at: dt.datetime) -> None:
     from .tasks import send_reminder
 
     send_reminder.using(run_after=remind_at).enqueue(appointment_id)
+
+
+def send_clinic_cancellation(appointment: Appointment) -> None:
+    """The clinic cancelled: when, where, the clinic's reason, how to book again.
+
+    No clinical details (no appointment type, no clinician, no assessment): an email can be
+    read by anyone with access to the patient's inbox."""
+    location = appointment.location
+    with translation.override(appointment.patient.preferred_language or "en"):
+        subject = _("Your appointment is cancelled")
+        body = "\n".join([
+            _("The clinic has cancelled your appointment at %(clinic)s on %(when)s.")
+            % {"clinic": location.name, "when": when(appointment)},
+            "",
+            _("Reason: %(reason)s") % {"reason": appointment.cancellation_reason},
+            "",
+            _("To book another time, call %(phone)s or book online.") % {"phone": location.phone},
+            _("In an emergency call %(number)s.") % {"number": location.emergency_number},
+        ])
+    EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL,
+                 to=[appointment.patient.email]).send()
+
+
+def after_clinic_cancellation(appointment: Appointment) -> None:
+    """Queue the cancellation notice for when the cancellation commits (once, robustly)."""
+    pk = appointment.pk
+    transaction.on_commit(
+        lambda: send_clinic_cancellation(Appointment.objects.get(pk=pk)), robust=True)

@@ -185,6 +185,8 @@ class Appointment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # Why the clinic cancelled (required then); shown to the patient and in her email.
+    cancellation_reason = models.CharField(max_length=500, blank=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     # Set by one atomic conditional UPDATE, so a reminder goes out at most once.
     reminder_sent_at = models.DateTimeField(null=True, blank=True)

@@ -20,6 +20,8 @@ urlpatterns = [
     path("clinic/calendar/", views_staff.calendar_view, name="calendar"),
     path("clinic/appointments/<int:appointment_id>/attendance/", views_staff.mark_attendance,
          name="attendance"),
+    path("clinic/appointments/<int:appointment_id>/cancel/", views_staff.cancel_appointment,
+         name="clinic_cancel"),
     path("clinic/feed/", views_staff.feed_settings, name="feed_settings"),
     path("clinic/feed/<str:token>.ics", views_staff.feed, name="feed"),
 ]

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from upperback.web.records.access import access_assessment, is_clinic_staff
 
 from . import actions
-from .access import access_appointment, access_own_appointments
-from .forms import BookForm, RescheduleForm, SearchForm
+from .access import access_appointment, access_own_appointments, keeps_calendar
+from .forms import BookForm, ClinicCancelForm, RescheduleForm, SearchForm
 from .ics import appointment_ics
 from .models import Location, Status
 from .offers import Offer, first_visit_type, offer_for, present, search
@@ -124,7 +124,11 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
 def appointment(request: HttpRequest, appointment_id: int) -> HttpResponse:
     found = access_appointment(request.user, appointment_id, purpose="clinic.appointment")
     why = why_they_came(found) if is_clinic_staff(request.user) else ""
-    return render(request, "clinic/appointment.html", {"appointment": found, "why": why})
+    clinic_may_cancel = found.status == Status.BOOKED and keeps_calendar(request.user, found)
+    return render(request, "clinic/appointment.html", {
+        "appointment": found, "why": why, "clinic_may_cancel": clinic_may_cancel,
+        "cancel_form": ClinicCancelForm() if clinic_may_cancel else None,
+    })
 
 
 @login_required

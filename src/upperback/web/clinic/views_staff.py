@@ -1,4 +1,5 @@
-"""The clinician's pages: day and week calendar, attendance, the private iCalendar feed."""
+"""The clinician's pages: day and week calendar, attendance, cancellation by the clinic, the
+private iCalendar feed."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from upperback.web.records.access import access_patient
 
 from . import actions
 from .access import access_appointment, staff_clinician
-from .forms import AttendanceForm
+from .forms import AttendanceForm, ClinicCancelForm
 from .ics import calendar
 from .models import Appointment, Clinician, Location, Status
 
@@ -92,6 +93,27 @@ def mark_attendance(request: HttpRequest, appointment_id: int) -> HttpResponse:
             messages.success(request, _("Attendance recorded."))
         except actions.BookingError as refused:
             messages.error(request, str(refused))
+    local_day = found.starts_at.astimezone(found.location.zone).date().isoformat()
+    return redirect(f"{reverse('clinic:calendar')}?date={local_day}&clinician={clinician.pk}")
+
+
+@login_required
+@require_POST
+def cancel_appointment(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    """The clinician whose calendar holds it cancels, at any time, with a required reason."""
+    found = access_appointment(request.user, appointment_id, purpose="clinic.clinic_cancel",
+                               calendar_only=True)
+    clinician = staff_clinician(request.user, found.clinician_id)
+    form = ClinicCancelForm(request.POST)
+    if not form.is_valid():
+        return render(request, "clinic/clinic_cancel_errors.html",
+                      {"form": form, "appointment": found}, status=400)
+    try:
+        actions.cancel(appointment=found, by_clinic=True, reason=form.cleaned_data["reason"])
+    except actions.BookingError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The appointment is cancelled; the patient is emailed."))
     local_day = found.starts_at.astimezone(found.location.zone).date().isoformat()
     return redirect(f"{reverse('clinic:calendar')}?date={local_day}&clinician={clinician.pk}")
 
