@@ -11,6 +11,7 @@ from upperback.vision.faults import FaultEpisode, detect_faults
 from upperback.vision.media import check_video
 from upperback.vision.reps import Repetition, count_repetitions, interpolate_gaps, smooth
 from upperback.vision.signals import Series, signal_series
+from upperback.vision.texts import Text, fault_code
 from upperback.vision.tracking_spec import ExerciseTracking, View, load_library
 from upperback.vision.video import SAMPLE_FPS, Progress, Track, track_video
 
@@ -38,7 +39,7 @@ class ExerciseReport:
             "duration_s": round(self.duration_s, 2),
             "repetitions": len(self.repetitions),
             "per_repetition": [_repetition_json(r) for r in self.repetitions],
-            "faults": [_fault_json(f) for f in self.faults],
+            "faults": [_fault_json(self.spec.id, f) for f in self.faults],
         }
 
 
@@ -56,10 +57,11 @@ def _repetition_json(rep: Repetition) -> dict[str, Any]:
     }
 
 
-def _fault_json(fault: FaultEpisode) -> dict[str, Any]:
+def _fault_json(exercise_id: str, fault: FaultEpisode) -> dict[str, Any]:
     return {
         "id": fault.rule_id,
-        "message": fault.message,
+        "message": fault.message,  # English, for the command line
+        "message_code": Text(fault_code(exercise_id, fault.rule_id)).to_json(),
         "start_s": round(fault.start_s, 2),
         "end_s": round(fault.end_s, 2),
         "worst": round(fault.worst, 3),

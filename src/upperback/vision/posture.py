@@ -22,6 +22,7 @@ from upperback.vision.geometry import (
 )
 from upperback.vision.landmarks import Joint, Point, Pose, sided
 from upperback.vision.signals import seen
+from upperback.vision.texts import TEXTS, Text
 
 PostureView = Literal["side", "front", "back"]
 # Where the person's left side appears in the picture, seen by whoever looks at the photo:
@@ -41,39 +42,44 @@ MEASURE_KEYS = (
 # Published reading of the craniovertebral angle. Cut-offs between 48 and 50 degrees appear in
 # the literature; we take 50 (the value Oakley et al. tie to a 20 mm C2-C7 sagittal offset).
 CVA_FORWARD_HEAD_BELOW = 50.0
-CVA_SOURCE = (
-    "Craniovertebral angle under about 50 degrees read as forward head posture: Oakley PA et al., "
-    "J Clin Med 2024;13(7):2149 (CVA 50 degrees ~ C2-C7 SVA 20 mm); smaller angles in neck pain: "
-    "Yip CH, Chiu TT, Poon AT, Man Ther 2008;13(2):148-154."
-)
+CVA_SOURCE = TEXTS["note_cva_source"]
 # Bands of the ear-over-shoulder proxy. Our own estimate, unverified: the labelled marker photo
 # (craniovertebral angle 45.5, forward head) reads about 71-77 on this proxy.
 PROXY_BANDS: tuple[tuple[float, str], ...] = (
-    (82.0, "head over the shoulders"),
-    (68.0, "head somewhat forward of the shoulders"),
-    (-90.0, "head well forward of the shoulders"),
+    (82.0, "head_over_shoulders"),
+    (68.0, "head_somewhat_forward"),
+    (-90.0, "head_well_forward"),
 )
-PROXY_NOTE = (
-    "Automatic proxy from pose landmarks (ear and shoulder joint, not tragus and C7): a band, "
-    "not a craniovertebral angle. Place tragus and C7 on the photo for the exact angle."
-)
+PROXY_NOTE = TEXTS["note_forward_head_proxy"]
 
 
 @dataclass(frozen=True, slots=True)
 class Measure:
+    """A measure; its reading and note as coded texts (`reading`, `note`: the English)."""
+
     value_deg: float
     confidence: float
-    reading: str
-    note: str = ""
+    reading_text: Text
+    note_text: Text | None = None
+
+    @property
+    def reading(self) -> str:
+        return self.reading_text.english()
+
+    @property
+    def note(self) -> str:
+        return self.note_text.english() if self.note_text else ""
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "value_deg": round(self.value_deg, 1),
             "confidence": round(self.confidence, 2),
             "reading": self.reading,
+            "reading_code": self.reading_text.to_json(),
         }
-        if self.note:
+        if self.note_text:
             data["note"] = self.note
+            data["note_code"] = self.note_text.to_json()
         return data
 
 
@@ -83,7 +89,12 @@ class PostureReport:
     measures: dict[str, Measure]
     pose: Pose | None
     points: dict[str, Point] = field(default_factory=dict)
-    warnings: tuple[str, ...] = ()
+    warning_texts: tuple[Text, ...] = ()
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The warnings in English (the command line's); `warning_texts` keeps their codes."""
+        return tuple(text.english() for text in self.warning_texts)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -91,6 +102,7 @@ class PostureReport:
             "measures": {k: m.to_json() for k, m in self.measures.items()},
             "points": {k: [round(p.x, 1), round(p.y, 1)] for k, p in self.points.items()},
             "warnings": list(self.warnings),
+            "warning_codes": [text.to_json() for text in self.warning_texts],
         }
         if self.view in PERSON_LEFT_ON_VIEWERS:
             data["sides"] = sides_of(self.view)
@@ -107,10 +119,9 @@ def sides_of(view: str) -> dict[str, str]:
 def read_cva(tragus: Point, c7: Point) -> Measure:
     angle = craniovertebral_angle(tragus, c7)
     forward = angle < CVA_FORWARD_HEAD_BELOW
-    reading = "forward head posture" if forward else "within the usual range"
-    return Measure(
-        angle, 1.0, f"{reading} (cut-off {CVA_FORWARD_HEAD_BELOW:.0f} degrees)", CVA_SOURCE
-    )
+    code = "cva_forward_head" if forward else "cva_usual_range"
+    cutoff = f"{CVA_FORWARD_HEAD_BELOW:.0f}"
+    return Measure(angle, 1.0, Text(code, {"cutoff": cutoff}), Text("note_cva_source"))
 
 
 def _facing(pose: Pose) -> float:
@@ -130,8 +141,8 @@ def _side_view_factor(pose: Pose) -> float:
     return max(0.0, min(1.0, 1.5 - width / max(ear_to_shoulder, 1.0)))
 
 
-def _band(value: float) -> str:
-    return next(label for floor, label in PROXY_BANDS if value >= floor)
+def _band(value: float) -> Text:
+    return Text(next(code for floor, code in PROXY_BANDS if value >= floor))
 
 
 def side_measures(pose: Pose) -> dict[str, Measure]:
@@ -143,7 +154,9 @@ def side_measures(pose: Pose) -> dict[str, Measure]:
     measures: dict[str, Measure] = {}
     proxy = elevation(pose[shoulder].point, pose[ear].point)
     confidence = pose.visibility(ear, shoulder) * (0.4 + 0.5 * factor)
-    measures["forward_head"] = Measure(proxy, confidence, _band(proxy), PROXY_NOTE)
+    measures["forward_head"] = Measure(
+        proxy, confidence, _band(proxy), Text("note_forward_head_proxy")
+    )
     if seen(pose, hip):
         facing = _facing(pose)
         lean = lean_from_vertical(pose[hip].point, pose[shoulder].point, facing)
@@ -155,27 +168,25 @@ def side_measures(pose: Pose) -> dict[str, Measure]:
         measures["shoulder_protraction"] = Measure(
             ahead,
             trunk_conf * 0.7,
-            "shoulders ahead of the ear-hip line" if ahead > 3 else "shoulders in line",
-            "Proxy: angle at the hip between the ear and the shoulder joint.",
+            Text("shoulders_ahead" if ahead > 3 else "shoulders_in_line"),
+            Text("note_protraction_proxy"),
         )
     return measures
 
 
-def _lean_reading(lean: float) -> str:
+def _lean_reading(lean: float) -> Text:
     if abs(lean) < 5:
-        return "upright"
-    return "leaning forward" if lean > 0 else "leaning back"
+        return Text("upright")
+    return Text("leaning_forward" if lean > 0 else "leaning_back")
 
 
-def _tilt_reading(value: float, what: str, view: str) -> str:
+def _tilt_reading(value: float, what: str, view: str) -> Text:
+    """`what` is "shoulders" or "head"; the sides are the person's, placed for the viewer."""
     if abs(value) < 2:
-        return f"{what} level"
+        return Text(f"{what}_level")
     side = "left" if value > 0 else "right"
     on_screen = sides_of(view)[f"person_{side}"].removeprefix("viewer_")
-    return (
-        f"{what}: the person's {side} side higher "
-        f"(on the viewer's {on_screen} in this {view} view)"
-    )
+    return Text(f"{what}_side_higher", {"side": side, "on_screen": on_screen, "view": view})
 
 
 def person_left_right(pose: Pose, pair: tuple[Joint, Joint], view: str) -> tuple[Point, Point]:
@@ -223,7 +234,7 @@ def frontal_measures(pose: Pose, view: str = "front") -> dict[str, Measure]:
         shift = math.degrees(
             math.atan2(midpoint(left, right).x - low.x, low.y - midpoint(left, right).y)
         )
-        reading = "trunk centred" if abs(shift) < 3 else "trunk shifted to one side"
+        reading = Text("trunk_centred" if abs(shift) < 3 else "trunk_shifted")
         measures["trunk_shift"] = Measure(shift, pose.visibility(*shoulders, *hips), reading)
     return measures
 
@@ -235,13 +246,13 @@ def _other(view: str) -> str:
 def analyse_pose(pose: Pose | None, view: PostureView, points: dict[str, Point]) -> PostureReport:
     """Measures for the view; with tragus and C7 placed, the exact craniovertebral angle too."""
     measures: dict[str, Measure] = {}
-    warnings: list[str] = []
+    warnings: list[Text] = []
     if "tragus" in points and "c7" in points:
         measures["craniovertebral_angle"] = read_cva(points["tragus"], points["c7"])
     if pose is None and not measures:
         raise RetakeError("no_person_photo")
     if pose is None:
-        warnings.append("No person found automatically; only the placed points were measured.")
+        warnings.append(Text("points_only"))
     else:
         try:
             if view == "side":
@@ -250,11 +261,10 @@ def analyse_pose(pose: Pose | None, view: PostureView, points: dict[str, Point])
                 measures.update(frontal_measures(pose, view))
                 if labels_disagree(pose, view):
                     warnings.append(
-                        f"The pose model took this for a {_other(view)} view; left and right "
-                        f"follow the {view} view given."
+                        Text("model_took_other_view", {"model_view": _other(view), "view": view})
                     )
         except RetakeError as error:
             if not measures:
                 raise
-            warnings.append(str(error))
+            warnings.append(Text(error.code, dict(error.params)))
     return PostureReport(view, measures, pose, points, tuple(warnings))

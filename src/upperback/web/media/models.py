@@ -70,5 +70,12 @@ class MediaUpload(models.Model):
         return vision_message(self.error_code, self.error_params)
 
     @property
+    def headline_reading(self) -> str:
+        """A photo's forward-head reading, in the active language."""
+        from .analysis_texts import headline_reading
+
+        return headline_reading(self.result)
+
+    @property
     def in_progress(self) -> bool:
         return self.status in (Status.QUEUED, Status.RUNNING)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from upperback.web.records.access import access_assessment, access_patient
 
-from . import actions, storage, upload_limit
+from . import actions, analysis_texts, storage, upload_limit
 from .access import access_upload, access_uploads
 from .forms import PointsForm, UploadForm
 from .models import Kind
@@ -58,9 +58,10 @@ def detail(request: HttpRequest, upload_id: int) -> HttpResponse:
     clinician = getattr(request.user, "is_clinician", False)
     context = {
         "upload": record,
-        "measures": record.result.get("measures", {}),
+        "measures": analysis_texts.measure_rows(record.result),
         "repetitions": record.result.get("per_repetition", []),
-        "faults": record.result.get("faults", []),
+        "faults": analysis_texts.fault_rows(record.result),
+        "warnings": analysis_texts.warnings(record.result),
         "can_place_points": clinician and record.kind == Kind.PHOTO,
         "points_form": PointsForm(),
     }
