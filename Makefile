@@ -28,6 +28,7 @@ run: setup
 
 lint: setup
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src/upperback/clinical src/upperback/vision
 	$(BIN)/lint-imports
 

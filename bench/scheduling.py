@@ -30,16 +30,27 @@ REPEATS = 9
 def _seed() -> tuple[Any, Any, list[Any]]:
     from upperback.web.clinic import setup
 
-    location = setup.create_location(name="Bench Clinic", address="1 Bench St",
-                                     time_zone="America/Los_Angeles", phone="+1 310 555 0199")
-    kind = setup.create_appointment_type(code="session", name="Session", duration_minutes=30,
-                                         specialties=["physical_therapist"])
+    location = setup.create_location(
+        name="Bench Clinic",
+        address="1 Bench St",
+        time_zone="America/Los_Angeles",
+        phone="+1 310 555 0199",
+    )
+    kind = setup.create_appointment_type(
+        code="session", name="Session", duration_minutes=30, specialties=["physical_therapist"]
+    )
     clinicians = []
     for n in range(CLINICIANS):
-        clinician = setup.create_clinician(name=f"Therapist {n:02d}",
-                                           specialty="physical_therapist", credentials="PT")
-        setup.add_working_hours(clinician=clinician, location=location, weekdays=[0, 1, 2, 3, 4],
-                                starts=dt.time(8), ends=dt.time(17))
+        clinician = setup.create_clinician(
+            name=f"Therapist {n:02d}", specialty="physical_therapist", credentials="PT"
+        )
+        setup.add_working_hours(
+            clinician=clinician,
+            location=location,
+            weekdays=[0, 1, 2, 3, 4],
+            starts=dt.time(8),
+            ends=dt.time(17),
+        )
         clinicians.append(clinician)
     return location, kind, clinicians
 
@@ -63,8 +74,13 @@ def _client(index: int, slots: list[Any], location: Any, kind: Any, errors: list
     try:
         patient = User.objects.create_user(email=f"bench{index}@example.com", password=None)
         for slot in slots:
-            actions.book(patient=patient, clinician=Clinician.objects.get(pk=slot.clinician_id),
-                         location=location, appointment_type=kind, starts_at=slot.starts_at)
+            actions.book(
+                patient=patient,
+                clinician=Clinician.objects.get(pk=slot.clinician_id),
+                location=location,
+                appointment_type=kind,
+                starts_at=slot.starts_at,
+            )
     except Exception as error:  # recorded and reported: a benchmark must not hide failures
         errors.append(repr(error))
     finally:
@@ -75,8 +91,10 @@ def _throughput(location: Any, kind: Any, slots: list[Any]) -> float:
     """CLIENTS threads, each booking its own BOOKINGS_PER_CLIENT distinct slots."""
     errors: list[str] = []
     shares = [slots[i::CLIENTS][:BOOKINGS_PER_CLIENT] for i in range(CLIENTS)]
-    threads = [threading.Thread(target=_client, args=(i, share, location, kind, errors))
-               for i, share in enumerate(shares)]
+    threads = [
+        threading.Thread(target=_client, args=(i, share, location, kind, errors))
+        for i, share in enumerate(shares)
+    ]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -106,16 +124,25 @@ def measure() -> dict[str, Any]:
     booked_per_second = _throughput(location, kind, slots[::2])
     # After the bookings: the search also subtracts 300 appointments.
     search_ms = _median_ms(lambda: find_slots(appointment_type=kind, start=now, end=end, now=now))
-    first_ms = _median_ms(lambda: find_slots(appointment_type=kind, start=now, end=end, now=now,
-                                             limit=12))
-    return {"engine": connection.vendor, "slots": len(slots), "search_ms": search_ms,
-            "first_ms": first_ms, "bookings_per_second": booked_per_second}
+    first_ms = _median_ms(
+        lambda: find_slots(appointment_type=kind, start=now, end=end, now=now, limit=12)
+    )
+    return {
+        "engine": connection.vendor,
+        "slots": len(slots),
+        "search_ms": search_ms,
+        "first_ms": first_ms,
+        "bookings_per_second": booked_per_second,
+    }
 
 
 def _measure_in(env: dict[str, str]) -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, "-m", "bench.scheduling", "--measure"], cwd=ROOT,
-        capture_output=True, text=True, env={**os.environ, **env},
+        [sys.executable, "-m", "bench.scheduling", "--measure"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
     )
     if done.returncode:
         raise RuntimeError(f"bench.scheduling --measure failed:\n{done.stderr[-3000:]}")
@@ -145,8 +172,10 @@ def _row(label: str, key: str, unit: str, sqlite: dict[str, Any], pg: Any) -> st
 
 
 def run() -> str:
-    env = {"DJANGO_SETTINGS_MODULE": "upperback.web.settings",
-           "UPPERBACK_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "upperback.web.settings",
+        "UPPERBACK_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
     os.environ.update(env)
     sqlite = _sqlite()
     pg = _postgres()
@@ -166,11 +195,21 @@ def run() -> str:
         "",
         "| measure | SQLite | PostgreSQL | SQLite / PostgreSQL |",
         "|---|---|---|---|",
-        _row(f"slot search, all slots, {CLINICIANS} clinicians x {DAYS} days", "search_ms",
-             "ms", sqlite, pg),
+        _row(
+            f"slot search, all slots, {CLINICIANS} clinicians x {DAYS} days",
+            "search_ms",
+            "ms",
+            sqlite,
+            pg,
+        ),
         _row("slot search, first 12 (the booking page)", "first_ms", "ms", sqlite, pg),
-        _row(f"booking throughput, {CLIENTS} clients", "bookings_per_second", "bookings/s",
-             sqlite, pg),
+        _row(
+            f"booking throughput, {CLIENTS} clients",
+            "bookings_per_second",
+            "bookings/s",
+            sqlite,
+            pg,
+        ),
     ]
     if not isinstance(pg, dict):
         lines.append(f"\nPostgreSQL {pg}.")

@@ -59,8 +59,7 @@ def _server_user() -> str | None:
 
 def _run(command: list[str], user: str | None) -> None:
     prefix = ["runuser", "-u", user, "--"] if user else []
-    subprocess.run(prefix + command, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.PIPE)
+    subprocess.run(prefix + command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 @contextlib.contextmanager
@@ -74,17 +73,55 @@ def cluster() -> Iterator[str]:
     if user:
         shutil.chown(root, user)
     try:
-        _run([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-              "-E", "UTF8", "--no-sync"], user)
+        _run(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+            user,
+        )
         # Loopback only; fsync off because the data is thrown away; room for 50+ clients.
-        options = (f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
-              str(root / "server.log"), "-w", "start"], user)
+        options = (
+            f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        _run(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(root / "server.log"),
+                "-w",
+                "start",
+            ],
+            user,
+        )
         try:
             # The named database exists too, for callers that use it directly (bench).
-            _run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U",
-                  "postgres", "upperback"], user)
+            _run(
+                [
+                    str(bin_dir / "createdb"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(port),
+                    "-U",
+                    "postgres",
+                    "upperback",
+                ],
+                user,
+            )
             yield f"postgres://postgres@127.0.0.1:{port}/upperback"
         finally:
             _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], user)
@@ -102,15 +139,21 @@ def main(argv: list[str]) -> int:
             print(f"postgres: throw-away cluster at {url}", file=sys.stderr)
             return subprocess.run(command, env={**os.environ, "DATABASE_URL": url}).returncode
     except subprocess.CalledProcessError as failed:
-        print(f"postgres: FAILED to run {failed.cmd[-1] if failed.cmd else ''}: "
-              f"{(failed.stderr or b'').decode(errors='replace')}", file=sys.stderr)
+        print(
+            f"postgres: FAILED to run {failed.cmd[-1] if failed.cmd else ''}: "
+            f"{(failed.stderr or b'').decode(errors='replace')}",
+            file=sys.stderr,
+        )
         return 1
     except PostgresUnavailable as missing:
         if os.environ.get(REQUIRE) == "1":
             print(f"postgres: FAILED, {REQUIRE}=1 and {missing}", file=sys.stderr)
             return 1
-        print(f"postgres: SKIPPED the PostgreSQL pass: {missing}. Install Debian's "
-              f"`postgresql` to run it (CI sets {REQUIRE}=1 and fails instead).", file=sys.stderr)
+        print(
+            f"postgres: SKIPPED the PostgreSQL pass: {missing}. Install Debian's "
+            f"`postgresql` to run it (CI sets {REQUIRE}=1 and fails instead).",
+            file=sys.stderr,
+        )
         return 0
 
 

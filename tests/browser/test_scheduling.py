@@ -23,13 +23,26 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # A desk worker whose arm has gone numb: the engine says "soon", a physiatrist, 14 days.
 INTAKE: dict[str, Any] = {
-    "contract": "1", "age": 34, "sex": "female",
-    "pain": {"regions": ["between_shoulder_blades"], "intensity_now": 4,
-             "intensity_worst_week": 6, "duration_days": 21, "onset": "gradual",
-             "trigger": "poor_posture", "character": ["aching"], "pattern": "mechanical",
-             "worse_with": ["sitting_long"], "better_with": ["movement"], "night_pain": "none",
-             "morning_stiffness_minutes": 5},
-    "symptoms": ["arm_numbness"], "history": [], "medications": [],
+    "contract": "1",
+    "age": 34,
+    "sex": "female",
+    "pain": {
+        "regions": ["between_shoulder_blades"],
+        "intensity_now": 4,
+        "intensity_worst_week": 6,
+        "duration_days": 21,
+        "onset": "gradual",
+        "trigger": "poor_posture",
+        "character": ["aching"],
+        "pattern": "mechanical",
+        "worse_with": ["sitting_long"],
+        "better_with": ["movement"],
+        "night_pain": "none",
+        "morning_stiffness_minutes": 5,
+    },
+    "symptoms": ["arm_numbness"],
+    "history": [],
+    "medications": [],
     "function": {"loss_of_function": False, "psfs": [{"activity": "desk work", "score": 5}]},
     "work": {"desk_hours_per_day": 9, "overhead_or_heavy": False},
 }
@@ -45,7 +58,10 @@ def soon_result(patient: User) -> AssessmentRecord:
 
 
 def test_a_patient_books_from_a_soon_result_downloads_the_ics_and_cancels(
-    page: Any, login: Callable[[Any, Any], Any], patient: User, soon_result: AssessmentRecord,
+    page: Any,
+    login: Callable[[Any, Any], Any],
+    patient: User,
+    soon_result: AssessmentRecord,
     tmp_path: Path,
 ) -> None:
     login(page, patient)
@@ -77,14 +93,25 @@ def test_a_patient_books_from_a_soon_result_downloads_the_ics_and_cancels(
 
 
 def test_an_urgent_result_with_no_slot_in_a_day_shows_the_clinics_number(
-    page: Any, login: Callable[[Any, Any], Any], patient: User, clinician: User,
+    page: Any,
+    login: Callable[[Any, Any], Any],
+    patient: User,
+    clinician: User,
     soon_result: AssessmentRecord,
 ) -> None:
-    records.override_assessment(record=soon_result, author=clinician, new_triage="urgent",
-                                reason="Numbness spreading to the hand")
+    records.override_assessment(
+        record=soon_result,
+        author=clinician,
+        new_triage="urgent",
+        reason="Numbness spreading to the hand",
+    )
     for physiatrist in Clinician.objects.filter(specialty="physiatrist"):
-        setup.add_time_off(clinician=physiatrist, starts_at=timezone.now(),
-                           ends_at=timezone.now() + dt.timedelta(days=2), reason="away")
+        setup.add_time_off(
+            clinician=physiatrist,
+            starts_at=timezone.now(),
+            ends_at=timezone.now() + dt.timedelta(days=2),
+            reason="away",
+        )
     login(page, patient)
     page.goto(f"/assessments/{soon_result.pk}/")
     page.get_by_role("link", name="Book an in-person consultation").click()

@@ -23,15 +23,15 @@ def _progress(*readings: tuple[int, int | None, float | None], **extra: Any) -> 
 
 
 def test_before_the_review_date_the_plan_continues() -> None:
-    result = escalate(assess(desk_strain()), _progress((0, 6, None), (10, 6, None)),
-                      START + dt.timedelta(days=10))
+    result = escalate(
+        assess(desk_strain()), _progress((0, 6, None), (10, 6, None)), START + dt.timedelta(days=10)
+    )
     assert result.action == "continue"
     assert result.review_on == PHASE_ONE_REVIEW
 
 
 def test_no_important_improvement_by_the_review_moves_up_a_phase_and_offers_a_consult() -> None:
-    result = escalate(assess(desk_strain()), _progress((0, 6, 4.0), (28, 5, 5.0)),
-                      PHASE_ONE_REVIEW)
+    result = escalate(assess(desk_strain()), _progress((0, 6, 4.0), (28, 5, 5.0)), PHASE_ONE_REVIEW)
     assert result.action == "step_up"
     assert result.phase == 2
     assert result.rules == ["escalate_no_important_improvement"]
@@ -62,8 +62,9 @@ def test_without_two_readings_the_review_asks_for_them() -> None:
 
 
 def test_pain_two_points_worse_offers_a_consultation_before_the_review() -> None:
-    result = escalate(assess(desk_strain()), _progress((0, 4, None), (5, 7, None)),
-                      START + dt.timedelta(days=5))
+    result = escalate(
+        assess(desk_strain()), _progress((0, 4, None), (5, 7, None)), START + dt.timedelta(days=5)
+    )
     assert result.action == "consult"
     assert result.rules == ["escalate_pain_worse"]
 

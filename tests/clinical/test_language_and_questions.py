@@ -18,8 +18,13 @@ from upperback.clinical import (
     validation_messages,
 )
 
-LIBRARY = {"shoulder_rolls_and_stretches", "lat_pullovers", "rotator_cuff_rotations",
-           "chin_tucks", "scapular_retraction"}
+LIBRARY = {
+    "shoulder_rolls_and_stretches",
+    "lat_pullovers",
+    "rotator_cuff_rotations",
+    "chin_tucks",
+    "scapular_retraction",
+}
 
 
 def test_the_assessment_speaks_spanish_when_asked() -> None:
@@ -66,8 +71,12 @@ def test_a_citation_key_resolves_to_its_full_reference() -> None:
 
 
 def test_unanswered_questions_that_could_raise_the_triage_are_listed() -> None:
-    minimal: dict[str, Any] = {"contract": "1", "age": 40, "sex": "male",
-                               "pain": {"intensity_now": 3, "duration_days": 5}}
+    minimal: dict[str, Any] = {
+        "contract": "1",
+        "age": 40,
+        "sex": "male",
+        "pain": {"intensity_now": 3, "duration_days": 5},
+    }
     questions = assess(minimal).questions
     assert {"symptoms", "history", "pain.character", "pain.trigger"} <= set(questions)
 
@@ -79,9 +88,12 @@ def test_answered_fields_are_not_asked_again() -> None:
 
 
 def test_questions_that_cannot_raise_an_emergency_are_not_asked() -> None:
-    minimal: dict[str, Any] = {"contract": "1", "age": 40, "sex": "male",
-                               "pain": {"intensity_now": 3, "duration_days": 5,
-                                        "character": ["tearing_or_ripping"]}}
+    minimal: dict[str, Any] = {
+        "contract": "1",
+        "age": 40,
+        "sex": "male",
+        "pain": {"intensity_now": 3, "duration_days": 5, "character": ["tearing_or_ripping"]},
+    }
     assert assess(minimal).questions == []
 
 

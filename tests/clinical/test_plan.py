@@ -54,8 +54,9 @@ def test_steps_the_guidelines_advise_against_say_so(step: str) -> None:
 
 def test_the_brace_is_offered_only_for_joint_dysfunction() -> None:
     assert "upper_back_brace" not in _steps(desk_strain())
-    joint = desk_strain(diagnoses=["facet_arthropathy"], pain_worse_with=["twisting"],
-                        pain_character=["sharp"])
+    joint = desk_strain(
+        diagnoses=["facet_arthropathy"], pain_worse_with=["twisting"], pain_character=["sharp"]
+    )
     assert "upper_back_brace" in _steps(joint)
     brace = next(s for s in assess(joint).plan if s.step == "upper_back_brace")
     assert "NICE" in brace.evidence.note
@@ -80,8 +81,11 @@ def test_it_withholds_nsaids_for_their_contraindications(
 
 
 def test_it_withholds_nsaids_with_a_peptic_ulcer_and_says_why() -> None:
-    item = next(w for w in assess(desk_strain(history=["peptic_ulcer_or_gi_bleed"])).withheld
-                if w.step == "anti_inflammatory_medication")
+    item = next(
+        w
+        for w in assess(desk_strain(history=["peptic_ulcer_or_gi_bleed"])).withheld
+        if w.step == "anti_inflammatory_medication"
+    )
     assert "ulcer" in item.because
     assert item.source == "nice_cks_nsaids"
 
@@ -103,8 +107,11 @@ def test_it_withholds_manipulation_for_its_contraindications(
 
 
 def test_it_withholds_manipulation_with_cancer_infection_or_a_progressive_deficit() -> None:
-    for intake in (desk_strain(history=["cancer"]), desk_strain(symptoms=["fever_or_chills"]),
-                   desk_strain(symptoms=["arm_numbness"], neuro={"progressive": True})):
+    for intake in (
+        desk_strain(history=["cancer"]),
+        desk_strain(symptoms=["fever_or_chills"]),
+        desk_strain(symptoms=["arm_numbness"], neuro={"progressive": True}),
+    ):
         assert "chiropractic_manipulation" not in _steps(intake)
 
 
@@ -129,9 +136,7 @@ def test_failed_conservative_care_for_nerve_compression_brings_a_surgical_consul
 
 
 def test_nerve_compression_that_has_not_been_treated_yet_does_not_go_to_a_surgeon() -> None:
-    assert "surgical_consultation" not in _steps(
-        {**RADICULAR_FAILED_CARE, "prior_treatments": []}
-    )
+    assert "surgical_consultation" not in _steps({**RADICULAR_FAILED_CARE, "prior_treatments": []})
 
 
 def test_a_deformity_brings_a_surgical_consultation() -> None:
@@ -139,8 +144,7 @@ def test_a_deformity_brings_a_surgical_consultation() -> None:
 
 
 def test_loss_of_function_from_a_structural_cause_brings_a_surgical_consultation() -> None:
-    intake = desk_strain(diagnoses=["spinal_stenosis"], age=66,
-                         function={"loss_of_function": True})
+    intake = desk_strain(diagnoses=["spinal_stenosis"], age=66, function={"loss_of_function": True})
     assert "surgical_consultation" in _steps(intake)
 
 

@@ -97,9 +97,7 @@ def test_answering_a_question_reopens_the_answers_and_makes_a_new_assessment(
     assert "Medicines and treatments" in page
     tried = {"treatment_1": "exercise_program", "weeks_1": "3", "response_1": "partial"}
     # Steps the stored intake never fully answered are asked again, never assumed "none".
-    assert post_step(alice_client, draft_id, "treatments", tried)["Location"].endswith(
-        "/symptoms/"
-    )
+    assert post_step(alice_client, draft_id, "treatments", tried)["Location"].endswith("/symptoms/")
     post_step(alice_client, draft_id, "symptoms", {"neuro_progressive": "no"})
     assert post_step(alice_client, draft_id, "history", {})["Location"].endswith("/review/")
     done = alice_client.post(f"/intake/{draft_id}/review/")

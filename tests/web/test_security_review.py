@@ -42,43 +42,80 @@ ADMIN_LOGIN = "admin-login"
 
 @pytest.fixture
 def world(
-    alice: Any, bob: Any, carol: Any, desk_worker: dict[str, Any], shared_data: Path,
-    settings: Any, tmp_path: Path,
+    alice: Any,
+    bob: Any,
+    carol: Any,
+    desk_worker: dict[str, Any],
+    shared_data: Path,
+    settings: Any,
+    tmp_path: Path,
 ) -> dict[str, Any]:
     """Alice's objects of every kind, and Dr Bob's calendar, all through the actions."""
     settings.MEDIA_ROOT = tmp_path / "media"
     record = actions.record_assessment(patient=alice, intake=Intake.model_validate(desk_worker))
     draft = actions.start_draft(patient=alice)
     actions.save_draft_step(draft=draft, step="safety", answers={"age": 34, "sex": "female"})
-    location = setup.create_location(name="Test Spine Clinic", address="1 Main St",
-                                     time_zone="America/Los_Angeles", phone="+1 310 555 0100")
-    kind = setup.create_appointment_type(code="consult", name="New spine consultation",
-                                         duration_minutes=60, specialties=["physiatrist"])
-    clinician = setup.create_clinician(name="Dr. Bob Nguyen", specialty="physiatrist",
-                                       credentials="MD", user=bob)
-    setup.add_working_hours(clinician=clinician, location=location, weekdays=[0, 1, 2, 3, 4],
-                            starts=dt.time(8), ends=dt.time(17))
+    location = setup.create_location(
+        name="Test Spine Clinic",
+        address="1 Main St",
+        time_zone="America/Los_Angeles",
+        phone="+1 310 555 0100",
+    )
+    kind = setup.create_appointment_type(
+        code="consult",
+        name="New spine consultation",
+        duration_minutes=60,
+        specialties=["physiatrist"],
+    )
+    clinician = setup.create_clinician(
+        name="Dr. Bob Nguyen", specialty="physiatrist", credentials="MD", user=bob
+    )
+    setup.add_working_hours(
+        clinician=clinician,
+        location=location,
+        weekdays=[0, 1, 2, 3, 4],
+        starts=dt.time(8),
+        ends=dt.time(17),
+    )
     now = timezone.now()
-    slot = find_slots(appointment_type=kind, clinician_id=clinician.pk,
-                      start=now + dt.timedelta(days=3), end=now + dt.timedelta(days=17))[0]
-    appointment = clinic_actions.book(patient=alice, clinician=clinician, location=location,
-                                      appointment_type=kind, starts_at=slot.starts_at,
-                                      assessment=record)
+    slot = find_slots(
+        appointment_type=kind,
+        clinician_id=clinician.pk,
+        start=now + dt.timedelta(days=3),
+        end=now + dt.timedelta(days=17),
+    )[0]
+    appointment = clinic_actions.book(
+        patient=alice,
+        clinician=clinician,
+        location=location,
+        appointment_type=kind,
+        starts_at=slot.starts_at,
+        assessment=record,
+    )
     photo = shared_data / "photos/markers_side.jpg"
     upload = media_actions.save_upload(
-        patient=alice, uploaded=SimpleUploadedFile(photo.name, photo.read_bytes()),
-        kind="photo", view="side",
+        patient=alice,
+        uploaded=SimpleUploadedFile(photo.name, photo.read_bytes()),
+        kind="photo",
+        view="side",
     )
-    return {"assessment": record.pk, "draft": draft.pk, "appointment": appointment.pk,
-            "upload": upload.pk, "patient": alice.pk, "token": clinician.feed_token,
-            "clinician": clinician, "record": record}
+    return {
+        "assessment": record.pk,
+        "draft": draft.pk,
+        "appointment": appointment.pk,
+        "upload": upload.pk,
+        "patient": alice.pk,
+        "token": clinician.feed_token,
+        "clinician": clinician,
+        "record": record,
+    }
 
 
 @pytest.fixture
-def clients(alice_client: Client, carol_client: Client, bob_client: Client,
-            anonymous: Client) -> dict[str, Client]:
-    return {"anonymous": anonymous, "alice": alice_client, "carol": carol_client,
-            "bob": bob_client}
+def clients(
+    alice_client: Client, carol_client: Client, bob_client: Client, anonymous: Client
+) -> dict[str, Client]:
+    return {"anonymous": anonymous, "alice": alice_client, "carol": carol_client, "bob": bob_client}
 
 
 def _all(status: Any) -> dict[str, Any]:
@@ -172,8 +209,9 @@ def _names(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, str]
             inner = ":".join(filter(None, [namespace, pattern.namespace or ""]))
             yield from _names(pattern.url_patterns, inner)
         elif isinstance(pattern, URLPattern):
-            yield (f"{namespace}:{pattern.name}" if namespace else str(pattern.name)), str(
-                pattern.pattern
+            yield (
+                (f"{namespace}:{pattern.name}" if namespace else str(pattern.name)),
+                str(pattern.pattern),
             )
 
 
@@ -188,9 +226,13 @@ def test_every_url_pattern_has_an_entry_in_the_table() -> None:
 
 def _alices_links(world: dict[str, Any]) -> list[str]:
     """Addresses that would give away the ids of Alice's objects."""
-    return [f"/assessments/{world['assessment']}/", f"/intake/{world['draft']}/",
-            f"/appointments/{world['appointment']}/", f"/camera/{world['upload']}/",
-            f"/camera/patient/{world['patient']}/"]
+    return [
+        f"/assessments/{world['assessment']}/",
+        f"/intake/{world['draft']}/",
+        f"/appointments/{world['appointment']}/",
+        f"/camera/{world['upload']}/",
+        f"/camera/patient/{world['patient']}/",
+    ]
 
 
 def _body(response: Any) -> bytes:
@@ -247,10 +289,14 @@ def test_another_patients_posts_are_404_and_change_nothing(
         (f"/appointments/{world['appointment']}/cancel/", {}),
         (f"/appointments/{world['appointment']}/reschedule/", {}),
         (f"/clinic/appointments/{world['appointment']}/attendance/", {"status": "completed"}),
-        (f"/camera/{world['upload']}/points/", {"tragus_x": 1, "tragus_y": 1, "c7_x": 2,
-                                               "c7_y": 2}),
-        (f"/clinic/assessments/{world['assessment']}/", {"new_triage": "urgent",
-                                                         "reason": "probe"}),
+        (
+            f"/camera/{world['upload']}/points/",
+            {"tragus_x": 1, "tragus_y": 1, "c7_x": 2, "c7_y": 2},
+        ),
+        (
+            f"/clinic/assessments/{world['assessment']}/",
+            {"new_triage": "urgent", "reason": "probe"},
+        ),
         (f"/intake/{world['draft']}/review/", {}),
         (f"/assessments/{world['assessment']}/answer/pain/", {}),
     ]
@@ -295,14 +341,20 @@ def test_a_clinicians_view_of_a_patient_writes_an_audit_row_naming_her(
 
 
 def test_an_appointment_view_is_audited_under_the_appointment(
-    world: dict[str, Any], bob: Any, alice: Any, carol: Any, bob_client: Client,
+    world: dict[str, Any],
+    bob: Any,
+    alice: Any,
+    carol: Any,
+    bob_client: Client,
     carol_client: Client,
 ) -> None:
     AuditEvent.objects.all().delete()
     bob_client.get(f"/appointments/{world['appointment']}/")
     carol_client.get(f"/appointments/{world['appointment']}/")
-    rows = {(e.actor_id, e.patient_id, e.object_type, e.object_id, e.outcome)
-            for e in AuditEvent.objects.all()}
+    rows = {
+        (e.actor_id, e.patient_id, e.object_type, e.object_id, e.outcome)
+        for e in AuditEvent.objects.all()
+    }
     assert rows == {
         (bob.pk, alice.pk, "Appointment", str(world["appointment"]), "allowed"),
         (carol.pk, alice.pk, "Appointment", str(world["appointment"]), "refused"),
@@ -310,7 +362,11 @@ def test_an_appointment_view_is_audited_under_the_appointment(
 
 
 def test_reopening_another_patients_answers_is_a_refusal_in_the_log(
-    world: dict[str, Any], alice: Any, carol: Any, bob: Any, carol_client: Client,
+    world: dict[str, Any],
+    alice: Any,
+    carol: Any,
+    bob: Any,
+    carol_client: Client,
     bob_client: Client,
 ) -> None:
     from upperback.web.records.models import IntakeDraft
@@ -320,17 +376,21 @@ def test_reopening_another_patients_answers_is_a_refusal_in_the_log(
     url = f"/assessments/{world['assessment']}/answer/pain/"
     assert carol_client.post(url).status_code == 404
     assert bob_client.post(url).status_code == 404  # the clinic reads it; only she reopens it
-    assert AuditEvent.objects.filter(actor=carol, patient=alice, action="intake.reopen",
-                                     outcome="refused").exists()
+    assert AuditEvent.objects.filter(
+        actor=carol, patient=alice, action="intake.reopen", outcome="refused"
+    ).exists()
     assert IntakeDraft.objects.count() == drafts
 
 
 def test_changes_by_anyone_but_the_appointments_keeper_are_refusals_in_the_log(
-    world: dict[str, Any], alice: Any, bob: Any, alice_client: Client, bob_client: Client,
+    world: dict[str, Any],
+    alice: Any,
+    bob: Any,
+    alice_client: Client,
+    bob_client: Client,
 ) -> None:
     other = actions.create_clinician(email="dr.eve@example.com", password="x")
-    setup.create_clinician(name="Dr. Eve", specialty="physiatrist", credentials="MD",
-                           user=other)
+    setup.create_clinician(name="Dr. Eve", specialty="physiatrist", credentials="MD", user=other)
     eve = Client()
     eve.force_login(other)
     attendance = f"/clinic/appointments/{world['appointment']}/attendance/"
@@ -360,7 +420,11 @@ def test_a_new_intake_is_started_by_a_post_only(alice: Any, alice_client: Client
 
 
 def test_the_queue_audits_each_patient_it_shows(
-    world: dict[str, Any], bob: Any, alice: Any, carol: Any, bob_client: Client,
+    world: dict[str, Any],
+    bob: Any,
+    alice: Any,
+    carol: Any,
+    bob_client: Client,
     desk_worker: dict[str, Any],
 ) -> None:
     carols = actions.record_assessment(patient=carol, intake=Intake.model_validate(desk_worker))
@@ -368,7 +432,8 @@ def test_the_queue_audits_each_patient_it_shows(
     assert bob_client.get("/clinic/queue/").status_code == 200
     rows = AuditEvent.objects.filter(actor=bob, action="queue.read").exclude(patient=None)
     assert {(r.patient_id, r.object_id) for r in rows} == {
-        (alice.pk, str(world["assessment"])), (carol.pk, str(carols.pk))
+        (alice.pk, str(world["assessment"])),
+        (carol.pk, str(carols.pk)),
     }
 
 
@@ -390,7 +455,9 @@ def test_the_feed_audits_each_patient_and_names_none(
 
 
 def test_the_feed_token_is_long_compared_in_constant_time_and_rotatable(
-    world: dict[str, Any], bob_client: Client, anonymous: Client,
+    world: dict[str, Any],
+    bob_client: Client,
+    anonymous: Client,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import hmac
@@ -415,8 +482,9 @@ def test_the_feed_token_is_long_compared_in_constant_time_and_rotatable(
     assert fresh != token and anonymous.get(f"/clinic/feed/{fresh}.ics").status_code == 200
 
 
-def test_a_deactivated_clinicians_feed_stops(world: dict[str, Any], bob: Any,
-                                             anonymous: Client) -> None:
+def test_a_deactivated_clinicians_feed_stops(
+    world: dict[str, Any], bob: Any, anonymous: Client
+) -> None:
     bob.is_active = False
     bob.save(update_fields=["is_active"])
     assert anonymous.get(f"/clinic/feed/{world['token']}.ics").status_code == 404
@@ -474,8 +542,9 @@ def test_the_stateless_assess_needs_no_token_nor_account_and_stores_nothing(
     from upperback.web.records.models import AssessmentRecord
 
     for client in (Client(enforce_csrf_checks=True), _csrf_client(alice)):
-        response = client.post("/api/v1/assess", json.dumps(desk_worker),
-                               content_type="application/json")
+        response = client.post(
+            "/api/v1/assess", json.dumps(desk_worker), content_type="application/json"
+        )
         assert response.status_code == 200
         assert response.json()["triage"]
     assert not AssessmentRecord.objects.exists()
@@ -498,13 +567,15 @@ def test_login_does_not_redirect_off_site(target: str, alice: Any) -> None:
 
 
 @pytest.mark.parametrize("target", EVIL)
-def test_the_language_switch_does_not_redirect_off_site(target: str, alice_client: Client,
-                                                         anonymous: Client) -> None:
+def test_the_language_switch_does_not_redirect_off_site(
+    target: str, alice_client: Client, anonymous: Client
+) -> None:
     for client in (alice_client, anonymous):
         response = client.post("/accounts/language/", {"language": "es", "next": target})
         assert "evil.example" not in response.get("Location", ""), target
-        response = client.post("/i18n/setlang/", {"language": "es", "next": target},
-                               HTTP_REFERER=target)
+        response = client.post(
+            "/i18n/setlang/", {"language": "es", "next": target}, HTTP_REFERER=target
+        )
         assert "evil.example" not in response.get("Location", ""), target
 
 
@@ -571,12 +642,21 @@ def test_booking_emails_carry_no_clinical_details(world: dict[str, Any]) -> None
     record = world["record"]
     because = (record.assessment.get("consult") or {}).get("because", "")
     for message in mail.outbox:
-        text = message.subject + message.body + "".join(
-            a[1].decode() if isinstance(a[1], bytes) else str(a[1]) for a in message.attachments
+        text = (
+            message.subject
+            + message.body
+            + "".join(
+                a[1].decode() if isinstance(a[1], bytes) else str(a[1]) for a in message.attachments
+            )
         )
         assert message.to == ["alice@example.com"]
-        for clinical in [record.current_triage, record.get_current_triage_display(),
-                         because[:20], "desk work", "between_shoulder_blades"]:
+        for clinical in [
+            record.current_triage,
+            record.get_current_triage_display(),
+            because[:20],
+            "desk work",
+            "between_shoulder_blades",
+        ]:
             if clinical:
                 assert clinical not in text, clinical
 
@@ -594,10 +674,18 @@ def test_production_settings_are_strict() -> None:
         "'browser_close': s.SESSION_EXPIRE_AT_BROWSER_CLOSE}))"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("UPPERBACK_")}
-    env.update(UPPERBACK_DEBUG="0", UPPERBACK_SECRET_KEY="x" * 50,
-               DJANGO_SETTINGS_MODULE="upperback.web.settings")
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup();" + code],
-                            env=env, capture_output=True, text=True, timeout=60)
+    env.update(
+        UPPERBACK_DEBUG="0",
+        UPPERBACK_SECRET_KEY="x" * 50,
+        DJANGO_SETTINGS_MODULE="upperback.web.settings",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup();" + code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout)
     assert "testserver" not in found["hosts"]
@@ -627,13 +715,15 @@ def test_the_admin_shows_patient_data_read_only_and_audits_each_record(
         "/admin/records/assessmentrecord/",
     ]:
         assert client.get(url).status_code == 200, url
-    kinds = set(AuditEvent.objects.filter(actor=chief, patient=alice)
-                .values_list("object_type", flat=True))
+    kinds = set(
+        AuditEvent.objects.filter(actor=chief, patient=alice).values_list("object_type", flat=True)
+    )
     assert kinds == {"AssessmentRecord", "IntakeDraft", "Appointment"}
-    listed = AuditEvent.objects.filter(actor=chief, patient=alice,
-                                       object_type="AssessmentRecord")
+    listed = AuditEvent.objects.filter(actor=chief, patient=alice, object_type="AssessmentRecord")
     assert listed.count() == 2  # the change page and the list
-    change = client.post(f"/admin/records/assessmentrecord/{world['assessment']}/change/",
-                         {"current_triage": "urgent"})
+    change = client.post(
+        f"/admin/records/assessmentrecord/{world['assessment']}/change/",
+        {"current_triage": "urgent"},
+    )
     assert change.status_code == 403  # an override goes through the page, with a reason
     assert AssessmentRecord.objects.get(pk=world["assessment"]).current_triage == "self_care"

@@ -55,7 +55,6 @@ class Condition:
         raise NotImplementedError
 
 
-
 class Atom(Condition):
     def __init__(self, spec: FieldSpec, operator: str, value: Any, text: str) -> None:
         self.spec = spec
@@ -77,7 +76,6 @@ class Atom(Condition):
         return []
 
 
-
 class All(Condition):
     def __init__(self, parts: list[Condition]) -> None:
         self.parts = parts
@@ -97,7 +95,6 @@ class All(Condition):
         return [field for part in self.parts for field in part.negated_fields()]
 
 
-
 class AnyOf(All):
     def __init__(self, parts: list[Condition]) -> None:
         super().__init__(parts)
@@ -108,7 +105,6 @@ class AnyOf(All):
         if True in answers:
             return True
         return None if None in answers else False
-
 
 
 class AtLeast(All):
@@ -123,7 +119,6 @@ class AtLeast(All):
         if answers.count(True) >= self.count:
             return True
         return None if answers.count(True) + answers.count(None) >= self.count else False
-
 
 
 class Not(Condition):
@@ -142,7 +137,6 @@ class Not(Condition):
 
     def negated_fields(self) -> list[str]:
         return list(self.part.read)
-
 
 
 def _both(first: Test, second: Test) -> Test:

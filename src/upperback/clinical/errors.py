@@ -97,8 +97,6 @@ def _message(model: type[BaseModel], error: ErrorDetails) -> str:
     return _TYPE_MESSAGES.get(kind, error["msg"])
 
 
-def validation_messages(
-    error: ValidationError, model: type[BaseModel] = Intake
-) -> list[str]:
+def validation_messages(error: ValidationError, model: type[BaseModel] = Intake) -> list[str]:
     """One `field.path: message` line per problem, in the order pydantic found them."""
     return [f"{field_path(tuple(e['loc']))}: {_message(model, e)}" for e in error.errors()]

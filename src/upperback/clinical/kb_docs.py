@@ -30,8 +30,12 @@ def _cell(text: str) -> str:
 
 
 def _red_flags(kb: KnowledgeBase) -> list[str]:
-    lines = ["## Red flags", "", "| id | family | level | consult | when | because | source |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "## Red flags",
+        "",
+        "| id | family | level | consult | when | because | source |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for rule in kb.red_flags:
         lines.append(
             f"| `{rule.id}` | {rule.family} | {rule.level} | {rule.consult} | "
@@ -41,21 +45,34 @@ def _red_flags(kb: KnowledgeBase) -> list[str]:
 
 
 def _sources(kb: KnowledgeBase) -> list[str]:
-    lines = ["## Likely sources", "",
-             f"A source is listed from a score of {kb.source_list_from}; the score is the sum "
-             "of the weights of the features that hold, clamped to 0..1.", ""]
+    lines = [
+        "## Likely sources",
+        "",
+        f"A source is listed from a score of {kb.source_list_from}; the score is the sum "
+        "of the weights of the features that hold, clamped to 0..1.",
+        "",
+    ]
     for rule in kb.sources:
-        lines += [f"### `{rule.id}`: {rule.name.en}", "", f"{rule.because.en} ({rule.source})", "",
-                  "| weight | when |", "|---|---|"]
+        lines += [
+            f"### `{rule.id}`: {rule.name.en}",
+            "",
+            f"{rule.because.en} ({rule.source})",
+            "",
+            "| weight | when |",
+            "|---|---|",
+        ]
         lines += [f"| {f.weight:+.2f} | {_cell(_condition(f.when))} |" for f in rule.features]
         lines.append("")
     return lines
 
 
 def _treatments(kb: KnowledgeBase) -> list[str]:
-    lines = ["## Treatments (stepped-care plan)", "",
-             "| step | phase | by | review (days) | offered when | evidence | note |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "## Treatments (stepped-care plan)",
+        "",
+        "| step | phase | by | review (days) | offered when | evidence | note |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for step in kb.steps.values():
         when = _condition(step.offer_when) if step.offer_when is not None else "always"
         note = step.evidence.note.en if step.evidence.note else ""
@@ -67,8 +84,12 @@ def _treatments(kb: KnowledgeBase) -> list[str]:
 
 
 def _contraindications(kb: KnowledgeBase) -> list[str]:
-    lines = ["## Contraindications", "", "| id | withholds | when | because | source |",
-             "|---|---|---|---|---|"]
+    lines = [
+        "## Contraindications",
+        "",
+        "| id | withholds | when | because | source |",
+        "|---|---|---|---|---|",
+    ]
     for rule in kb.contraindications:
         lines.append(
             f"| `{rule.id}` | {', '.join(rule.withhold)} | {_cell(_condition(rule.when))} | "
@@ -81,9 +102,12 @@ def _exercises(kb: KnowledgeBase) -> list[str]:
     lines = ["## Exercises", ""]
     for ex in kb.exercises.values():
         hold = f", hold {ex.hold_seconds} s" if ex.hold_seconds else ""
-        lines += [f"### `{ex.id}`: {ex.name.en} / {ex.name.es}", "",
-                  f"{ex.sets} sets of {ex.repetitions}{hold}, {ex.per_day} a day ({ex.source}).",
-                  ""]
+        lines += [
+            f"### `{ex.id}`: {ex.name.en} / {ex.name.es}",
+            "",
+            f"{ex.sets} sets of {ex.repetitions}{hold}, {ex.per_day} a day ({ex.source}).",
+            "",
+        ]
         lines += [f"{n}. {step.en}" for n, step in enumerate(ex.instructions, 1)]
         lines += ["", f"Progression: {ex.progression.en}", ""]
     return lines
@@ -92,14 +116,21 @@ def _exercises(kb: KnowledgeBase) -> list[str]:
 def _escalation(kb: KnowledgeBase) -> list[str]:
     t = kb.escalation.thresholds
     days = ", ".join(f"{k} {v}" for k, v in kb.escalation.consult_within_days.items())
-    lines = ["## Escalation", "",
-             f"Clinically important improvement: pain down {t.nrs_points:g} points or "
-             f"{t.nrs_percent:g}%, or PSFS up {t.psfs_points:g} points ({t.source}). "
-             f"Pain worse by {t.worse_nrs_points:g} points prompts a consultation.", "",
-             f"Consultation within (days): {days}.", "", "| id | kind | because | source |",
-             "|---|---|---|---|"]
-    lines += [f"| `{r.id}` | {r.kind} | {_cell(r.because.en)} | {r.source} |"
-              for r in kb.escalation.rules]
+    lines = [
+        "## Escalation",
+        "",
+        f"Clinically important improvement: pain down {t.nrs_points:g} points or "
+        f"{t.nrs_percent:g}%, or PSFS up {t.psfs_points:g} points ({t.source}). "
+        f"Pain worse by {t.worse_nrs_points:g} points prompts a consultation.",
+        "",
+        f"Consultation within (days): {days}.",
+        "",
+        "| id | kind | because | source |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| `{r.id}` | {r.kind} | {_cell(r.because.en)} | {r.source} |" for r in kb.escalation.rules
+    ]
     return lines
 
 
@@ -113,11 +144,20 @@ def kb_markdown(kb: KnowledgeBase | None = None) -> str:
     kb = kb or knowledge_base()
     counts = ", ".join(f"{count} {kind}" for kind, count in kb.counts().items())
     sections = [
-        ["# The knowledge base", "",
-         "Generated by `upperback kb docs --output docs/kb.md` from "
-         "`src/upperback/clinical/kb/*.yaml`; do not edit by hand.", "",
-         f"Version **{kb.version}**: {counts}. Every text also exists in Spanish in the YAML."],
-        _red_flags(kb), _sources(kb), _treatments(kb), _contraindications(kb), _exercises(kb),
-        _escalation(kb), _citations(kb),
+        [
+            "# The knowledge base",
+            "",
+            "Generated by `upperback kb docs --output docs/kb.md` from "
+            "`src/upperback/clinical/kb/*.yaml`; do not edit by hand.",
+            "",
+            f"Version **{kb.version}**: {counts}. Every text also exists in Spanish in the YAML.",
+        ],
+        _red_flags(kb),
+        _sources(kb),
+        _treatments(kb),
+        _contraindications(kb),
+        _exercises(kb),
+        _escalation(kb),
+        _citations(kb),
     ]
     return "\n\n".join("\n".join(section).rstrip() for section in sections) + "\n"

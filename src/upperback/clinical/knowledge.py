@@ -68,8 +68,8 @@ class KnowledgeBase:
     # Each red flag with its compiled condition, in file order, ready for the screen.
     flag_conditions: list[tuple[RedFlagRule, Condition]] = field(default_factory=list)
     # Each source with its compiled features and weights, ready for scoring.
-    features: list[tuple[SourceRule, tuple[tuple[Test, float, tuple[str, ...]], ...]]] = (
-        field(default_factory=list)
+    features: list[tuple[SourceRule, tuple[tuple[Test, float, tuple[str, ...]], ...]]] = field(
+        default_factory=list
     )
 
     def counts(self) -> dict[str, int]:
@@ -172,8 +172,17 @@ def _citations(meta: MetaFile) -> dict[str, Citation]:
 
 # The consult reasons the engine and escalation name; the file must give every one.
 CONSULT_REASONS = (
-    "emergency", "red_flag", "red_flag_today", "surgical", "review", "self_care",
-    "no_improvement", "keep_going", "improving", "no_readings", "last_phase",
+    "emergency",
+    "red_flag",
+    "red_flag_today",
+    "surgical",
+    "review",
+    "self_care",
+    "no_improvement",
+    "keep_going",
+    "improving",
+    "no_readings",
+    "last_phase",
 )
 
 

@@ -62,8 +62,9 @@ def _consult_line(assessment: Assessment, language: Language) -> str:
     consult = assessment.consult
     if not consult.recommended:
         return f"{_h('consult', language)}: {consult.because}"
-    days = _h("today" if consult.within_days in (0, 1) else "days", language,
-              days=consult.within_days)
+    days = _h(
+        "today" if consult.within_days in (0, 1) else "days", language, days=consult.within_days
+    )
     return f"{_h('consult', language)}: {consult.specialty}, {days}. {consult.because}"
 
 

@@ -42,9 +42,7 @@ def _read_head(path: Path, limit: int) -> bytes:
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise MediaError(
-            "file_unreadable", file=path.name, reason=str(error.strerror)
-        ) from None
+        raise MediaError("file_unreadable", file=path.name, reason=str(error.strerror)) from None
     if size == 0:
         raise MediaError("file_empty", file=path.name)
     if size > limit:

@@ -27,6 +27,8 @@ T = TypeVar("T")
 LOOK_FURTHER_AFTER_S = 0.5
 PRESENCE_SAMPLES = 4
 PREFETCH_DEPTH = 8
+
+
 @dataclass(frozen=True, slots=True)
 class VideoInfo:
     fps: float

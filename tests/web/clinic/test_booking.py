@@ -119,8 +119,9 @@ def test_patients_cannot_cancel_inside_the_window_but_the_clinic_can(
     late = TEN - dt.timedelta(hours=23)
     with pytest.raises(actions.CancellationClosed, match="24 hours"):
         actions.cancel(appointment=booked, now=late)
-    cancelled = actions.cancel(appointment=booked, by_clinic=True, reason="The clinic is closed.",
-                               now=late)
+    cancelled = actions.cancel(
+        appointment=booked, by_clinic=True, reason="The clinic is closed.", now=late
+    )
     assert cancelled.status == Status.CANCELLED
 
 
@@ -190,8 +191,12 @@ def test_the_confirmation_email_carries_the_ics(
 
 
 def test_a_failing_mail_server_does_not_undo_or_break_the_booking(
-    alice: User, physiatrist: Clinician, location: Location, consultation: AppointmentType,
-    django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch,
+    alice: User,
+    physiatrist: Clinician,
+    location: Location,
+    consultation: AppointmentType,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     def server_down(*args: Any, **kwargs: Any) -> int:

@@ -37,13 +37,23 @@ def client_for(user: User, *, csrf: bool = False) -> Client:
 
 
 @pytest.fixture
-def booking(alice: User, physiatrist: Clinician, location: Location,
-            consultation: AppointmentType) -> Appointment:
+def booking(
+    alice: User, physiatrist: Clinician, location: Location, consultation: AppointmentType
+) -> Appointment:
     start = timezone.now() + dt.timedelta(days=3)
-    slot = find_slots(appointment_type=consultation, clinician_id=physiatrist.pk, start=start,
-                      end=start + dt.timedelta(days=14))[0]
-    return actions.book(patient=alice, clinician=physiatrist, location=location,
-                        appointment_type=consultation, starts_at=slot.starts_at)
+    slot = find_slots(
+        appointment_type=consultation,
+        clinician_id=physiatrist.pk,
+        start=start,
+        end=start + dt.timedelta(days=14),
+    )[0]
+    return actions.book(
+        patient=alice,
+        clinician=physiatrist,
+        location=location,
+        appointment_type=consultation,
+        starts_at=slot.starts_at,
+    )
 
 
 def url(appointment: Appointment) -> str:
@@ -55,8 +65,7 @@ def staff(clinician: Clinician, **kwargs: Any) -> Client:
     return client_for(clinician.user, **kwargs)
 
 
-def test_the_clinician_cancels_with_a_reason(booking: Appointment,
-                                            physiatrist: Clinician) -> None:
+def test_the_clinician_cancels_with_a_reason(booking: Appointment, physiatrist: Clinician) -> None:
     response = staff(physiatrist).post(url(booking), {"reason": f"  {REASON}  "})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("clinic:calendar"))
@@ -64,22 +73,27 @@ def test_the_clinician_cancels_with_a_reason(booking: Appointment,
     assert cancelled.status == Status.CANCELLED
     assert cancelled.cancellation_reason == REASON
     assert not OccupiedCell.objects.filter(appointment=booking).exists()
-    assert AuditEvent.objects.filter(actor=physiatrist.user, action="clinic.clinic_cancel",
-                                     outcome="allowed").exists()
+    assert AuditEvent.objects.filter(
+        actor=physiatrist.user, action="clinic.clinic_cancel", outcome="allowed"
+    ).exists()
 
 
-def test_the_clinic_may_cancel_inside_the_patients_window(booking: Appointment,
-                                                         physiatrist: Clinician) -> None:
+def test_the_clinic_may_cancel_inside_the_patients_window(
+    booking: Appointment, physiatrist: Clinician
+) -> None:
     Appointment.objects.filter(pk=booking.pk).update(
         starts_at=timezone.now() + dt.timedelta(hours=2),
-        ends_at=timezone.now() + dt.timedelta(hours=3))
+        ends_at=timezone.now() + dt.timedelta(hours=3),
+    )
     staff(physiatrist).post(url(booking), {"reason": REASON})
     assert Appointment.objects.get(pk=booking.pk).status == Status.CANCELLED
 
 
 @pytest.mark.parametrize("reason", [None, "", "   "])
 def test_without_a_reason_it_is_refused_naming_the_field(
-    booking: Appointment, physiatrist: Clinician, reason: str | None,
+    booking: Appointment,
+    physiatrist: Clinician,
+    reason: str | None,
 ) -> None:
     data = {} if reason is None else {"reason": reason}
     response = staff(physiatrist).post(url(booking), data)
@@ -96,19 +110,22 @@ def test_the_action_itself_wants_a_reason_from_the_clinic(booking: Appointment) 
     assert Appointment.objects.get(pk=booking.pk).status == Status.BOOKED
 
 
-def test_get_is_refused_and_post_needs_the_csrf_token(booking: Appointment,
-                                                     physiatrist: Clinician) -> None:
+def test_get_is_refused_and_post_needs_the_csrf_token(
+    booking: Appointment, physiatrist: Clinician
+) -> None:
     assert staff(physiatrist).get(url(booking)).status_code == 405
     assert staff(physiatrist, csrf=True).post(url(booking), {"reason": REASON}).status_code == 403
     assert Appointment.objects.get(pk=booking.pk).status == Status.BOOKED
 
 
 def test_another_clinician_and_the_patient_get_404_and_a_refusal_in_the_log(
-    booking: Appointment, location: Location,
+    booking: Appointment,
+    location: Location,
 ) -> None:
     other_user = make_user("eve@clinic.example", Role.CLINICIAN)
-    setup.create_clinician(name="Dr. Eve", specialty="physiatrist", credentials="MD",
-                           user=other_user)
+    setup.create_clinician(
+        name="Dr. Eve", specialty="physiatrist", credentials="MD", user=other_user
+    )
     AuditEvent.objects.all().delete()
     assert client_for(other_user).post(url(booking), {"reason": REASON}).status_code == 404
     assert client_for(booking.patient).post(url(booking), {"reason": REASON}).status_code == 404
@@ -121,21 +138,35 @@ def test_another_clinician_and_the_patient_get_404_and_a_refusal_in_the_log(
 
 
 def test_the_cancelled_slot_can_be_booked_again_at_once(
-    booking: Appointment, physiatrist: Clinician, location: Location,
-    consultation: AppointmentType, bob: User,
+    booking: Appointment,
+    physiatrist: Clinician,
+    location: Location,
+    consultation: AppointmentType,
+    bob: User,
 ) -> None:
     with pytest.raises(actions.SlotTaken):
-        actions.book(patient=bob, clinician=physiatrist, location=location,
-                     appointment_type=consultation, starts_at=booking.starts_at)
+        actions.book(
+            patient=bob,
+            clinician=physiatrist,
+            location=location,
+            appointment_type=consultation,
+            starts_at=booking.starts_at,
+        )
     staff(physiatrist).post(url(booking), {"reason": REASON})
-    again = actions.book(patient=bob, clinician=physiatrist, location=location,
-                         appointment_type=consultation, starts_at=booking.starts_at)
+    again = actions.book(
+        patient=bob,
+        clinician=physiatrist,
+        location=location,
+        appointment_type=consultation,
+        starts_at=booking.starts_at,
+    )
     assert again.status == Status.BOOKED
     assert OccupiedCell.objects.filter(appointment=again).count() == 4
 
 
 def test_the_patient_sees_the_reason_on_her_appointment_page(
-    booking: Appointment, physiatrist: Clinician,
+    booking: Appointment,
+    physiatrist: Clinician,
 ) -> None:
     staff(physiatrist).post(url(booking), {"reason": REASON})
     page = client_for(booking.patient).get(reverse("clinic:appointment", args=[booking.pk]))
@@ -145,7 +176,8 @@ def test_the_patient_sees_the_reason_on_her_appointment_page(
 
 
 def test_the_keeper_sees_the_cancel_form_and_the_patient_does_not(
-    booking: Appointment, physiatrist: Clinician,
+    booking: Appointment,
+    physiatrist: Clinician,
 ) -> None:
     page = reverse("clinic:appointment", args=[booking.pk])
     assert url(booking) in staff(physiatrist).get(page).content.decode()
@@ -156,7 +188,9 @@ def test_the_keeper_sees_the_cancel_form_and_the_patient_does_not(
 
 
 def test_the_patient_gets_one_email_with_the_reason_and_no_clinical_details(
-    booking: Appointment, physiatrist: Clinician, mailoutbox: list[Any],
+    booking: Appointment,
+    physiatrist: Clinician,
+    mailoutbox: list[Any],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     mailoutbox.clear()
@@ -176,7 +210,9 @@ def test_the_patient_gets_one_email_with_the_reason_and_no_clinical_details(
 
 
 def test_a_spanish_speaking_patient_gets_the_email_in_spanish(
-    booking: Appointment, physiatrist: Clinician, mailoutbox: list[Any],
+    booking: Appointment,
+    physiatrist: Clinician,
+    mailoutbox: list[Any],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     User.objects.filter(pk=booking.patient_id).update(preferred_language="es")

@@ -27,18 +27,20 @@ BEFORE_2026 = dt.datetime(2025, 12, 1, tzinfo=dt.UTC)
 
 @pytest.fixture
 def sunday_clinician(location: Location) -> Clinician:
-    clinician = setup.create_clinician(name="Dr. Night", specialty="physiatrist",
-                                       credentials="MD")
-    setup.add_working_hours(clinician=clinician, location=location, weekdays=[6],
-                            starts=dt.time(8), ends=dt.time(12))
+    clinician = setup.create_clinician(name="Dr. Night", specialty="physiatrist", credentials="MD")
+    setup.add_working_hours(
+        clinician=clinician, location=location, weekdays=[6], starts=dt.time(8), ends=dt.time(12)
+    )
     return clinician
 
 
 def slots_on(day: dt.date, kind: AppointmentType) -> list[dt.datetime]:
     start = dt.datetime.combine(day, dt.time(0), tzinfo=LA)
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=LA)
-    return [s.starts_at for s in find_slots(appointment_type=kind, start=start, end=end,
-                                            now=BEFORE_2026)]
+    return [
+        s.starts_at
+        for s in find_slots(appointment_type=kind, start=start, end=end, now=BEFORE_2026)
+    ]
 
 
 @pytest.mark.parametrize("day", [SPRING_FORWARD, FALL_BACK], ids=["march", "november"])
@@ -51,14 +53,16 @@ def test_daytime_hours_keep_every_slot_on_the_change_days(
     assert len(set(slots)) == len(slots) == 8
 
 
-def test_march_offsets_are_daylight_time(sunday_clinician: Clinician,
-                                         follow_up: AppointmentType) -> None:
+def test_march_offsets_are_daylight_time(
+    sunday_clinician: Clinician, follow_up: AppointmentType
+) -> None:
     first = slots_on(SPRING_FORWARD, follow_up)[0]
     assert first == dt.datetime(2026, 3, 8, 15, 0, tzinfo=dt.UTC)  # 08:00 PDT (UTC-7)
 
 
-def test_november_offsets_are_standard_time(sunday_clinician: Clinician,
-                                            follow_up: AppointmentType) -> None:
+def test_november_offsets_are_standard_time(
+    sunday_clinician: Clinician, follow_up: AppointmentType
+) -> None:
     first = slots_on(FALL_BACK, follow_up)[0]
     assert first == dt.datetime(2026, 11, 1, 16, 0, tzinfo=dt.UTC)  # 08:00 PST (UTC-8)
 
@@ -67,17 +71,23 @@ def test_november_offsets_are_standard_time(sunday_clinician: Clinician,
 def overnight_clinician(location: Location) -> Clinician:
     """Hours across the change itself, 01:00-04:00 wall clock, every Sunday."""
     clinician = setup.create_clinician(name="Dr. Owl", specialty="physiatrist", credentials="MD")
-    setup.add_working_hours(clinician=clinician, location=location, weekdays=[6],
-                            starts=dt.time(1), ends=dt.time(4))
+    setup.add_working_hours(
+        clinician=clinician, location=location, weekdays=[6], starts=dt.time(1), ends=dt.time(4)
+    )
     return clinician
 
 
-def test_march_skips_the_hour_that_does_not_exist(overnight_clinician: Clinician,
-                                                  follow_up: AppointmentType) -> None:
+def test_march_skips_the_hour_that_does_not_exist(
+    overnight_clinician: Clinician, follow_up: AppointmentType
+) -> None:
     slots = slots_on(SPRING_FORWARD, follow_up)
     # 01:00-04:00 on the wall is two real hours: four half-hour slots, none at 02:xx.
     assert [s.astimezone(LA).strftime("%H:%M") for s in slots] == [
-        "01:00", "01:30", "03:00", "03:30"]
+        "01:00",
+        "01:30",
+        "03:00",
+        "03:30",
+    ]
     assert all(b - a == dt.timedelta(minutes=30) for a, b in itertools.pairwise(slots))
 
 
@@ -96,13 +106,22 @@ def test_november_offers_the_repeated_hour_once_each_without_doubling(
     ("day", "utc_hour"), [(SPRING_FORWARD, 16), (FALL_BACK, 17)], ids=["march", "november"]
 )
 def test_the_ics_parsed_back_gives_the_booked_time(
-    day: dt.date, utc_hour: int, sunday_clinician: Clinician, location: Location,
-    consultation: AppointmentType, alice: User,
+    day: dt.date,
+    utc_hour: int,
+    sunday_clinician: Clinician,
+    location: Location,
+    consultation: AppointmentType,
+    alice: User,
 ) -> None:
     starts_at = la(day.year, day.month, day.day, 9)
-    appointment = actions.book(patient=alice, clinician=sunday_clinician, location=location,
-                               appointment_type=consultation, starts_at=starts_at,
-                               now=BEFORE_2026)
+    appointment = actions.book(
+        patient=alice,
+        clinician=sunday_clinician,
+        location=location,
+        appointment_type=consultation,
+        starts_at=starts_at,
+        now=BEFORE_2026,
+    )
     event = icalendar.Calendar.from_ical(appointment_ics(appointment)).events[0]
     start, end = event.start, event.end
     assert start == dt.datetime(day.year, day.month, day.day, utc_hour, tzinfo=dt.UTC)

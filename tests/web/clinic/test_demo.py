@@ -29,11 +29,16 @@ def test_the_demo_clinic_has_every_kind_of_clinician_with_credentials() -> None:
     load_demo_clinic()
     specialties = set(Clinician.objects.values_list("specialty", flat=True))
     assert {
-        Specialty.SPINE_SURGEON, Specialty.PHYSIATRIST, Specialty.PHYSICAL_THERAPIST,
-        Specialty.CHIROPRACTOR, Specialty.MASSAGE_THERAPIST, Specialty.ACUPUNCTURIST,
+        Specialty.SPINE_SURGEON,
+        Specialty.PHYSIATRIST,
+        Specialty.PHYSICAL_THERAPIST,
+        Specialty.CHIROPRACTOR,
+        Specialty.MASSAGE_THERAPIST,
+        Specialty.ACUPUNCTURIST,
     } <= specialties
-    assert all(c.credentials and c.user and c.user.role == "clinician"
-               for c in Clinician.objects.all())
+    assert all(
+        c.credentials and c.user and c.user.role == "clinician" for c in Clinician.objects.all()
+    )
 
 
 def test_loading_the_demo_clinic_twice_creates_nothing_new() -> None:

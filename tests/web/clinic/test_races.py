@@ -135,19 +135,24 @@ def test_it_runs_on_the_database_the_environment_names() -> None:
 
 
 def test_ten_workers_sending_one_reminder_at_once_send_it_once(
-    physiatrist: Clinician, location: Location, consultation: AppointmentType,
+    physiatrist: Clinician,
+    location: Location,
+    consultation: AppointmentType,
 ) -> None:
     from django.core import mail
 
     from upperback.web.clinic.tasks import send_reminder
 
-    appointment = actions.book(patient=make_user("alice@example.com"), clinician=physiatrist,
-                               location=location, appointment_type=consultation,
-                               starts_at=TARGET)
+    appointment = actions.book(
+        patient=make_user("alice@example.com"),
+        clinician=physiatrist,
+        location=location,
+        appointment_type=consultation,
+        starts_at=TARGET,
+    )
     mail.outbox.clear()
     sent: list[bool] = []
-    outcomes = race([(lambda: sent.append(send_reminder.call(appointment.pk)))
-                     for _ in range(10)])
+    outcomes = race([(lambda: sent.append(send_reminder.call(appointment.pk))) for _ in range(10)])
     assert outcomes == Counter({"ok": 10})  # every worker ran without error
     assert sorted(sent) == [False] * 9 + [True]
     assert [m.subject for m in mail.outbox] == ["Reminder: your appointment tomorrow"]

@@ -15,15 +15,15 @@ from upperback.web.clinic.slots import Busy, tile, working_window
 from .conftest import LA
 
 days = st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2027, 12, 31))
-quarter_hours = st.integers(min_value=0, max_value=95).map(
-    lambda q: dt.time(q // 4, (q % 4) * 15))
+quarter_hours = st.integers(min_value=0, max_value=95).map(lambda q: dt.time(q // 4, (q % 4) * 15))
 lengths = st.sampled_from([15, 30, 45, 60, 90]).map(lambda m: dt.timedelta(minutes=m))
 
 
 @settings(max_examples=300, deadline=None)
 @given(day=days, first=quarter_hours, last=quarter_hours, length=lengths)
-def test_slots_tile_the_real_window_exactly(day: dt.date, first: dt.time, last: dt.time,
-                                            length: dt.timedelta) -> None:
+def test_slots_tile_the_real_window_exactly(
+    day: dt.date, first: dt.time, last: dt.time, length: dt.timedelta
+) -> None:
     if last <= first:
         first, last = last, first
     block = WorkingHours(weekday=day.weekday(), starts=first, ends=last)
@@ -36,10 +36,13 @@ def test_slots_tile_the_real_window_exactly(day: dt.date, first: dt.time, last: 
 
 
 @settings(max_examples=200, deadline=None)
-@given(taken=st.lists(st.tuples(st.integers(0, 200), st.integers(1, 12)), max_size=8),
-       probe=st.tuples(st.integers(0, 200), st.integers(1, 12)))
-def test_busy_overlap_agrees_with_the_definition(taken: list[tuple[int, int]],
-                                                  probe: tuple[int, int]) -> None:
+@given(
+    taken=st.lists(st.tuples(st.integers(0, 200), st.integers(1, 12)), max_size=8),
+    probe=st.tuples(st.integers(0, 200), st.integers(1, 12)),
+)
+def test_busy_overlap_agrees_with_the_definition(
+    taken: list[tuple[int, int]], probe: tuple[int, int]
+) -> None:
     base = dt.datetime(2026, 3, 8, tzinfo=dt.UTC)
     cell = dt.timedelta(minutes=15)
 

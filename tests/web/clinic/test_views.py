@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db
 
 def record_for(patient: User, intake: dict[str, Any], **changes: Any) -> AssessmentRecord:
     """Through the engine: the desk worker's intake (tests/web/conftest.py) with changes."""
-    return records.record_assessment(patient=patient,
-                                     intake=Intake.model_validate({**intake, **changes}))
+    return records.record_assessment(
+        patient=patient, intake=Intake.model_validate({**intake, **changes})
+    )
 
 
 @pytest.fixture
@@ -49,12 +50,14 @@ def first_offered(response: Any) -> dict[str, str]:
         if marker not in html:
             continue  # the search page books without an assessment
         start = html.index(marker) + len(marker)
-        fields[name] = html[start:html.index('"', start)]
+        fields[name] = html[start : html.index('"', start)]
     return fields
 
 
 def test_a_soon_result_offers_the_recommended_specialty_within_its_days(
-    soon: AssessmentRecord, physiatrist: Clinician, consultation: AppointmentType,
+    soon: AssessmentRecord,
+    physiatrist: Clinician,
+    consultation: AppointmentType,
 ) -> None:
     response = client_for(soon.patient).get(reverse("clinic:book_for_assessment", args=[soon.pk]))
     assert response.status_code == 200
@@ -64,9 +67,9 @@ def test_a_soon_result_offers_the_recommended_specialty_within_its_days(
     assert timezone.now() < starts < timezone.now() + dt.timedelta(days=14)
 
 
-def test_an_emergency_never_offers_booking(alice: User, physiatrist: Clinician,
-                                           location: Location,
-                                           desk_worker: dict[str, Any]) -> None:
+def test_an_emergency_never_offers_booking(
+    alice: User, physiatrist: Clinician, location: Location, desk_worker: dict[str, Any]
+) -> None:
     record = record_for(alice, desk_worker, symptoms=["chest_pain_or_pressure"])
     assert record.triage == "emergency"
     response = client_for(alice).get(reverse("clinic:book_for_assessment", args=[record.pk]))
@@ -76,16 +79,23 @@ def test_an_emergency_never_offers_booking(alice: User, physiatrist: Clinician,
 
 
 def test_urgent_without_a_slot_in_24_hours_shows_the_clinics_number(
-    soon: AssessmentRecord, physiatrist: Clinician, consultation: AppointmentType,
-    location: Location, bob: User,
+    soon: AssessmentRecord,
+    physiatrist: Clinician,
+    consultation: AppointmentType,
+    location: Location,
+    bob: User,
 ) -> None:
     staff = User.objects.create_user(email="lead@clinic.example", role="clinician")
-    records.override_assessment(record=soon, author=staff, new_triage="urgent",
-                                reason="numbness spreading")
-    setup.add_time_off(clinician=physiatrist, starts_at=timezone.now(),
-                       ends_at=timezone.now() + dt.timedelta(days=3), reason="conference")
-    response = client_for(soon.patient).get(reverse("clinic:book_for_assessment",
-                                                    args=[soon.pk]))
+    records.override_assessment(
+        record=soon, author=staff, new_triage="urgent", reason="numbness spreading"
+    )
+    setup.add_time_off(
+        clinician=physiatrist,
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + dt.timedelta(days=3),
+        reason="conference",
+    )
+    response = client_for(soon.patient).get(reverse("clinic:book_for_assessment", args=[soon.pk]))
     html = response.content.decode()
     assert "Call the clinic now" in html
     assert 'href="tel:+13105550100"' in html
@@ -93,26 +103,34 @@ def test_urgent_without_a_slot_in_24_hours_shows_the_clinics_number(
 
 
 def test_urgent_with_a_free_slot_offers_only_the_next_24_hours(
-    soon: AssessmentRecord, physiatrist: Clinician, consultation: AppointmentType,
+    soon: AssessmentRecord,
+    physiatrist: Clinician,
+    consultation: AppointmentType,
 ) -> None:
     staff = User.objects.create_user(email="lead@clinic.example", role="clinician")
     records.override_assessment(record=soon, author=staff, new_triage="urgent", reason="worse")
-    setup.add_working_hours(clinician=physiatrist, location=Location.objects.get(),
-                            weekdays=[5, 6], starts=dt.time(8), ends=dt.time(17))
+    setup.add_working_hours(
+        clinician=physiatrist,
+        location=Location.objects.get(),
+        weekdays=[5, 6],
+        starts=dt.time(8),
+        ends=dt.time(17),
+    )
     # Every day of the week now has hours, so something is free within a day.
-    response = client_for(soon.patient).get(reverse("clinic:book_for_assessment",
-                                                    args=[soon.pk]))
+    response = client_for(soon.patient).get(reverse("clinic:book_for_assessment", args=[soon.pk]))
     starts = dt.datetime.strptime(first_offered(response)["starts_at"], "%Y-%m-%dT%H:%M:%S%z")
     assert starts < timezone.now() + dt.timedelta(hours=24)
 
 
 def test_booking_links_the_assessment_and_the_loser_gets_fresh_slots(
-    soon: AssessmentRecord, physiatrist: Clinician, consultation: AppointmentType, bob: User,
+    soon: AssessmentRecord,
+    physiatrist: Clinician,
+    consultation: AppointmentType,
+    bob: User,
     desk_worker: dict[str, Any],
 ) -> None:
     alice_client = client_for(soon.patient)
-    offered = first_offered(alice_client.get(reverse("clinic:book_for_assessment",
-                                                     args=[soon.pk])))
+    offered = first_offered(alice_client.get(reverse("clinic:book_for_assessment", args=[soon.pk])))
     response = alice_client.post(reverse("clinic:book"), offered)
     appointment = Appointment.objects.get()
     assert response.status_code == 302
@@ -133,17 +151,24 @@ def test_a_bad_booking_form_names_the_field(alice: User) -> None:
 
 
 @pytest.fixture
-def alices_booking(alice: User, physiatrist: Clinician, location: Location,
-                   consultation: AppointmentType) -> Appointment:
+def alices_booking(
+    alice: User, physiatrist: Clinician, location: Location, consultation: AppointmentType
+) -> Appointment:
     monday = (timezone.now() + dt.timedelta(days=7)).astimezone(location.zone).date()
     monday -= dt.timedelta(days=monday.weekday())
     when = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(9), tzinfo=location.zone)
-    return actions.book(patient=alice, clinician=physiatrist, location=location,
-                        appointment_type=consultation, starts_at=when)
+    return actions.book(
+        patient=alice,
+        clinician=physiatrist,
+        location=location,
+        appointment_type=consultation,
+        starts_at=when,
+    )
 
 
 def test_another_patient_cannot_see_cancel_or_download_an_appointment(
-    alices_booking: Appointment, bob: User,
+    alices_booking: Appointment,
+    bob: User,
 ) -> None:
     carol = client_for(bob)
     pk = alices_booking.pk
@@ -167,16 +192,28 @@ def test_the_patient_sees_upcoming_downloads_the_ics_and_cancels(
 
 
 def test_the_clinician_sees_who_and_why_in_the_week_and_in_the_feed(
-    soon: AssessmentRecord, physiatrist: Clinician, location: Location,
+    soon: AssessmentRecord,
+    physiatrist: Clinician,
+    location: Location,
     consultation: AppointmentType,
 ) -> None:
-    when = actions.book(patient=soon.patient, clinician=physiatrist, location=location,
-                        appointment_type=consultation, assessment=soon,
-                        starts_at=first_slot(physiatrist, consultation)).starts_at
+    when = actions.book(
+        patient=soon.patient,
+        clinician=physiatrist,
+        location=location,
+        appointment_type=consultation,
+        assessment=soon,
+        starts_at=first_slot(physiatrist, consultation),
+    ).starts_at
     assert physiatrist.user is not None
-    page = client_for(physiatrist.user).get(
-        reverse("clinic:calendar"), {"view": "week", "date": when.astimezone(location.zone)
-                                     .date().isoformat()}).content.decode()
+    page = (
+        client_for(physiatrist.user)
+        .get(
+            reverse("clinic:calendar"),
+            {"view": "week", "date": when.astimezone(location.zone).date().isoformat()},
+        )
+        .content.decode()
+    )
     assert "alice@example.com" in page
     assert soon.assessment["consult"]["because"][:30] in page
     feed = Client().get(reverse("clinic:feed", args=[physiatrist.feed_token]))
@@ -192,8 +229,9 @@ def first_slot(clinician: Clinician, kind: AppointmentType) -> dt.datetime:
     from upperback.web.clinic.slots import find_slots
 
     now = timezone.now()
-    return find_slots(appointment_type=kind, clinician_id=clinician.pk, start=now,
-                      end=now + dt.timedelta(days=14))[0].starts_at
+    return find_slots(
+        appointment_type=kind, clinician_id=clinician.pk, start=now, end=now + dt.timedelta(days=14)
+    )[0].starts_at
 
 
 def test_the_patients_pages_speak_spanish(alices_booking: Appointment) -> None:
@@ -208,18 +246,25 @@ def test_the_patients_pages_speak_spanish(alices_booking: Appointment) -> None:
 
 
 def test_a_self_care_result_offers_a_search_not_a_recommendation(
-    alice: User, physiatrist: Clinician, desk_worker: dict[str, Any],
+    alice: User,
+    physiatrist: Clinician,
+    desk_worker: dict[str, Any],
 ) -> None:
     record = record_for(alice, desk_worker)
     assert record.triage == "self_care"
-    html = client_for(alice).get(reverse("clinic:book_for_assessment",
-                                         args=[record.pk])).content.decode()
+    html = (
+        client_for(alice)
+        .get(reverse("clinic:book_for_assessment", args=[record.pk]))
+        .content.decode()
+    )
     assert "does not call for a consultation" in html
     assert reverse("clinic:search") in html
 
 
 def test_the_search_page_finds_a_specialty_and_names_a_bad_value(
-    alice: User, physiatrist: Clinician, consultation: AppointmentType,
+    alice: User,
+    physiatrist: Clinician,
+    consultation: AppointmentType,
 ) -> None:
     alice_client = client_for(alice)
     found = alice_client.get(reverse("clinic:search"), {"specialty": "physiatrist", "days": 14})
@@ -231,12 +276,19 @@ def test_the_search_page_finds_a_specialty_and_names_a_bad_value(
 
 
 def test_the_clinician_sees_why_on_the_appointment_page_and_the_patient_does_not(
-    soon: AssessmentRecord, physiatrist: Clinician, location: Location,
+    soon: AssessmentRecord,
+    physiatrist: Clinician,
+    location: Location,
     consultation: AppointmentType,
 ) -> None:
-    booked = actions.book(patient=soon.patient, clinician=physiatrist, location=location,
-                          appointment_type=consultation, assessment=soon,
-                          starts_at=first_slot(physiatrist, consultation))
+    booked = actions.book(
+        patient=soon.patient,
+        clinician=physiatrist,
+        location=location,
+        appointment_type=consultation,
+        assessment=soon,
+        starts_at=first_slot(physiatrist, consultation),
+    )
     because = soon.assessment["consult"]["because"][:30]
     url = reverse("clinic:appointment", args=[booked.pk])
     assert physiatrist.user is not None
@@ -247,11 +299,19 @@ def test_the_clinician_sees_why_on_the_appointment_page_and_the_patient_does_not
 
 
 def test_the_search_narrows_to_one_clinician(
-    alice: User, physiatrist: Clinician, location: Location, consultation: AppointmentType,
+    alice: User,
+    physiatrist: Clinician,
+    location: Location,
+    consultation: AppointmentType,
 ) -> None:
     other = setup.create_clinician(name="Dr. Other", specialty="physiatrist", credentials="MD")
-    setup.add_working_hours(clinician=other, location=location, weekdays=[0, 1, 2, 3, 4, 5, 6],
-                            starts=dt.time(0), ends=dt.time(23, 45))
+    setup.add_working_hours(
+        clinician=other,
+        location=location,
+        weekdays=[0, 1, 2, 3, 4, 5, 6],
+        starts=dt.time(0),
+        ends=dt.time(23, 45),
+    )
     query = {"specialty": "physiatrist", "days": 14, "location": location.pk}
     other_input = f'name="clinician" value="{other.pk}"'
     anyone = client_for(alice).get(reverse("clinic:search"), query)

@@ -41,8 +41,9 @@ def test_a_file_over_the_limit_is_not_read_past_it_and_the_page_says_why(
     ]
     RECEIVED.clear()
     big = SimpleUploadedFile("big.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 2_000_000)
-    response = alice_client.post(reverse("media:upload"),
-                                 {"kind": "photo", "view": "side", "file": big})
+    response = alice_client.post(
+        reverse("media:upload"), {"kind": "photo", "view": "side", "file": big}
+    )
     assert response.status_code == 200
     assert "The file is too large: the limit is" in response.content.decode()
     assert sum(RECEIVED) <= settings.UPLOAD_MAX_BYTES  # the rest was never kept
@@ -54,8 +55,10 @@ def test_a_file_over_the_limit_is_not_read_past_it_and_the_page_says_why(
 def photo(alice: Any, shared_data: Path) -> MediaUpload:
     source = shared_data / "photos/markers_side.jpg"
     return actions.save_upload(
-        patient=alice, uploaded=SimpleUploadedFile("<script>.html", source.read_bytes()),
-        kind="photo", view="side",
+        patient=alice,
+        uploaded=SimpleUploadedFile("<script>.html", source.read_bytes()),
+        kind="photo",
+        view="side",
     )
 
 

@@ -25,8 +25,14 @@ def keeps_calendar(user: Any, appointment: Appointment) -> bool:
     )
 
 
-def access_appointment(user: Any, appointment_id: Any, *, purpose: str,
-                       patient_only: bool = False, calendar_only: bool = False) -> Appointment:
+def access_appointment(
+    user: Any,
+    appointment_id: Any,
+    *,
+    purpose: str,
+    patient_only: bool = False,
+    calendar_only: bool = False,
+) -> Appointment:
     """The appointment if its patient is one `user` may see (else Http404, audited).
 
     For a change, narrower: `patient_only` (cancel, reschedule: the patient herself) or
@@ -34,9 +40,11 @@ def access_appointment(user: Any, appointment_id: Any, *, purpose: str,
     is), so the audit row says "refused" for anyone else rather than "allowed" before a
     later 404."""
     appointment = (
-        Appointment.objects.select_related("patient", "clinician", "location", "appointment_type",
-                                           "assessment")
-        .filter(pk=_as_id(appointment_id)).first()
+        Appointment.objects.select_related(
+            "patient", "clinician", "location", "appointment_type", "assessment"
+        )
+        .filter(pk=_as_id(appointment_id))
+        .first()
     )
     if (
         appointment is None

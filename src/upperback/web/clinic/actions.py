@@ -48,8 +48,10 @@ def _check_offered(
 ) -> None:
     """The time must be one the slot search offers: working hours, no time off, future."""
     if clinician.specialty not in appointment_type.specialties:
-        raise NotBookable(_("%(who)s does not offer %(what)s.")
-                          % {"who": clinician.name, "what": appointment_type.name})
+        raise NotBookable(
+            _("%(who)s does not offer %(what)s.")
+            % {"who": clinician.name, "what": appointment_type.name}
+        )
     offered = find_slots(
         appointment_type=appointment_type,
         clinician_id=clinician.pk,
@@ -166,15 +168,23 @@ def _check_change_allowed(appointment: Appointment, now: dt.datetime) -> None:
     window = dt.timedelta(hours=appointment.location.cancellation_window_hours)
     if now > appointment.starts_at - window:
         raise CancellationClosed(
-            _("Changes close %(hours)s hours before the appointment. Please call the clinic on "
-              "%(phone)s.") % {"hours": appointment.location.cancellation_window_hours,
-                               "phone": appointment.location.phone}
+            _(
+                "Changes close %(hours)s hours before the appointment. Please call the clinic on "
+                "%(phone)s."
+            )
+            % {
+                "hours": appointment.location.cancellation_window_hours,
+                "phone": appointment.location.phone,
+            }
         )
 
 
 @transaction.atomic
 def cancel(
-    *, appointment: Appointment, by_clinic: bool = False, reason: str = "",
+    *,
+    appointment: Appointment,
+    by_clinic: bool = False,
+    reason: str = "",
     now: dt.datetime | None = None,
 ) -> Appointment:
     """Cancel and free the time. Patients only within the window; the clinic at any time,

@@ -33,36 +33,81 @@ _MON_WED_FRI_9_TO_6 = tuple((day, "09:00", "18:00") for day in (0, 2, 4))
 _TUE_THU_SAT_8_TO_4 = tuple((day, "08:00", "16:00") for day in (1, 3, 5))
 
 CLINICIANS: tuple[DemoClinician, ...] = (
-    DemoClinician("maya.okafor@upperback.example", "Dr. Maya Okafor", Specialty.SPINE_SURGEON,
-                  "MD, board-certified orthopaedic spine surgeon (ABOS)",
-                  "Thoracic disc disease, fractures and deformity.", _MON_WED_FRI_9_TO_6),
-    DemoClinician("daniel.reyes@upperback.example", "Dr. Daniel Reyes", Specialty.SPINE_SURGEON,
-                  "MD, board-certified neurosurgeon (ABNS), spine fellowship",
-                  "Spinal cord compression and tumours.", _TUE_THU_SAT_8_TO_4),
-    DemoClinician("priya.shah@upperback.example", "Dr. Priya Shah", Specialty.PHYSIATRIST,
-                  "DO, board-certified in physical medicine and rehabilitation (ABPMR)",
-                  "Non-operative spine care and injections.", _WEEKDAYS_8_TO_5),
-    DemoClinician("sam.lee@upperback.example", "Sam Lee", Specialty.PHYSICAL_THERAPIST,
-                  "PT, DPT, board-certified orthopaedic clinical specialist (OCS)",
-                  "Posture, mobility and strengthening programmes.", _WEEKDAYS_8_TO_5),
-    DemoClinician("ana.morales@upperback.example", "Ana Morales", Specialty.PHYSICAL_THERAPIST,
-                  "PT, DPT, certified strength and conditioning specialist (CSCS)",
-                  "Return to work and sport.", _TUE_THU_SAT_8_TO_4),
-    DemoClinician("jordan.kim@upperback.example", "Dr. Jordan Kim", Specialty.CHIROPRACTOR,
-                  "DC, licensed chiropractor (California)",
-                  "Spinal manipulation and mobilisation.", _MON_WED_FRI_9_TO_6),
-    DemoClinician("lucia.bianchi@upperback.example", "Lucia Bianchi", Specialty.MASSAGE_THERAPIST,
-                  "CMT, California certified massage therapist",
-                  "Soft-tissue work for muscular upper back pain.", _TUE_THU_SAT_8_TO_4),
-    DemoClinician("wei.zhang@upperback.example", "Wei Zhang", Specialty.ACUPUNCTURIST,
-                  "LAc, California licensed acupuncturist, Dipl. Ac. (NCCAOM)",
-                  "Acupuncture for persistent thoracic pain.", _MON_WED_FRI_9_TO_6),
+    DemoClinician(
+        "maya.okafor@upperback.example",
+        "Dr. Maya Okafor",
+        Specialty.SPINE_SURGEON,
+        "MD, board-certified orthopaedic spine surgeon (ABOS)",
+        "Thoracic disc disease, fractures and deformity.",
+        _MON_WED_FRI_9_TO_6,
+    ),
+    DemoClinician(
+        "daniel.reyes@upperback.example",
+        "Dr. Daniel Reyes",
+        Specialty.SPINE_SURGEON,
+        "MD, board-certified neurosurgeon (ABNS), spine fellowship",
+        "Spinal cord compression and tumours.",
+        _TUE_THU_SAT_8_TO_4,
+    ),
+    DemoClinician(
+        "priya.shah@upperback.example",
+        "Dr. Priya Shah",
+        Specialty.PHYSIATRIST,
+        "DO, board-certified in physical medicine and rehabilitation (ABPMR)",
+        "Non-operative spine care and injections.",
+        _WEEKDAYS_8_TO_5,
+    ),
+    DemoClinician(
+        "sam.lee@upperback.example",
+        "Sam Lee",
+        Specialty.PHYSICAL_THERAPIST,
+        "PT, DPT, board-certified orthopaedic clinical specialist (OCS)",
+        "Posture, mobility and strengthening programmes.",
+        _WEEKDAYS_8_TO_5,
+    ),
+    DemoClinician(
+        "ana.morales@upperback.example",
+        "Ana Morales",
+        Specialty.PHYSICAL_THERAPIST,
+        "PT, DPT, certified strength and conditioning specialist (CSCS)",
+        "Return to work and sport.",
+        _TUE_THU_SAT_8_TO_4,
+    ),
+    DemoClinician(
+        "jordan.kim@upperback.example",
+        "Dr. Jordan Kim",
+        Specialty.CHIROPRACTOR,
+        "DC, licensed chiropractor (California)",
+        "Spinal manipulation and mobilisation.",
+        _MON_WED_FRI_9_TO_6,
+    ),
+    DemoClinician(
+        "lucia.bianchi@upperback.example",
+        "Lucia Bianchi",
+        Specialty.MASSAGE_THERAPIST,
+        "CMT, California certified massage therapist",
+        "Soft-tissue work for muscular upper back pain.",
+        _TUE_THU_SAT_8_TO_4,
+    ),
+    DemoClinician(
+        "wei.zhang@upperback.example",
+        "Wei Zhang",
+        Specialty.ACUPUNCTURIST,
+        "LAc, California licensed acupuncturist, Dipl. Ac. (NCCAOM)",
+        "Acupuncture for persistent thoracic pain.",
+        _MON_WED_FRI_9_TO_6,
+    ),
 )
 
 # (code, name, minutes, specialties, first visit)
 APPOINTMENT_TYPES: tuple[tuple[str, str, int, list[str], bool], ...] = (
-    ("spine-consultation", "New spine consultation", 60,
-     [Specialty.SPINE_SURGEON, Specialty.PHYSIATRIST], True),
+    (
+        "spine-consultation",
+        "New spine consultation",
+        60,
+        [Specialty.SPINE_SURGEON, Specialty.PHYSIATRIST],
+        True,
+    ),
     ("follow-up", "Follow-up", 30, [s.value for s in Specialty], False),
     ("physical-therapy", "Physical therapy session", 45, [Specialty.PHYSICAL_THERAPIST], True),
     ("chiropractic", "Chiropractic session", 30, [Specialty.CHIROPRACTOR], True),
@@ -89,8 +134,12 @@ def _appointment_types() -> None:
     for code, name, minutes, specialties, first in APPOINTMENT_TYPES:
         AppointmentType.objects.update_or_create(
             code=code,
-            defaults={"name": name, "duration_minutes": minutes,
-                      "specialties": [str(s) for s in specialties], "is_first_visit": first},
+            defaults={
+                "name": name,
+                "duration_minutes": minutes,
+                "specialties": [str(s) for s in specialties],
+                "is_first_visit": first,
+            },
         )
 
 
@@ -104,13 +153,22 @@ def _clinician(location: Location, demo: DemoClinician) -> Clinician:
         user.save(update_fields=["password"])
     clinician, _ = Clinician.objects.update_or_create(
         user=user,
-        defaults={"name": demo.name, "specialty": demo.specialty,
-                  "credentials": demo.credentials, "bio": demo.bio},
+        defaults={
+            "name": demo.name,
+            "specialty": demo.specialty,
+            "credentials": demo.credentials,
+            "bio": demo.bio,
+        },
     )
     clinician.hours.all().delete()
     WorkingHours.objects.bulk_create(
-        WorkingHours(clinician=clinician, location=location, weekday=day,
-                     starts=dt.time.fromisoformat(start), ends=dt.time.fromisoformat(end))
+        WorkingHours(
+            clinician=clinician,
+            location=location,
+            weekday=day,
+            starts=dt.time.fromisoformat(start),
+            ends=dt.time.fromisoformat(end),
+        )
         for day, start, end in demo.hours
     )
     return clinician
@@ -123,9 +181,14 @@ def _link_demo_login(location: Location) -> None:
     user = get_user_model().objects.filter(email=DEMO_CLINICIAN).first()
     if user is None:
         return
-    demo = DemoClinician(DEMO_CLINICIAN, "Dr. Casey Clinic", Specialty.PHYSIATRIST,
-                         "MD, board-certified in physical medicine and rehabilitation (ABPMR)",
-                         "The demo clinician account.", _WEEKDAYS_8_TO_5)
+    demo = DemoClinician(
+        DEMO_CLINICIAN,
+        "Dr. Casey Clinic",
+        Specialty.PHYSIATRIST,
+        "MD, board-certified in physical medicine and rehabilitation (ABPMR)",
+        "The demo clinician account.",
+        _WEEKDAYS_8_TO_5,
+    )
     _clinician(location, demo)
 
 

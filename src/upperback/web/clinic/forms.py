@@ -11,14 +11,16 @@ from .models import AppointmentType, Clinician, Location, Specialty
 
 
 class BookForm(forms.Form):
-    clinician = forms.ModelChoiceField(queryset=Clinician.objects.filter(is_active=True),
-                                       error_messages={"invalid_choice": _("Choose a clinician "
-                                                                           "from the list.")})
+    clinician = forms.ModelChoiceField(
+        queryset=Clinician.objects.filter(is_active=True),
+        error_messages={"invalid_choice": _("Choose a clinician from the list.")},
+    )
     location = forms.ModelChoiceField(queryset=Location.objects.all())
     appointment_type = forms.ModelChoiceField(queryset=AppointmentType.objects.all())
-    starts_at = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M:%S%z"],
-                                    error_messages={"invalid": _("The start time is not a "
-                                                                 "valid time.")})
+    starts_at = forms.DateTimeField(
+        input_formats=["%Y-%m-%dT%H:%M:%S%z"],
+        error_messages={"invalid": _("The start time is not a valid time.")},
+    )
     assessment = forms.IntegerField(required=False, min_value=1)
 
     def clean_starts_at(self) -> dt.datetime:
@@ -33,15 +35,24 @@ class RescheduleForm(forms.Form):
 
 class SearchForm(forms.Form):
     specialty = forms.ChoiceField(choices=Specialty.choices, label=_("Specialty"))
-    clinician = forms.ModelChoiceField(queryset=Clinician.objects.filter(is_active=True),
-                                       required=False, label=_("Clinician"),
-                                       empty_label=_("Any clinician"))
-    location = forms.ModelChoiceField(queryset=Location.objects.all(), required=False,
-                                      label=_("Location"), empty_label=_("Any location"))
-    date_from = forms.DateField(required=False, label=_("From"),
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    days = forms.IntegerField(required=False, min_value=1, max_value=90, initial=14,
-                              label=_("Within days"))
+    clinician = forms.ModelChoiceField(
+        queryset=Clinician.objects.filter(is_active=True),
+        required=False,
+        label=_("Clinician"),
+        empty_label=_("Any clinician"),
+    )
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.all(),
+        required=False,
+        label=_("Location"),
+        empty_label=_("Any location"),
+    )
+    date_from = forms.DateField(
+        required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    days = forms.IntegerField(
+        required=False, min_value=1, max_value=90, initial=14, label=_("Within days")
+    )
 
 
 class AttendanceForm(forms.Form):
@@ -50,8 +61,11 @@ class AttendanceForm(forms.Form):
 
 class ClinicCancelForm(forms.Form):
     reason = forms.CharField(
-        max_length=500, label=_("Reason for the cancellation"),
+        max_length=500,
+        label=_("Reason for the cancellation"),
         help_text=_("The patient sees this and receives it by email: no clinical details."),
-        error_messages={"required": _("Give the reason for the cancellation."),
-                        "max_length": _("Keep the reason under 500 characters.")},
+        error_messages={
+            "required": _("Give the reason for the cancellation."),
+            "max_length": _("Keep the reason under 500 characters."),
+        },
     )

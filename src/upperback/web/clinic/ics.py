@@ -17,8 +17,12 @@ from .models import Appointment, Status
 PRODID = "-//Upperback//Consultations//EN"
 
 
-def _event(appointment: Appointment, *, for_clinician: bool,
-           link: Callable[[Appointment], str] | None = None) -> icalendar.Event:
+def _event(
+    appointment: Appointment,
+    *,
+    for_clinician: bool,
+    link: Callable[[Appointment], str] | None = None,
+) -> icalendar.Event:
     zone = appointment.location.zone
     event = icalendar.Event()
     event.add("uid", f"appointment-{appointment.pk}@upperback.example")
@@ -41,8 +45,13 @@ def _event(appointment: Appointment, *, for_clinician: bool,
     return event
 
 
-def calendar(appointments: Iterable[Appointment], *, name: str, for_clinician: bool = False,
-             link: Callable[[Appointment], str] | None = None) -> bytes:
+def calendar(
+    appointments: Iterable[Appointment],
+    *,
+    name: str,
+    for_clinician: bool = False,
+    link: Callable[[Appointment], str] | None = None,
+) -> bytes:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -28,24 +28,32 @@ def when(appointment: Appointment) -> str:
 
 def _email(appointment: Appointment, subject: str, intro: str) -> EmailMessage:
     location = appointment.location
-    body = "\n".join([
-        intro,
-        "",
-        f"{appointment.appointment_type.name}: {appointment.clinician}",
-        when(appointment),
-        f"{location.name}, {location.address}",
-        _("To change or cancel, call %(phone)s.") % {"phone": location.phone},
-        _("In an emergency call %(number)s.") % {"number": location.emergency_number},
-    ])
-    return EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL,
-                        to=[appointment.patient.email])
+    body = "\n".join(
+        [
+            intro,
+            "",
+            f"{appointment.appointment_type.name}: {appointment.clinician}",
+            when(appointment),
+            f"{location.name}, {location.address}",
+            _("To change or cancel, call %(phone)s.") % {"phone": location.phone},
+            _("In an emergency call %(number)s.") % {"number": location.emergency_number},
+        ]
+    )
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[appointment.patient.email],
+    )
 
 
 def send_confirmation(appointment: Appointment) -> None:
     with translation.override(appointment.patient.preferred_language or "en"):
-        message = _email(appointment, _("Your appointment is booked"),
-                         _("Your appointment at %(clinic)s is booked.")
-                         % {"clinic": appointment.location.name})
+        message = _email(
+            appointment,
+            _("Your appointment is booked"),
+            _("Your appointment at %(clinic)s is booked.") % {"clinic": appointment.location.name},
+        )
         message.attach("appointment.ics", appointment_ics(appointment), "text/calendar")
     message.send()
     Appointment.objects.filter(pk=appointment.pk).update(confirmation_sent_at=timezone.now())
@@ -53,9 +61,12 @@ def send_confirmation(appointment: Appointment) -> None:
 
 def send_reminder_email(appointment: Appointment) -> None:
     with translation.override(appointment.patient.preferred_language or "en"):
-        message = _email(appointment, _("Reminder: your appointment tomorrow"),
-                         _("A reminder of your appointment at %(clinic)s.")
-                         % {"clinic": appointment.location.name})
+        message = _email(
+            appointment,
+            _("Reminder: your appointment tomorrow"),
+            _("A reminder of your appointment at %(clinic)s.")
+            % {"clinic": appointment.location.name},
+        )
         message.attach("appointment.ics", appointment_ics(appointment), "text/calendar")
     message.send()
 
@@ -85,21 +96,29 @@ def send_clinic_cancellation(appointment: Appointment) -> None:
     location = appointment.location
     with translation.override(appointment.patient.preferred_language or "en"):
         subject = _("Your appointment is cancelled")
-        body = "\n".join([
-            _("The clinic has cancelled your appointment at %(clinic)s on %(when)s.")
-            % {"clinic": location.name, "when": when(appointment)},
-            "",
-            _("Reason: %(reason)s") % {"reason": appointment.cancellation_reason},
-            "",
-            _("To book another time, call %(phone)s or book online.") % {"phone": location.phone},
-            _("In an emergency call %(number)s.") % {"number": location.emergency_number},
-        ])
-    EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL,
-                 to=[appointment.patient.email]).send()
+        body = "\n".join(
+            [
+                _("The clinic has cancelled your appointment at %(clinic)s on %(when)s.")
+                % {"clinic": location.name, "when": when(appointment)},
+                "",
+                _("Reason: %(reason)s") % {"reason": appointment.cancellation_reason},
+                "",
+                _("To book another time, call %(phone)s or book online.")
+                % {"phone": location.phone},
+                _("In an emergency call %(number)s.") % {"number": location.emergency_number},
+            ]
+        )
+    EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[appointment.patient.email],
+    ).send()
 
 
 def after_clinic_cancellation(appointment: Appointment) -> None:
     """Queue the cancellation notice for when the cancellation commits (once, robustly)."""
     pk = appointment.pk
     transaction.on_commit(
-        lambda: send_clinic_cancellation(Appointment.objects.get(pk=pk)), robust=True)
+        lambda: send_clinic_cancellation(Appointment.objects.get(pk=pk)), robust=True
+    )

@@ -132,8 +132,9 @@ class WorkingHours(models.Model):
     class Meta:
         ordering = ["clinician", "weekday", "starts"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends__gt=models.F("starts")),
-                                   name="clinic_hours_end_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends__gt=models.F("starts")), name="clinic_hours_end_after_start"
+            ),
         ]
 
     def clean(self) -> None:
@@ -151,8 +152,10 @@ class TimeOff(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
-                                   name="clinic_time_off_end_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="clinic_time_off_end_after_start",
+            ),
         ]
 
 
@@ -177,7 +180,10 @@ class Appointment(models.Model):
     note = models.TextField(blank=True)
     # Why the patient came: the assessment whose call to action led here.
     assessment = models.ForeignKey(
-        "records.AssessmentRecord", on_delete=models.PROTECT, null=True, blank=True,
+        "records.AssessmentRecord",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="appointments",
     )
     rescheduled_from = models.OneToOneField(
@@ -195,8 +201,10 @@ class Appointment(models.Model):
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["clinician", "starts_at"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
-                                   name="clinic_appointment_end_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="clinic_appointment_end_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -222,6 +230,7 @@ class OccupiedCell(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["clinician", "starts_at"],
-                                    name="clinic_one_booking_per_clinician_cell"),
+            models.UniqueConstraint(
+                fields=["clinician", "starts_at"], name="clinic_one_booking_per_clinician_cell"
+            ),
         ]

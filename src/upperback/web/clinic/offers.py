@@ -44,23 +44,38 @@ def present(slots: list[Slot]) -> list[dict[str, Any]]:
     shown = []
     for slot in slots:
         local = slot.starts_at.astimezone(locations[slot.location_id].zone)
-        shown.append({
-            "slot": slot,
-            "clinician": clinicians[slot.clinician_id],
-            "location": locations[slot.location_id],
-            "label": f"{date_format(local, 'l, F j, Y')}, {local:%H:%M} {local.tzname()}",
-            "value": slot.starts_at.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        })
+        shown.append(
+            {
+                "slot": slot,
+                "clinician": clinicians[slot.clinician_id],
+                "location": locations[slot.location_id],
+                "label": f"{date_format(local, 'l, F j, Y')}, {local:%H:%M} {local.tzname()}",
+                "value": slot.starts_at.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            }
+        )
     return shown
 
 
-def search(kind: AppointmentType, specialty: str, window: dt.timedelta,
-           now: dt.datetime | None = None, *, clinician: Clinician | None = None,
-           location: Location | None = None) -> list[Slot]:
+def search(
+    kind: AppointmentType,
+    specialty: str,
+    window: dt.timedelta,
+    now: dt.datetime | None = None,
+    *,
+    clinician: Clinician | None = None,
+    location: Location | None = None,
+) -> list[Slot]:
     now = now or timezone.now()
-    return find_slots(appointment_type=kind, specialty=specialty, start=now, end=now + window,
-                      now=now, limit=OFFERED, location=location,
-                      clinician_id=clinician.pk if clinician else None)
+    return find_slots(
+        appointment_type=kind,
+        specialty=specialty,
+        start=now,
+        end=now + window,
+        now=now,
+        limit=OFFERED,
+        location=location,
+        clinician_id=clinician.pk if clinician else None,
+    )
 
 
 def offer_for(triage: str, consult: dict[str, Any], now: dt.datetime | None = None) -> Offer:
@@ -70,8 +85,9 @@ def offer_for(triage: str, consult: dict[str, Any], now: dt.datetime | None = No
     if not specialty:
         return Offer("not_needed")
     kind = first_visit_type(specialty)
-    bookable = kind is not None and Clinician.objects.filter(specialty=specialty,
-                                                             is_active=True).exists()
+    bookable = (
+        kind is not None and Clinician.objects.filter(specialty=specialty, is_active=True).exists()
+    )
     if not bookable:
         return Offer("call_now" if triage == "urgent" else "not_offered", specialty)
     assert kind is not None

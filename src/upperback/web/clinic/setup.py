@@ -13,43 +13,69 @@ from .models import AppointmentType, Clinician, Location, TimeOff, WorkingHours
 
 
 @transaction.atomic
-def create_location(*, name: str, address: str, time_zone: str, phone: str,
-                    emergency_number: str = "911",
-                    cancellation_window_hours: int = 24) -> Location:
-    location = Location(name=name, address=address, time_zone=time_zone, phone=phone,
-                        emergency_number=emergency_number,
-                        cancellation_window_hours=cancellation_window_hours)
+def create_location(
+    *,
+    name: str,
+    address: str,
+    time_zone: str,
+    phone: str,
+    emergency_number: str = "911",
+    cancellation_window_hours: int = 24,
+) -> Location:
+    location = Location(
+        name=name,
+        address=address,
+        time_zone=time_zone,
+        phone=phone,
+        emergency_number=emergency_number,
+        cancellation_window_hours=cancellation_window_hours,
+    )
     location.full_clean()
     location.save()
     return location
 
 
 @transaction.atomic
-def create_clinician(*, name: str, specialty: str, credentials: str, user: User | None = None,
-                     bio: str = "") -> Clinician:
-    clinician = Clinician(name=name, specialty=specialty, credentials=credentials, user=user,
-                          bio=bio)
+def create_clinician(
+    *, name: str, specialty: str, credentials: str, user: User | None = None, bio: str = ""
+) -> Clinician:
+    clinician = Clinician(
+        name=name, specialty=specialty, credentials=credentials, user=user, bio=bio
+    )
     clinician.full_clean()
     clinician.save()
     return clinician
 
 
 @transaction.atomic
-def create_appointment_type(*, code: str, name: str, duration_minutes: int,
-                            specialties: list[str], is_first_visit: bool = True
-                            ) -> AppointmentType:
-    kind = AppointmentType(code=code, name=name, duration_minutes=duration_minutes,
-                           specialties=specialties, is_first_visit=is_first_visit)
+def create_appointment_type(
+    *,
+    code: str,
+    name: str,
+    duration_minutes: int,
+    specialties: list[str],
+    is_first_visit: bool = True,
+) -> AppointmentType:
+    kind = AppointmentType(
+        code=code,
+        name=name,
+        duration_minutes=duration_minutes,
+        specialties=specialties,
+        is_first_visit=is_first_visit,
+    )
     kind.full_clean()
     kind.save()
     return kind
 
 
 @transaction.atomic
-def add_working_hours(*, clinician: Clinician, location: Location, weekdays: list[int],
-                      starts: dt.time, ends: dt.time) -> list[WorkingHours]:
-    blocks = [WorkingHours(clinician=clinician, location=location, weekday=day, starts=starts,
-                           ends=ends) for day in weekdays]
+def add_working_hours(
+    *, clinician: Clinician, location: Location, weekdays: list[int], starts: dt.time, ends: dt.time
+) -> list[WorkingHours]:
+    blocks = [
+        WorkingHours(clinician=clinician, location=location, weekday=day, starts=starts, ends=ends)
+        for day in weekdays
+    ]
     for block in blocks:
         block.full_clean()
         block.save()
@@ -57,12 +83,14 @@ def add_working_hours(*, clinician: Clinician, location: Location, weekdays: lis
 
 
 @transaction.atomic
-def add_time_off(*, clinician: Clinician, starts_at: dt.datetime, ends_at: dt.datetime,
-                 reason: str = "") -> TimeOff:
+def add_time_off(
+    *, clinician: Clinician, starts_at: dt.datetime, ends_at: dt.datetime, reason: str = ""
+) -> TimeOff:
     if ends_at <= starts_at:
         raise ValidationError("Time off must end after it starts.")
-    return TimeOff.objects.create(clinician=clinician, starts_at=starts_at, ends_at=ends_at,
-                                  reason=reason)
+    return TimeOff.objects.create(
+        clinician=clinician, starts_at=starts_at, ends_at=ends_at, reason=reason
+    )
 
 
 @transaction.atomic

@@ -86,8 +86,9 @@ def tile(start: dt.datetime, end: dt.datetime, length: dt.timedelta) -> Iterator
         moment += length
 
 
-def _clinicians(appointment_type: AppointmentType, specialty: str | None,
-                clinician_id: int | None) -> list[Clinician]:
+def _clinicians(
+    appointment_type: AppointmentType, specialty: str | None, clinician_id: int | None
+) -> list[Clinician]:
     query = Clinician.objects.filter(is_active=True, specialty__in=appointment_type.specialties)
     if specialty:
         query = query.filter(specialty=specialty)
@@ -126,9 +127,7 @@ def find_slots(
     """
     start = max(start, now or timezone.now())
     clinicians = _clinicians(appointment_type, specialty, clinician_id)
-    hours = list(
-        WorkingHours.objects.filter(clinician__in=clinicians).select_related("location")
-    )
+    hours = list(WorkingHours.objects.filter(clinician__in=clinicians).select_related("location"))
     if location is not None:
         hours = [block for block in hours if block.location_id == location.pk]
     if limit is None:
@@ -142,21 +141,29 @@ def find_slots(
         window *= 4
 
 
-def _search(hours: list[WorkingHours], appointment_type: AppointmentType,
-            start: dt.datetime, end: dt.datetime) -> list[Slot]:
+def _search(
+    hours: list[WorkingHours],
+    appointment_type: AppointmentType,
+    start: dt.datetime,
+    end: dt.datetime,
+) -> list[Slot]:
     ids = sorted({block.clinician_id for block in hours})
     # A slot starting just before `end` reaches past it: fetch what could overlap its tail.
     busy = _busy(ids, start, end + appointment_type.duration)
     found: dict[tuple[dt.datetime, int], Slot] = {}
     for block in hours:
-        for slot in _slots_in_block(block, appointment_type, start, end,
-                                    busy[block.clinician_id]):
+        for slot in _slots_in_block(block, appointment_type, start, end, busy[block.clinician_id]):
             found[(slot.starts_at, slot.clinician_id)] = slot  # overlapping blocks: once
     return [found[key] for key in sorted(found)]
 
 
-def _slots_in_block(block: WorkingHours, appointment_type: AppointmentType,
-                    start: dt.datetime, end: dt.datetime, busy: Busy) -> Iterator[Slot]:
+def _slots_in_block(
+    block: WorkingHours,
+    appointment_type: AppointmentType,
+    start: dt.datetime,
+    end: dt.datetime,
+    busy: Busy,
+) -> Iterator[Slot]:
     zone = block.location.zone
     length = appointment_type.duration
     for day in local_dates(start, end, zone):
@@ -165,8 +172,13 @@ def _slots_in_block(block: WorkingHours, appointment_type: AppointmentType,
         window_start, window_end = working_window(day, block, zone)
         for moment in tile(window_start, window_end, length):
             if start <= moment < end and not busy.overlaps(moment, moment + length):
-                yield Slot(moment, moment + length, block.clinician_id, block.location_id,
-                           appointment_type.pk)
+                yield Slot(
+                    moment,
+                    moment + length,
+                    block.clinician_id,
+                    block.location_id,
+                    appointment_type.pk,
+                )
 
 
 def cells(start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:

@@ -29,11 +29,17 @@ def _clinic() -> Location | None:
     return Location.objects.order_by("pk").first()
 
 
-def _render_offer(request: HttpRequest, record: Any, offer: Offer, *, error: str = "",
-                  status: int = 200) -> HttpResponse:
+def _render_offer(
+    request: HttpRequest, record: Any, offer: Offer, *, error: str = "", status: int = 200
+) -> HttpResponse:
     template = "clinic/emergency.html" if offer.kind == "emergency" else "clinic/offer.html"
-    context = {"record": record, "offer": offer, "clinic": _clinic(), "error": error,
-               "can_book": request.user.pk == record.patient_id}
+    context = {
+        "record": record,
+        "offer": offer,
+        "clinic": _clinic(),
+        "error": error,
+        "can_book": request.user.pk == record.patient_id,
+    }
     return render(request, template, context, status=status)
 
 
@@ -53,13 +59,22 @@ def search_slots(request: HttpRequest) -> HttpResponse:
         kind = first_visit_type(specialty)
         days = form.cleaned_data["days"] or 14
         start = _start_of(form.cleaned_data["date_from"])
-        slots = search(kind, specialty, dt.timedelta(days=days), start,
-                       clinician=form.cleaned_data["clinician"],
-                       location=form.cleaned_data["location"]) if kind else []
-        offer = Offer("slots" if slots else "none_in_window", specialty, kind, days,
-                      present(slots))
-    return render(request, "clinic/search.html", {"form": form, "offer": offer,
-                                                  "clinic": _clinic()})
+        slots = (
+            search(
+                kind,
+                specialty,
+                dt.timedelta(days=days),
+                start,
+                clinician=form.cleaned_data["clinician"],
+                location=form.cleaned_data["location"],
+            )
+            if kind
+            else []
+        )
+        offer = Offer("slots" if slots else "none_in_window", specialty, kind, days, present(slots))
+    return render(
+        request, "clinic/search.html", {"form": form, "offer": offer, "clinic": _clinic()}
+    )
 
 
 def _start_of(day: dt.date | None) -> dt.datetime:
@@ -84,18 +99,21 @@ def book(request: HttpRequest) -> HttpResponse:
         if record.patient_id != request.user.pk:
             raise Http404("No such record.")
     try:
-        appointment = actions.book(patient=request.user, clinician=data["clinician"],  # type: ignore[arg-type]
-                                   location=data["location"],
-                                   appointment_type=data["appointment_type"],
-                                   starts_at=data["starts_at"], assessment=record)
+        appointment = actions.book(
+            patient=request.user,
+            clinician=data["clinician"],  # type: ignore[arg-type]
+            location=data["location"],
+            appointment_type=data["appointment_type"],
+            starts_at=data["starts_at"],
+            assessment=record,
+        )
     except actions.BookingError as refused:
         return _refused(request, record, data, str(refused))
     messages.success(request, _("Your appointment is booked. A confirmation is on its way."))
     return redirect("clinic:appointment", appointment.pk)
 
 
-def _refused(request: HttpRequest, record: Any, data: dict[str, Any],
-             reason: str) -> HttpResponse:
+def _refused(request: HttpRequest, record: Any, data: dict[str, Any], reason: str) -> HttpResponse:
     """The loser of a race: say so, and show the times still free."""
     if record is not None:
         offer = offer_for(record.current_triage, record.assessment.get("consult") or {})
@@ -104,9 +122,17 @@ def _refused(request: HttpRequest, record: Any, data: dict[str, Any],
     specialty = data["clinician"].specialty
     slots = search(kind, specialty, dt.timedelta(days=14))
     offer = Offer("slots" if slots else "none_in_window", specialty, kind, 14, present(slots))
-    return render(request, "clinic/search.html",
-                  {"form": SearchForm(initial={"specialty": specialty}), "offer": offer,
-                   "clinic": _clinic(), "error": reason}, status=409)
+    return render(
+        request,
+        "clinic/search.html",
+        {
+            "form": SearchForm(initial={"specialty": specialty}),
+            "offer": offer,
+            "clinic": _clinic(),
+            "error": reason,
+        },
+        status=409,
+    )
 
 
 @login_required
@@ -116,8 +142,7 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
     upcoming = [a for a in appointments if a.status == Status.BOOKED and a.ends_at > now]
     past = [a for a in appointments if a not in upcoming]
     past.reverse()
-    return render(request, "clinic/my_appointments.html",
-                  {"upcoming": upcoming, "past": past})
+    return render(request, "clinic/my_appointments.html", {"upcoming": upcoming, "past": past})
 
 
 @login_required
@@ -125,10 +150,16 @@ def appointment(request: HttpRequest, appointment_id: int) -> HttpResponse:
     found = access_appointment(request.user, appointment_id, purpose="clinic.appointment")
     why = why_they_came(found) if is_clinic_staff(request.user) else ""
     clinic_may_cancel = found.status == Status.BOOKED and keeps_calendar(request.user, found)
-    return render(request, "clinic/appointment.html", {
-        "appointment": found, "why": why, "clinic_may_cancel": clinic_may_cancel,
-        "cancel_form": ClinicCancelForm() if clinic_may_cancel else None,
-    })
+    return render(
+        request,
+        "clinic/appointment.html",
+        {
+            "appointment": found,
+            "why": why,
+            "clinic_may_cancel": clinic_may_cancel,
+            "cancel_form": ClinicCancelForm() if clinic_may_cancel else None,
+        },
+    )
 
 
 @login_required
@@ -164,8 +195,11 @@ def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
         form = RescheduleForm(request.POST)
         if form.is_valid():
             try:
-                moved = actions.reschedule(appointment=found, clinician=form.cleaned_data[
-                    "clinician"], starts_at=form.cleaned_data["starts_at"])
+                moved = actions.reschedule(
+                    appointment=found,
+                    clinician=form.cleaned_data["clinician"],
+                    starts_at=form.cleaned_data["starts_at"],
+                )
             except actions.BookingError as refused:
                 error, status = str(refused), 409
             else:
@@ -174,6 +208,9 @@ def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
         else:
             error, status = _("Choose one of the times offered."), 400
     slots = search(found.appointment_type, found.clinician.specialty, dt.timedelta(days=30))
-    return render(request, "clinic/reschedule.html",
-                  {"appointment": found, "slots": present(slots), "error": error},
-                  status=status)
+    return render(
+        request,
+        "clinic/reschedule.html",
+        {"appointment": found, "slots": present(slots), "error": error},
+        status=status,
+    )

@@ -66,23 +66,39 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     )
     for patient_id in {a.patient_id for a in appointments}:
         access_patient(request.user, patient_id, purpose="clinic.calendar")
-    by_day = [{"day": d, "items": [{"appointment": a, "local": a.starts_at.astimezone(zone),
-                                    "why": why_they_came(a)}
-                                   for a in appointments
-                                   if a.starts_at.astimezone(zone).date() == d]}
-              for d in days]
+    by_day = [
+        {
+            "day": d,
+            "items": [
+                {"appointment": a, "local": a.starts_at.astimezone(zone), "why": why_they_came(a)}
+                for a in appointments
+                if a.starts_at.astimezone(zone).date() == d
+            ],
+        }
+        for d in days
+    ]
     step = dt.timedelta(days=7 if week else 1)
-    return render(request, "clinic/calendar.html", {
-        "clinician": clinician, "by_day": by_day, "week": week, "first": first,
-        "previous": first - step, "next": first + step, "now": timezone.now(),
-    })
+    return render(
+        request,
+        "clinic/calendar.html",
+        {
+            "clinician": clinician,
+            "by_day": by_day,
+            "week": week,
+            "first": first,
+            "previous": first - step,
+            "next": first + step,
+            "now": timezone.now(),
+        },
+    )
 
 
 @login_required
 @require_POST
 def mark_attendance(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    found = access_appointment(request.user, appointment_id, purpose="clinic.attendance",
-                               calendar_only=True)
+    found = access_appointment(
+        request.user, appointment_id, purpose="clinic.attendance", calendar_only=True
+    )
     clinician = staff_clinician(request.user, found.clinician_id)
     form = AttendanceForm(request.POST)
     if not form.is_valid():
@@ -101,13 +117,18 @@ def mark_attendance(request: HttpRequest, appointment_id: int) -> HttpResponse:
 @require_POST
 def cancel_appointment(request: HttpRequest, appointment_id: int) -> HttpResponse:
     """The clinician whose calendar holds it cancels, at any time, with a required reason."""
-    found = access_appointment(request.user, appointment_id, purpose="clinic.clinic_cancel",
-                               calendar_only=True)
+    found = access_appointment(
+        request.user, appointment_id, purpose="clinic.clinic_cancel", calendar_only=True
+    )
     clinician = staff_clinician(request.user, found.clinician_id)
     form = ClinicCancelForm(request.POST)
     if not form.is_valid():
-        return render(request, "clinic/clinic_cancel_errors.html",
-                      {"form": form, "appointment": found}, status=400)
+        return render(
+            request,
+            "clinic/clinic_cancel_errors.html",
+            {"form": form, "appointment": found},
+            status=400,
+        )
     try:
         actions.cancel(appointment=found, by_clinic=True, reason=form.cleaned_data["reason"])
     except actions.BookingError as refused:
@@ -150,8 +171,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     the secret, so it is long, random and rotatable."""
     clinician = _clinician_with_token(token)
     appointments = list(
-        Appointment.objects.filter(clinician=clinician,
-                                   starts_at__gte=timezone.now() - FEED_PAST)
+        Appointment.objects.filter(clinician=clinician, starts_at__gte=timezone.now() - FEED_PAST)
         .exclude(status=Status.RESCHEDULED)
         .select_related("patient", "appointment_type", "location", "clinician")
     )
@@ -162,8 +182,9 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     def link(appointment: Appointment) -> str:
         return request.build_absolute_uri(reverse("clinic:appointment", args=[appointment.pk]))
 
-    body = calendar(appointments, name=f"Upperback: {clinician.name}", for_clinician=True,
-                    link=link)
+    body = calendar(
+        appointments, name=f"Upperback: {clinician.name}", for_clinician=True, link=link
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -32,35 +32,69 @@ READINGS: dict[str, Any] = {
     "head_level": _("head level"),
     "trunk_centred": _("trunk centred"),
     "trunk_shifted": _("trunk shifted to one side"),
-    "note_forward_head_proxy": _("Automatic proxy from pose landmarks (ear and shoulder joint, not tragus and C7): a band, not a craniovertebral angle. Place tragus and C7 on the photo for the exact angle."),  # noqa: E501
-    "note_cva_source": _("Craniovertebral angle under about 50 degrees read as forward head posture: Oakley PA et al., J Clin Med 2024;13(7):2149 (CVA 50 degrees ~ C2-C7 SVA 20 mm); smaller angles in neck pain: Yip CH, Chiu TT, Poon AT, Man Ther 2008;13(2):148-154."),  # noqa: E501
+    "note_forward_head_proxy": _(
+        "Automatic proxy from pose landmarks (ear and shoulder joint, not tragus and C7): a band, not a craniovertebral angle. Place tragus and C7 on the photo for the exact angle."
+    ),
+    "note_cva_source": _(
+        "Craniovertebral angle under about 50 degrees read as forward head posture: Oakley PA et al., J Clin Med 2024;13(7):2149 (CVA 50 degrees ~ C2-C7 SVA 20 mm); smaller angles in neck pain: Yip CH, Chiu TT, Poon AT, Man Ther 2008;13(2):148-154."
+    ),
     "note_protraction_proxy": _("Proxy: angle at the hip between the ear and the shoulder joint."),
     "points_only": _("No person was found automatically; only the placed points were measured."),
 }
 # A side higher: one whole sentence per part, side and view (the words agree in Spanish).
 # Key: (code, the person's side, view); the viewer's side follows from the two.
 SIDE_HIGHER: dict[tuple[str, str, str], Any] = {
-    ("shoulders_side_higher", "left", "back"): _("shoulders: the person's left side higher (on the viewer's left in this back view)"),  # noqa: E501
-    ("shoulders_side_higher", "right", "back"): _("shoulders: the person's right side higher (on the viewer's right in this back view)"),  # noqa: E501
-    ("shoulders_side_higher", "left", "front"): _("shoulders: the person's left side higher (on the viewer's right in this front view)"),  # noqa: E501
-    ("shoulders_side_higher", "right", "front"): _("shoulders: the person's right side higher (on the viewer's left in this front view)"),  # noqa: E501
-    ("head_side_higher", "left", "back"): _("head: the person's left side higher (on the viewer's left in this back view)"),  # noqa: E501
-    ("head_side_higher", "right", "back"): _("head: the person's right side higher (on the viewer's right in this back view)"),  # noqa: E501
-    ("head_side_higher", "left", "front"): _("head: the person's left side higher (on the viewer's right in this front view)"),  # noqa: E501
-    ("head_side_higher", "right", "front"): _("head: the person's right side higher (on the viewer's left in this front view)"),  # noqa: E501
+    ("shoulders_side_higher", "left", "back"): _(
+        "shoulders: the person's left side higher (on the viewer's left in this back view)"
+    ),
+    ("shoulders_side_higher", "right", "back"): _(
+        "shoulders: the person's right side higher (on the viewer's right in this back view)"
+    ),
+    ("shoulders_side_higher", "left", "front"): _(
+        "shoulders: the person's left side higher (on the viewer's right in this front view)"
+    ),
+    ("shoulders_side_higher", "right", "front"): _(
+        "shoulders: the person's right side higher (on the viewer's left in this front view)"
+    ),
+    ("head_side_higher", "left", "back"): _(
+        "head: the person's left side higher (on the viewer's left in this back view)"
+    ),
+    ("head_side_higher", "right", "back"): _(
+        "head: the person's right side higher (on the viewer's right in this back view)"
+    ),
+    ("head_side_higher", "left", "front"): _(
+        "head: the person's left side higher (on the viewer's right in this front view)"
+    ),
+    ("head_side_higher", "right", "front"): _(
+        "head: the person's right side higher (on the viewer's left in this front view)"
+    ),
 }
 # The pose model saw the other view: key is the view given.
 OTHER_VIEW: dict[str, Any] = {
-    "front": _("The pose model took this for a back view; left and right follow the front view given."),  # noqa: E501
-    "back": _("The pose model took this for a front view; left and right follow the back view given."),  # noqa: E501
+    "front": _(
+        "The pose model took this for a back view; left and right follow the front view given."
+    ),
+    "back": _(
+        "The pose model took this for a front view; left and right follow the back view given."
+    ),
 }
 # One entry per form fault of the exercise tracking knowledge base.
 FAULTS: dict[str, Any] = {
-    "fault.biceps_curl.elbow_leaves_side": _("Keep the elbow at your side; only the forearm should move."),  # noqa: E501
-    "fault.lateral_raise.shrugging": _("Keep your shoulders down, away from your ears, as the arms rise."),  # noqa: E501
-    "fault.lat_pullovers.lower_back_arch": _("Keep your lower back on the floor or bench as the arms go overhead."),  # noqa: E501
-    "fault.rotator_cuff_rotations.shrugging": _("Keep your shoulders relaxed and down while you rotate."),  # noqa: E501
-    "fault.rotator_cuff_rotations.elbow_leaves_side": _("Keep the elbow tucked against your side (a towel roll helps)."),  # noqa: E501
+    "fault.biceps_curl.elbow_leaves_side": _(
+        "Keep the elbow at your side; only the forearm should move."
+    ),
+    "fault.lateral_raise.shrugging": _(
+        "Keep your shoulders down, away from your ears, as the arms rise."
+    ),
+    "fault.lat_pullovers.lower_back_arch": _(
+        "Keep your lower back on the floor or bench as the arms go overhead."
+    ),
+    "fault.rotator_cuff_rotations.shrugging": _(
+        "Keep your shoulders relaxed and down while you rotate."
+    ),
+    "fault.rotator_cuff_rotations.elbow_leaves_side": _(
+        "Keep the elbow tucked against your side (a towel roll helps)."
+    ),
     "fault.scapular_retraction.shrugging": _("Squeeze the shoulder blades back and down, not up."),
 }
 MEASURE_NAMES: dict[str, Any] = {

@@ -23,7 +23,9 @@ TEXTS: dict[str, Any] = {
     "jpeg_header_damaged": _("The photo is damaged (its JPEG header); take the photo again."),
     "not_a_photo": _("This is not a JPEG or PNG photo; take a photo and upload that."),
     "photo_without_size": _("The photo declares no size; take it again."),
-    "photo_too_many_pixels": _("The photo is %(megapixels)s megapixels, more than the %(limit)s allowed; use a smaller photo."),  # noqa: E501
+    "photo_too_many_pixels": _(
+        "The photo is %(megapixels)s megapixels, more than the %(limit)s allowed; use a smaller photo."
+    ),
     "photo_damaged": _("The photo is damaged and cannot be read; take it again."),
     "not_a_video": _("This is not an MP4, MOV or WebM video; record it again."),
     "video_too_long": _("The video lasts %(seconds)s s; keep it under %(limit)s s (one exercise)."),
@@ -35,11 +37,15 @@ TEXTS: dict[str, Any] = {
     "two_people": _(
         "More than one person is in this photo: retake it with only the patient in view."
     ),
-    "no_person_photo": _("No person was found in this photo: retake it with your head, shoulders and hips in view, in good light, against a plain background."),  # noqa: E501
+    "no_person_photo": _(
+        "No person was found in this photo: retake it with your head, shoulders and hips in view, in good light, against a plain background."
+    ),
     "no_person_video": _(
         "No person was found in this video: film yourself from head to hips, in good light."
     ),
-    "no_person_most_frames": _("No person was found in most of this video: film yourself from head to hips, in good light, with nobody else in view."),  # noqa: E501
+    "no_person_most_frames": _(
+        "No person was found in most of this video: film yourself from head to hips, in good light, with nobody else in view."
+    ),
     "no_person_upper_body": _(
         "No person was found in this video: film yourself with your whole upper body in view."
     ),

@@ -115,8 +115,14 @@ def access_queue(user: Any, *, purpose: str) -> list[AssessmentRecord]:
     # The queue shows each patient's name and triage: one audit row per record shown, so
     # "who saw this patient, when" is answered by the log, as for any other view.
     AuditEvent.objects.bulk_create(
-        AuditEvent(actor=_actor(user), action=purpose, patient=r.patient,
-                   object_type=type(r).__name__, object_id=str(r.pk), outcome=Outcome.ALLOWED)
+        AuditEvent(
+            actor=_actor(user),
+            action=purpose,
+            patient=r.patient,
+            object_type=type(r).__name__,
+            object_id=str(r.pk),
+            outcome=Outcome.ALLOWED,
+        )
         for r in latest.values()
     )
     return sorted(latest.values(), key=lambda r: (r.current_rank, r.created_at))

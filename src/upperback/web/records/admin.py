@@ -24,8 +24,13 @@ class PatientDataAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
     def _audit(self, request: HttpRequest, obj: Any) -> None:
-        audit(request.user, purpose=f"admin.{self.opts.model_name}", patient=obj.patient,
-              obj=obj, allowed=True)
+        audit(
+            request.user,
+            purpose=f"admin.{self.opts.model_name}",
+            patient=obj.patient,
+            obj=obj,
+            allowed=True,
+        )
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
         found = super().get_object(request, object_id, from_field)
@@ -33,8 +38,9 @@ class PatientDataAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             self._audit(request, found)
         return found
 
-    def changelist_view(self, request: HttpRequest,
-                        extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
         listing = (getattr(response, "context_data", None) or {}).get("cl")
         for shown in getattr(listing, "result_list", []):

@@ -122,8 +122,16 @@ ASKED_IN: dict[str, str] = {
     **{
         f"pain.{key}": "pain"
         for key in (
-            "regions", "intensity_worst_week", "onset", "trigger", "character", "pattern",
-            "worse_with", "better_with", "night_pain", "morning_stiffness_minutes",
+            "regions",
+            "intensity_worst_week",
+            "onset",
+            "trigger",
+            "character",
+            "pattern",
+            "worse_with",
+            "better_with",
+            "night_pain",
+            "morning_stiffness_minutes",
         )
     },
     "symptoms": "symptoms",
@@ -252,8 +260,9 @@ def answered_steps(intake: dict[str, Any]) -> list[str]:
     pain = intake["pain"]
     done = {
         "safety": intake.get("symptoms") is not None,
-        "pain": all(pain.get(k) is not None for k in ("regions", "character", "worse_with",
-                                                      "better_with")),
+        "pain": all(
+            pain.get(k) is not None for k in ("regions", "character", "worse_with", "better_with")
+        ),
         "symptoms": intake.get("symptoms") is not None and "neuro" in intake,
         "history": intake.get("history") is not None and intake.get("diagnoses") is not None,
         "treatments": intake.get("medications") is not None

@@ -107,9 +107,7 @@ def _step_view(step: Any, start: dt.date, sources: SourceList) -> dict[str, Any]
     }
 
 
-def phases(
-    assessment: Assessment, start: dt.date, sources: SourceList
-) -> list[dict[str, Any]]:
+def phases(assessment: Assessment, start: dt.date, sources: SourceList) -> list[dict[str, Any]]:
     numbers = sorted({step.phase for step in assessment.plan})
     return [
         {

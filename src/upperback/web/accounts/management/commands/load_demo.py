@@ -35,14 +35,20 @@ class DemoPatient:
 
 # One patient per level above self-care (the demo patient is the self-care one).
 QUEUE: tuple[DemoPatient, ...] = (
-    DemoPatient("frank.moreno@demo.upperback.example", "Frank", "Moreno", "emergency",
-                dt.timedelta(minutes=5)),
-    DemoPatient("grace.holt@demo.upperback.example", "Grace", "Holt", "urgent",
-                dt.timedelta(minutes=40)),
-    DemoPatient("hugo.brandt@demo.upperback.example", "Hugo", "Brandt", "soon",
-                dt.timedelta(hours=3)),
-    DemoPatient("ivy.chen@demo.upperback.example", "Ivy", "Chen", "routine",
-                dt.timedelta(days=1)),
+    DemoPatient(
+        "frank.moreno@demo.upperback.example",
+        "Frank",
+        "Moreno",
+        "emergency",
+        dt.timedelta(minutes=5),
+    ),
+    DemoPatient(
+        "grace.holt@demo.upperback.example", "Grace", "Holt", "urgent", dt.timedelta(minutes=40)
+    ),
+    DemoPatient(
+        "hugo.brandt@demo.upperback.example", "Hugo", "Brandt", "soon", dt.timedelta(hours=3)
+    ),
+    DemoPatient("ivy.chen@demo.upperback.example", "Ivy", "Chen", "routine", dt.timedelta(days=1)),
 )
 PLAN_AGE = dt.timedelta(days=28)
 # (days ago, pain 0-10, PSFS score for the intake's activity): slowly better, as plans go.
@@ -118,8 +124,14 @@ def _next_slot(clinician: Any, location: Any, kind: Any) -> Any:
     # The earliest free slot an hour from now: today when the clinic is open, so the
     # clinician's calendar (a day view by default) shows it at once.
     start = timezone.now() + dt.timedelta(hours=1)
-    found = find_slots(appointment_type=kind, clinician_id=clinician.pk, location=location,
-                       start=start, end=start + dt.timedelta(days=14), limit=1)
+    found = find_slots(
+        appointment_type=kind,
+        clinician_id=clinician.pk,
+        location=location,
+        start=start,
+        end=start + dt.timedelta(days=14),
+        limit=1,
+    )
     return found[0] if found else None
 
 
@@ -134,7 +146,8 @@ def ensure_demo_appointment() -> str:
     patient = User.objects.get(email=DEMO_PATIENT)
     clinician = staff_clinician(User.objects.get(email=DEMO_CLINICIAN))
     upcoming = [
-        a for a in access_own_appointments(patient, purpose="demo.appointments")
+        a
+        for a in access_own_appointments(patient, purpose="demo.appointments")
         if a.clinician_id == clinician.pk and a.status == "booked" and a.starts_at > timezone.now()
     ]
     if upcoming:
@@ -148,8 +161,12 @@ def ensure_demo_appointment() -> str:
     # the whole message (with its calendar file) over the demo logins, so it goes nowhere.
     with contextlib.redirect_stdout(io.StringIO()):
         booked = clinic_actions.book(
-            patient=patient, clinician=clinician, location=location, appointment_type=kind,
-            starts_at=slot.starts_at, note="Demo: review of the first four weeks.",
+            patient=patient,
+            clinician=clinician,
+            location=location,
+            appointment_type=kind,
+            starts_at=slot.starts_at,
+            note="Demo: review of the first four weeks.",
             assessment=patient.assessments.order_by("-created_at").first(),
         )
     return f"appointment: {_local(booked.starts_at)} with {clinician.name}"
