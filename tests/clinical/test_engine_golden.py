@@ -9,6 +9,7 @@ A deliberate change to the knowledge base or the engine's output updates the fix
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import sys
@@ -26,13 +27,38 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def _summary(item: dict[str, object]) -> str:
+    """What a reviewer reads in a failing diff: the decisions, not the prose."""
+    a = assess(item)
+    return (
+        f"{a.triage} flags={[f.id for f in a.red_flags]} "
+        f"sources={[(s.id, s.score) for s in a.likely_sources]} "
+        f"plan={[(p.step, p.phase) for p in a.plan]} withheld={[w.step for w in a.withheld]} "
+        f"consult={a.consult.specialty}/{a.consult.within_days} questions={a.questions}"
+    )
+
+
 def current() -> dict[str, list[str]]:
-    """A digest of each bench intake's assessment JSON, per language, in bench order."""
+    """A digest of each bench intake's assessment JSON, per language, in bench order, and a
+    readable summary of each decision (English) for the failure's diff."""
     items = intakes()
-    return {
+    digests: dict[str, list[str]] = {
         language: [_digest(assess(item, language=language).model_dump_json()) for item in items]
         for language in LANGUAGES
     }
+    digests["summary"] = [_summary(item) for item in items]
+    return digests
+
+
+def _readable_diff(pinned: list[str], now: list[str], changed: list[int]) -> str:
+    lines = []
+    for index in changed[:10]:
+        lines.extend(
+            difflib.unified_diff(
+                [pinned[index]], [now[index]], f"pinned #{index}", f"now #{index}", lineterm=""
+            )
+        )
+    return "\n".join(lines)
 
 
 def test_assessments_of_the_bench_intakes_are_unchanged() -> None:
@@ -42,7 +68,11 @@ def test_assessments_of_the_bench_intakes_are_unchanged() -> None:
     for language in LANGUAGES:
         pairs = zip(now[language], pinned[language], strict=True)
         changed = [i for i, (a, b) in enumerate(pairs) if a != b]
-        assert changed == [], f"{language}: assessments of intakes {changed[:10]} changed"
+        assert changed == [], (
+            f"{language}: assessments of intakes {changed[:10]} changed "
+            "(rewrite the fixture with --write if deliberate):\n"
+            + _readable_diff(pinned["summary"], now["summary"], changed)
+        )
 
 
 def test_the_fixture_covers_every_triage_level() -> None:

@@ -36,6 +36,8 @@ def test_every_assessment_validates_against_the_contract(intake: dict[str, Any])
 
 @given(intakes(), st.sampled_from(get_args(Symptom)))
 def test_adding_a_symptom_never_lowers_the_triage(intake: dict[str, Any], symptom: str) -> None:
+    # Answering an unasked question is not "reporting more": compare with the list answered.
+    intake = {**intake, "symptoms": intake.get("symptoms") or []}
     before = assess(intake).triage
     more = copy.deepcopy(intake)
     more["symptoms"] = sorted(set(more.get("symptoms") or []) | {symptom})
@@ -44,10 +46,25 @@ def test_adding_a_symptom_never_lowers_the_triage(intake: dict[str, Any], sympto
 
 @given(intakes(), st.sampled_from(get_args(HistoryItem)))
 def test_adding_a_history_item_never_lowers_the_triage(intake: dict[str, Any], item: str) -> None:
+    intake = {**intake, "history": intake.get("history") or []}
     before = assess(intake).triage
     more = copy.deepcopy(intake)
     more["history"] = sorted(set(more.get("history") or []) | {item})
     assert _rank(assess(more).triage) <= _rank(before)
+
+
+@given(intakes(), st.sets(st.sampled_from(["symptoms", "history", "medications"]), min_size=1))
+def test_an_unfinished_screen_is_never_routine_or_self_care(
+    intake: dict[str, Any], unasked: set[str]
+) -> None:
+    partial = {key: value for key, value in intake.items() if key not in unasked}
+    assessment = assess(partial)
+    assert assessment.screening_complete is False
+    assert assessment.triage not in ("routine", "self_care")
+    assert "screening_incomplete" in [flag.id for flag in assessment.red_flags]
+    if assessment.triage != "emergency":
+        missing = [f for f in ("symptoms", "history", "medications") if f not in partial]
+        assert assessment.questions[: len(missing)] == missing, "warning-sign questions first"
 
 
 @given(intakes())

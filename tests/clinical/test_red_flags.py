@@ -17,7 +17,13 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "cardiac_exertional_pain",
         "emergency",
     ),
-    ("heart", desk_strain(symptoms=["sweating"]), "cardiac_associated_symptoms", "emergency"),
+    (
+        "heart",
+        desk_strain(symptoms=["sweating"], pain_duration_days=2, pain_pattern="constant"),
+        "cardiac_nonspecific_symptoms",
+        "emergency",
+    ),
+    ("heart", desk_strain(symptoms=["fainting"]), "cardiac_chest_arm_or_fainting", "emergency"),
     (
         "aorta",
         desk_strain(pain_character=["tearing_or_ripping"]),
@@ -37,7 +43,12 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "emergency",
     ),
     ("lungs", desk_strain(symptoms=["coughing_blood"]), "lung_coughing_blood", "emergency"),
-    ("lungs", desk_strain(symptoms=["shortness_of_breath"]), "lung_breathlessness", "emergency"),
+    (
+        "lungs",
+        desk_strain(symptoms=["shortness_of_breath"], pain_duration_days=3),
+        "lung_breathlessness",
+        "emergency",
+    ),
     (
         "lungs",
         desk_strain(pain_worse_with=["deep_breath"], medications=["estrogen_containing"]),
@@ -106,7 +117,12 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "cancer_with_deficit",
         "emergency",
     ),
-    ("fracture", desk_strain(pain_trigger="major_trauma"), "fracture_major_trauma", "emergency"),
+    (
+        "fracture",
+        desk_strain(pain_trigger="major_trauma", pain_duration_days=2),
+        "fracture_major_trauma",
+        "emergency",
+    ),
     (
         "fracture",
         desk_strain(pain_trigger="minor_trauma", history=["osteoporosis"]),

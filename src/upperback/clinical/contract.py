@@ -308,5 +308,10 @@ class Assessment(_Output):
     consult: Consult
     withheld: list[Withheld]
     questions: list[str]
+    screening_complete: bool = Field(
+        default=True,
+        description="(1.1) symptoms, history and medications were all answered; when false the "
+        "triage is never routine or self_care and a `screening_incomplete` red flag says why",
+    )
     language: Literal["en", "es"] = "en"
     disclaimer: str = ""

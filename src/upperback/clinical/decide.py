@@ -82,12 +82,22 @@ def _above(kb: KnowledgeBase, triage: Triage) -> tuple[tuple[Condition, frozense
     )
 
 
+# The warning-sign questions: self-care or routine only once all three were asked (an empty
+# list is an answer; a missing key is not).
+SCREENING_FIELDS: tuple[str, ...] = ("symptoms", "history", "medications")
+
+
+def screening_complete(context: Context) -> bool:
+    return all(context[field] is not None for field in SCREENING_FIELDS)
+
+
 def questions(kb: KnowledgeBase, context: Context, triage: Triage) -> list[str]:
-    """Unanswered fields that could still fire a rule above the current triage."""
+    """Unanswered fields that could still fire a rule above the current triage; the
+    unanswered warning-sign questions first."""
     above = _above(kb, triage)
     if not above:  # an emergency: nothing ranks higher, so nothing is worth asking
         return []
-    asked: dict[str, None] = {}
+    asked: dict[str, None] = dict.fromkeys(f for f in SCREENING_FIELDS if context[f] is None)
     missing = {path for path, value in context.items() if value is None}
     for condition, read in above:
         if missing.isdisjoint(read):
@@ -153,8 +163,10 @@ def plan_steps(
     blocked: dict[str, ContraindicationRule] = {}
     for index in holds(context):
         rule = kb.contraindications[index]
+        tried = context["prior_treatments.failed"] or () if rule.withhold_if_tried else None
         for step_id in rule.withhold:
-            blocked.setdefault(step_id, rule)
+            if tried is None or step_id in tried:
+                blocked.setdefault(step_id, rule)
     plan = sorted((s for s in offered if s.id not in blocked), key=lambda s: s.phase)
     withheld = [(step, blocked[step.id]) for step in offered if step.id in blocked]
     return plan, withheld

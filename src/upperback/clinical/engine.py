@@ -59,6 +59,7 @@ def assess(intake: Intake | Mapping[str, Any], *, language: str = "en") -> Asses
         consult=render.consult(kb, consult, lang),
         withheld=[render.withheld(step, rule, lang) for step, rule in withheld],
         questions=decide.questions(kb, context, triage),
+        screening_complete=decide.screening_complete(context),
         language=lang,
         disclaimer=kb.meta.disclaimer(lang),
     )

@@ -14,7 +14,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from upperback.clinical.contract import TRIAGE_ORDER, Intake, SourceId
+from upperback.clinical.contract import TRIAGE_ORDER, Intake, SourceId, StepId
 
 FieldKind = Literal["set", "enum", "number", "bool", "list"]
 Context = dict[str, Any]
@@ -69,10 +69,17 @@ def _walk(model: type[BaseModel], prefix: str) -> list[tuple[FieldSpec, tuple[st
 
 _INTAKE_FIELDS = _walk(Intake, "")
 _SOURCE_IDS: tuple[str, ...] = get_args(SourceId)
+_STEP_IDS: frozenset[str] = frozenset(get_args(StepId))
+# A treatment tried for this many weeks or more without benefit is not offered again as new.
+TRIED_WITHOUT_BENEFIT_WEEKS = 2
 
 DERIVED: tuple[FieldSpec, ...] = (
     FieldSpec("prior_treatments.unhelpful_weeks", "number", asks="prior_treatments"),
     FieldSpec("pain.onset_age", "number", asks="age"),
+    # The worst the pain has been: the higher of now and worst-this-week (a severe onset
+    # may have eased by the time the intake is filled in).
+    FieldSpec("pain.intensity_peak", "number", asks="pain.intensity_worst_week"),
+    FieldSpec("prior_treatments.failed", "set", _STEP_IDS, asks="prior_treatments"),
     FieldSpec("triage", "enum", frozenset(TRIAGE_ORDER)),
     *(FieldSpec(f"source.{source}", "number") for source in _SOURCE_IDS),
 )
@@ -100,6 +107,23 @@ def _unhelpful_weeks(intake: Intake) -> int | None:
     return max(weeks, default=0)
 
 
+def _failed_treatments(intake: Intake) -> list[str] | None:
+    """Plan steps already tried for weeks with no benefit or worse (None: not asked)."""
+    if intake.prior_treatments is None:
+        return None
+    return [
+        t.treatment
+        for t in intake.prior_treatments
+        if t.response in ("none", "worse") and t.weeks >= TRIED_WITHOUT_BENEFIT_WEEKS
+    ]
+
+
+def _peak(intake: Intake) -> int:
+    worst = intake.pain.intensity_worst_week
+    now = intake.pain.intensity_now
+    return now if worst is None else max(now, worst)
+
+
 def context_of(intake: Intake) -> Context:
     """Flatten an intake into {field path: value}; None everywhere means "not asked"."""
     data = intake.__dict__
@@ -113,4 +137,6 @@ def context_of(intake: Intake) -> Context:
             context.update((path, values[leaf]) for path, leaf in leaves)
     context["prior_treatments.unhelpful_weeks"] = _unhelpful_weeks(intake)
     context["pain.onset_age"] = intake.age - intake.pain.duration_days / 365.25
+    context["pain.intensity_peak"] = _peak(intake)
+    context["prior_treatments.failed"] = _failed_treatments(intake)
     return context

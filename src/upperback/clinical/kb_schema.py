@@ -112,6 +112,9 @@ class TreatmentFile(_Strict):
 class ContraindicationRule(Rule):
     withhold: list[str] = Field(min_length=1)
     when: Any
+    # Withhold only the listed steps the person already tried for weeks without benefit
+    # (the derived field `prior_treatments.failed`), not every listed step.
+    withhold_if_tried: bool = False
 
 
 class ContraindicationFile(_Strict):
