@@ -42,6 +42,9 @@ class Condition:
     test: Test
     # Every field the condition reads, in order of appearance (worked out once).
     read: tuple[str, ...] = ()
+    # Fields any one of which, when unanswered or empty, makes the condition false: a list of
+    # conditions is screened a group at a time on them (`which_hold`).
+    guards: frozenset[str] = frozenset()
 
     def maybe(self, context: Context) -> bool | None:
         raise NotImplementedError
@@ -63,6 +66,7 @@ class Atom(Condition):
         self.text = text
         self.test = _atom_test(spec.path, operator, value)
         self.read = (spec.path,)
+        self.guards = _atom_guards(spec, operator)
 
     def maybe(self, context: Context) -> bool | None:
         if context[self.spec.path] is None and self.operator != "is":
@@ -81,6 +85,7 @@ class All(Condition):
         self.parts = parts
         self.read = tuple(field for part in parts for field in part.read)
         self.test = _fold(_both, [part.test for part in parts])
+        self.guards = frozenset().union(*(part.guards for part in parts))
 
     def maybe(self, context: Context) -> bool | None:
         answers = [part.maybe(context) for part in self.parts]
@@ -98,6 +103,7 @@ class All(Condition):
 class AnyOf(All):
     def __init__(self, parts: list[Condition]) -> None:
         super().__init__(parts)
+        self.guards = frozenset.intersection(*(part.guards for part in parts))
         self.test = _fold(_either, [part.test for part in parts])
 
     def maybe(self, context: Context) -> bool | None:
@@ -110,6 +116,7 @@ class AnyOf(All):
 class AtLeast(All):
     def __init__(self, count: int, parts: list[Condition]) -> None:
         super().__init__(parts)
+        self.guards = frozenset()
         self.count = count
         tests = tuple(part.test for part in parts)
         self.test = lambda context: sum(test(context) for test in tests) >= count
@@ -167,16 +174,44 @@ def _atom_test(path: str, operator: str, value: Any) -> Test:
     return _comparison(path, operator, value)
 
 
+def _atom_guards(spec: FieldSpec, operator: str) -> frozenset[str]:
+    """An atom is false when its field is unanswered (or, for a list, empty), except `is`; only
+    lists and enumerations qualify as guards, since 0 and False are answers that test falsy."""
+    if operator == "is" or spec.kind not in ("set", "enum"):
+        return frozenset()
+    return frozenset({spec.path})
+
+
 Which = Callable[[Context], list[int]]
+
+
+def _guard_of(condition: Condition) -> str | None:
+    # A list field first: an empty symptoms or history list rules out the most conditions.
+    ordered = sorted(condition.guards, key=lambda path: (FIELDS[path].kind != "set", path))
+    return ordered[0] if ordered else None
 
 
 def which_hold(conditions: list[Condition | None]) -> Which:
     """One function listing, in order, the indices of the conditions that hold (None: always
-    holds)."""
-    tests = [(index, None if c is None else c.test) for index, c in enumerate(conditions)]
+    holds).
+
+    Conditions sharing a guard field are skipped together when that field is unanswered or
+    empty (most intakes report no warning sign), which saves calling each of them.
+    """
+    groups: dict[str | None, list[tuple[int, Test | None]]] = {}
+    for index, condition in enumerate(conditions):
+        guard = None if condition is None else _guard_of(condition)
+        groups.setdefault(guard, []).append((index, None if condition is None else condition.test))
+    unguarded = tuple(groups.pop(None, []))
+    guarded = tuple((guard, tuple(tests)) for guard, tests in groups.items())
 
     def which(context: Context) -> list[int]:
-        return [index for index, test in tests if test is None or test(context)]
+        held = [index for index, test in unguarded if test is None or test(context)]
+        for guard, tests in guarded:
+            if context[guard]:
+                held += [index for index, test in tests if test is None or test(context)]
+        held.sort()
+        return held
 
     return which
 

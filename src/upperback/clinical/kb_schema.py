@@ -44,6 +44,16 @@ class MetaFile(_Strict):
     citations: list[Citation]
 
 
+class LabelsFile(_Strict):
+    """A person's words for the contract's ids (labels.yaml); the loader checks that every id
+    of each enumeration, and every intake field a question may name, has one."""
+
+    triage: dict[Triage, Text]
+    who: dict[str, Text]
+    grade: dict[Grade, Text]
+    fields: dict[str, Text]
+
+
 class Rule(_Strict):
     """What every rule carries: an id, its reason in plain words, and a citation key."""
 

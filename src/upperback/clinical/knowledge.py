@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from upperback.clinical.conditions import Condition, ConditionError, Test, compile_condition
-from upperback.clinical.contract import TRIAGE_ORDER, StepId
+from upperback.clinical.contract import TRIAGE_ORDER, DeliveredBy, Grade, Specialty, StepId
 from upperback.clinical.fields import FIELDS
 from upperback.clinical.kb_schema import (
     Citation,
@@ -26,6 +26,7 @@ from upperback.clinical.kb_schema import (
     EscalationFile,
     ExerciseFile,
     ExerciseRule,
+    LabelsFile,
     MetaFile,
     RedFlagFile,
     RedFlagRule,
@@ -63,6 +64,7 @@ class KnowledgeBase:
     contraindications: tuple[ContraindicationRule, ...]
     exercises: dict[str, ExerciseRule]
     escalation: EscalationFile
+    labels: LabelsFile
     # Compiled conditions keyed by rule id (source features as "<source>#<index>").
     conditions: dict[str, Condition] = field(default_factory=dict)
     # Each red flag with its compiled condition, in file order, ready for the screen.
@@ -195,6 +197,21 @@ def _check_texts(kb: KnowledgeBase) -> None:
     for reason in CONSULT_REASONS:
         if reason not in kb.escalation.consult_reasons:
             raise KnowledgeBaseError(f"escalation.yaml: consult_reasons: no {reason!r}")
+    _check_labels(kb.labels)
+
+
+def _check_labels(labels: LabelsFile) -> None:
+    """Every id a person may be shown has a label: no raw id reaches a page or a summary."""
+    wanted = {
+        "triage": set(TRIAGE_ORDER),
+        "who": set(get_args(Specialty)) | set(get_args(DeliveredBy)),
+        "grade": set(get_args(Grade)),
+        "fields": {spec.asks for spec in FIELDS.values() if spec.asks not in (None, "contract")},
+    }
+    for part, ids in wanted.items():
+        missing = sorted(ids - set(getattr(labels, part)))
+        if missing:
+            raise KnowledgeBaseError(f"labels.yaml: {part}: no label for {', '.join(missing)}")
 
 
 def _check_references(kb: KnowledgeBase) -> None:
@@ -267,6 +284,7 @@ def load_knowledge_base(directory: Path = KB_DIR) -> KnowledgeBase:
         ),
         exercises=_unique_map("exercises.yaml", _read(directory, EXERCISES, ExerciseFile).rules),
         escalation=escalation,
+        labels=_read(directory, "labels.yaml", LabelsFile),
     )
     _check_unique(kb)
     _check_citations(kb)

@@ -20,25 +20,55 @@ HEADINGS: dict[str, dict[Language, str]] = {
     "none": {"en": "none", "es": "ninguno"},
     "days": {"en": "within {days} days", "es": "en {days} días"},
     "today": {"en": "today", "es": "hoy"},
+    "version": {"en": "knowledge base {version}", "es": "base de conocimiento {version}"},
+    "because": {"en": "because of", "es": "por"},
+    "most_likely": {"en": "most likely", "es": "lo más probable"},
+    "possible": {"en": "possible", "es": "posible"},
+    "less_likely": {"en": "less likely", "es": "menos probable"},
 }
+
+
+def likelihood_words(rank: int, score: float) -> str:
+    """A ranking in words a patient reads correctly: a score is not a probability."""
+    if rank == 0:
+        return "most_likely"
+    return "possible" if score >= 0.5 else "less_likely"
 
 
 def _h(key: str, language: Language, **values: object) -> str:
     return HEADINGS[key][language].format(**values)
 
 
+def _who(who: str | None, language: Language) -> str:
+    labels = knowledge_base().labels.who
+    return labels[who](language) if who in labels else ""
+
+
+def _cite(key: str) -> str:
+    """The short citation a person reads ("NICE guideline NG59, 2016"), not the KB's key."""
+    found = knowledge_base().citations.get(key)
+    return found.short if found is not None else key
+
+
+def _fields(paths: list[str], language: Language) -> str:
+    labels = knowledge_base().labels.fields
+    return ", ".join(labels[p](language) if p in labels else p for p in paths)
+
+
 def _step_lines(step: PlanStep, language: Language) -> list[str]:
     kb = knowledge_base()
     name = kb.steps[step.step].name(language)
     review = _h("review", language, days=step.review_after_days)
-    lines = [f"  - {name} ({step.delivered_by}, {review})", f"    {step.details.summary}"]
+    who = _who(step.delivered_by, language)
+    lines = [f"  - {name} ({who}, {review})", f"    {step.details.summary}"]
     for exercise in step.details.exercises:
         hold = f", {exercise.hold_seconds} s" if exercise.hold_seconds else ""
         lines.append(
             f"    * {exercise.name}: {exercise.sets} x {exercise.repetitions}{hold},"
             f" {exercise.per_day}/day"
         )
-    evidence = f"    {_h('evidence', language)}: {step.evidence.grade} ({step.evidence.source})"
+    grade = kb.labels.grade[step.evidence.grade](language)
+    evidence = f"    {_h('evidence', language)}: {grade} ({_cite(step.evidence.source)})"
     if step.evidence.note:
         evidence += f". {step.evidence.note}"
     lines.append(evidence)
@@ -65,7 +95,8 @@ def _consult_line(assessment: Assessment, language: Language) -> str:
     days = _h(
         "today" if consult.within_days in (0, 1) else "days", language, days=consult.within_days
     )
-    return f"{_h('consult', language)}: {consult.specialty}, {days}. {consult.because}"
+    who = _who(consult.specialty, language)
+    return f"{_h('consult', language)}: {who}, {days}. {consult.because}"
 
 
 def text_summary(assessment: Assessment) -> str:
@@ -74,19 +105,23 @@ def text_summary(assessment: Assessment) -> str:
     lines = [f"{_h('triage', language)}: {kb.meta.triage[assessment.triage](language)}", ""]
     lines.append(f"{_h('red_flags', language)}:")
     for flag in assessment.red_flags:
-        lines.append(f"  - [{flag.level}] {flag.explanation} ({flag.source})")
+        level = kb.labels.triage[flag.level](language)
+        lines.append(f"  - {level}: {flag.explanation} ({_cite(flag.source)})")
     if not assessment.red_flags:
         lines.append(f"  {_h('none', language)}")
     lines.append(f"{_h('sources', language)}:")
     names = {rule.id: rule.name(language) for rule in kb.sources}
-    for source in assessment.likely_sources:
-        lines.append(f"  - {names[source.id]}: {source.score:.2f} ({', '.join(source.because)})")
+    for rank, source in enumerate(assessment.likely_sources):
+        because = _fields(source.because, language)
+        words = _h(likelihood_words(rank, source.score), language)
+        lines.append(f"  - {names[source.id]}: {words} ({_h('because', language)} {because})")
     lines += ["", _consult_line(assessment, language), "", *_plan_lines(assessment, language)]
     if assessment.withheld:
         lines.append(f"{_h('withheld', language)}:")
         steps = kb.steps
         lines += [f"  - {steps[w.step].name(language)}: {w.because}" for w in assessment.withheld]
     if assessment.questions:
-        lines.append(f"{_h('questions', language)}: {', '.join(assessment.questions)}")
-    lines += ["", assessment.disclaimer, f"knowledge base {assessment.knowledge_base}"]
+        lines.append(f"{_h('questions', language)}: {_fields(assessment.questions, language)}")
+    version = _h("version", language, version=assessment.knowledge_base)
+    lines += ["", assessment.disclaimer, version]
     return "\n".join(lines) + "\n"
