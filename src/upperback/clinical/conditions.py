@@ -202,8 +202,8 @@ def which_hold(conditions: list[Condition | None]) -> Which:
     for index, condition in enumerate(conditions):
         guard = None if condition is None else _guard_of(condition)
         groups.setdefault(guard, []).append((index, None if condition is None else condition.test))
-    unguarded = tuple(groups.pop(None, []))
-    guarded = tuple((guard, tuple(tests)) for guard, tests in groups.items())
+    unguarded = tuple(groups.get(None, []))
+    guarded = tuple((g, tuple(tests)) for g, tests in groups.items() if g is not None)
 
     def which(context: Context) -> list[int]:
         held = [index for index, test in unguarded if test is None or test(context)]
