@@ -137,3 +137,14 @@ def test_stored_assessments_keep_the_engine_answer(
     record = actions.record_assessment(patient=alice, intake=Intake.model_validate(desk_worker))
     body = alice_client.get(f"/api/v1/assessments/{record.pk}").json()
     assert body["assessment"] == record.assessment
+
+
+def test_assess_without_the_warning_sign_answers_is_never_self_care(
+    anonymous: Client, desk_worker: dict[str, Any]
+) -> None:
+    unfinished = {k: v for k, v in desk_worker.items() if k not in ("symptoms", "history")}
+    body = _post(anonymous, "/api/v1/assess", unfinished).json()
+    assert body["screening_complete"] is False
+    assert body["triage"] not in ("routine", "self_care")
+    assert body["questions"][:2] == ["symptoms", "history"]
+    assert "screening_incomplete" in [flag["id"] for flag in body["red_flags"]]
