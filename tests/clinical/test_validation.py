@@ -248,6 +248,9 @@ def test_the_report_shows_the_figures_the_matrix_the_failures_and_the_published_
     assert "BMJ 2015;351:h3480" in text
     assert "| emergencies caught |" in text and "| 80% | 63% |" in text
     assert "57% (appropriate triage)" in text
+    result = _evaluation()
+    below = sum(1 for o in result.unsafe if o.below_safe)
+    assert f"{below} below the lowest safe level" in text
     assert "Med J Aust 2020;212(11):514-519" in text
     for failing in _evaluation().failures:
         assert f"`{failing.case.id}`" in text

@@ -56,6 +56,9 @@ def _intro(cases: tuple[Case, ...]) -> list[str]:
 def _figures(result: Evaluation) -> list[str]:
     caught = _ratio(result.emergencies_caught, result.emergencies)
     unsafe = _ratio(len(result.unsafe), len(result.outcomes))
+    below = sum(1 for o in result.unsafe if o.below_safe)
+    risky = sum(1 for o in result.unsafe if o.forbidden_steps)
+    unsafe += f": {below} below the lowest safe level, {risky} with a risky step planned"
     return [
         "## Figures",
         "",
@@ -74,8 +77,10 @@ def _figures(result: Evaluation) -> list[str]:
         " kidney risk) in the plan. Over-triage: an ordinary case given a triage above the"
         " expected one.",
         "",
-        f"Published figures for comparison: {SEMIGRAN} (23 symptom checkers, 45 vignettes);"
-        f" {HILL} (19 triage symptom checkers, 48 vignettes). Their vignettes cover general"
+        f"Published figures for comparison: {SEMIGRAN} (23 symptom checkers, 45 vignettes,"
+        " three levels: emergent, non-emergent, self care);"
+        f" {HILL} (19 triage symptom checkers, 48 vignettes, four levels: emergency, urgent,"
+        " non-urgent, self care). Their vignettes cover general"
         " medicine, not the upper back, and were scored by their own rules: the comparison is a"
         " bearing, not a like-for-like score.",
         "",
