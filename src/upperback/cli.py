@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 COMMAND_MODULES: tuple[str, ...] = (
     "upperback.clinical.commands",
+    "upperback.clinical.validation.commands",
     "upperback.vision.commands",
 )
 
