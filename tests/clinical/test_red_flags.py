@@ -19,7 +19,7 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ),
     (
         "heart",
-        desk_strain(symptoms=["sweating"], pain_duration_days=2, pain_pattern="constant"),
+        desk_strain(symptoms=["sweating"], pain_duration_days=2, pain_pattern="constant", age=52),
         "cardiac_nonspecific_symptoms",
         "emergency",
     ),
@@ -106,7 +106,10 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     (
         "cancer",
         desk_strain(
-            history=["smoker"], pain_regions=["right_shoulder_blade"], pain_duration_days=35
+            history=["smoker"],
+            pain_regions=["right_shoulder_blade"],
+            pain_duration_days=35,
+            pain_pattern="constant",
         ),
         "cancer_smoker_shoulder_blade",
         "soon",
@@ -127,13 +130,13 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "fracture",
         desk_strain(pain_trigger="minor_trauma", history=["osteoporosis"]),
         "fracture_fragile_bone",
-        "urgent",
+        "soon",
     ),
     (
         "fracture",
         desk_strain(pain_trigger="lifting", history=["long_term_steroids"]),
         "fracture_fragile_bone",
-        "urgent",
+        "soon",
     ),
     (
         "inflammatory",

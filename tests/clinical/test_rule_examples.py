@@ -60,6 +60,11 @@ RED_FLAGS: dict[str, Example] = {
         "a numb arm is a nerve sign, not pain spreading to the arm",
     ),
     "cardiac_nonspecific_symptoms": Example(
+        {"symptoms": ["nausea"], "pain_duration_days": 3, "age": 45, "pain_pattern": "constant"},
+        {"pain_pattern": "mechanical"},
+        "nausea with new pain that movement changes: checked today, not an ambulance",
+    ),
+    "cardiac_nonspecific_symptoms_same_day": Example(
         {"symptoms": ["nausea"], "pain_duration_days": 3, "age": 45},
         {"pain_duration_days": 35},
         "nausea after five weeks of mechanical pain is not a new heart pain",
@@ -86,9 +91,14 @@ RED_FLAGS: dict[str, Example] = {
         "a connective tissue disorder with moderate gradual pain",
     ),
     "aortic_risk_sudden_severe": Example(
-        {"history": ["hypertension"], "pain_onset": "sudden", "pain_intensity_worst_week": 7},
-        {"pain_onset": "gradual"},
-        "severe pain with high blood pressure that built up gradually",
+        {
+            "history": ["hypertension"],
+            "pain_onset": "sudden",
+            "pain_intensity_worst_week": 7,
+            "pain_pattern": "constant",
+        },
+        {"pain_pattern": "mechanical"},
+        "sudden pain with high blood pressure that movement changes: a strain, more likely",
     ),
     "aortic_known_aneurysm": Example(
         {"history": ["aortic_aneurysm"]},
@@ -160,6 +170,11 @@ RED_FLAGS: dict[str, Example] = {
         {"symptoms": ["arm_numbness"]},
         "a numb arm is not a weak arm",
     ),
+    "cord_leg_numbness": Example(
+        {"symptoms": ["leg_numbness"]},
+        {"symptoms": ["arm_numbness"]},
+        "numbness in an arm, not a leg: a nerve root rather than the cord",
+    ),
     "cord_limb_numbness": Example(
         {"symptoms": ["arm_numbness"], "pain_regions": ["between_shoulder_blades", "arm_right"]},
         {"symptoms": []},
@@ -225,7 +240,11 @@ RED_FLAGS: dict[str, Example] = {
         "after 50, pain that is improving with exercise",
     ),
     "cancer_smoker_shoulder_blade": Example(
-        {"history": ["smoker"], "pain_regions": ["right_shoulder_blade"]},
+        {
+            "history": ["smoker"],
+            "pain_regions": ["right_shoulder_blade"],
+            "pain_pattern": "constant",
+        },
         {"pain_regions": ["between_shoulder_blades"]},
         "a smoker's pain between the shoulder blades, not on one blade",
     ),
@@ -315,6 +334,16 @@ RED_FLAGS: dict[str, Example] = {
         {"pain_duration_days": 60, "prior_treatments": _tried("massage_therapy", 6, "worse")},
         {"prior_treatments": _tried("massage_therapy", 6, "partial")},
         "six weeks of care that helped a little",
+    ),
+    "age_50_persisting": Example(
+        {"age": 55, "pain_duration_days": 42},
+        {"pain_duration_days": 21},
+        "three weeks of mechanical pain at 55 is still self-care",
+    ),
+    "pregnancy_review": Example(
+        {"history": ["pregnant"]},
+        {"history": ["smoker"]},
+        "another history item is not a pregnancy",
     ),
     "loss_of_function": Example(
         {"function": {"loss_of_function": True}},

@@ -52,7 +52,8 @@ def test_the_patient_sees_the_questions_in_plain_words_with_links_to_the_wizard(
     alice: Any, alice_client: Client
 ) -> None:
     record = _record(alice, CANCER_HISTORY)
-    assert record.assessment["questions"] == ["pain.worse_with", "pain.better_with", "medications"]
+    # The unanswered warning-sign question first (contract 1.1).
+    assert record.assessment["questions"] == ["medications", "pain.worse_with", "pain.better_with"]
     html = alice_client.get(f"/assessments/{record.pk}/").content.decode()
     section = html.split('id="questions"', 1)[1].split("</section>", 1)[0]
     assert "Answering these could change our advice" in section
@@ -97,7 +98,7 @@ def test_answering_a_question_reopens_the_answers_and_makes_a_new_assessment(
     assert "Medicines and treatments" in page
     tried = {"treatment_1": "exercise_program", "weeks_1": "3", "response_1": "partial"}
     # Steps the stored intake never fully answered are asked again, never assumed "none".
-    assert post_step(alice_client, draft_id, "treatments", tried)["Location"].endswith("/symptoms/")
+    assert post_step(alice_client, draft_id, "treatments", tried)["Location"].endswith("/history/")
     post_step(alice_client, draft_id, "symptoms", {"neuro_progressive": "no"})
     assert post_step(alice_client, draft_id, "history", {})["Location"].endswith("/review/")
     done = alice_client.post(f"/intake/{draft_id}/review/")

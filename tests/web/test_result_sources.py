@@ -73,7 +73,9 @@ def test_an_urgent_result_shows_the_patient_her_reasons_with_sources(
     record = _record(alice, CANCER_HISTORY)
     html = alice_client.get(f"/assessments/{record.pk}/").content.decode()
     reasons = html.split('id="reasons"', 1)[1].split("</ul>", 1)[0]
-    assert 'href="#source-1">Downie et al., BMJ 2013' in reasons
+    # Source 1 is the NHS pathway behind "not every warning-sign question was answered".
+    assert 'href="#source-1">NHS spinal pathway, 2017' in reasons
+    assert 'href="#source-2">Downie et al., BMJ 2013' in reasons
     assert not RAW_KEY.search(html)
 
 

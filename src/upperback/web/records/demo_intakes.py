@@ -29,6 +29,7 @@ DESK_WORKER: dict[str, Any] = {
         "morning_stiffness_minutes": 5,
     },
     "symptoms": [],
+    "neuro": {"progressive": False},
     "history": [],
     "medications": [],
     "function": {"loss_of_function": False, "psfs": [{"activity": "desk work", "score": 5}]},
