@@ -60,11 +60,6 @@ RED_FLAGS: dict[str, Example] = {
         "a numb arm is a nerve sign, not pain spreading to the arm",
     ),
     "cardiac_nonspecific_symptoms": Example(
-        {"symptoms": ["nausea"], "pain_duration_days": 3, "age": 45, "pain_pattern": "constant"},
-        {"pain_pattern": "mechanical"},
-        "nausea with new pain that movement changes: checked today, not an ambulance",
-    ),
-    "cardiac_nonspecific_symptoms_same_day": Example(
         {"symptoms": ["nausea"], "pain_duration_days": 3, "age": 45},
         {"pain_duration_days": 35},
         "nausea after five weeks of mechanical pain is not a new heart pain",

@@ -172,8 +172,16 @@ def plan_steps(
     return plan, withheld
 
 
+# Spine specialists: a warning sign routed to one of them may go to the spine surgeon when
+# the plan already calls for one; any other (imaging through primary care for a suspected
+# fracture, a rheumatologist, ...) goes where the sign says first.
+SPINE_SPECIALISTS: frozenset[str] = frozenset({"spine_surgeon", "physiatrist"})
+
+
 def _top_flag(fired: list[FiredFlag], triage: Triage) -> RedFlagRule | None:
+    """The first rule at the triage's level, a clinical sign before an unfinished screen."""
     top = [flag.rule for flag in fired if flag.rule.level == triage]
+    top.sort(key=lambda rule: rule.family == "screening")
     return top[0] if top else None
 
 
@@ -204,6 +212,8 @@ def consult_for(
     days = _flag_days(kb, fired, triage)
     if triage == "urgent" and top is not None:
         return ConsultDecision(True, top.consult, days, "red_flag_today")
+    if triage == "soon" and top is not None and top.consult not in SPINE_SPECIALISTS:
+        return ConsultDecision(True, top.consult, days, "red_flag")
     if any(step.id == "surgical_consultation" for step in plan):
         return ConsultDecision(True, "spine_surgeon", days, "surgical")
     if top is not None and triage == "soon":
