@@ -82,7 +82,7 @@ def test_login_speaks_the_accounts_language(alice: Any) -> None:
 
 
 def test_reasons_name_the_answers_in_plain_words() -> None:
-    from upperback.web.records.labels import field_words
+    from upperback.web.records.intake_fields import field_words
 
     with translation.override("en"):
         assert field_words(["pain.onset", "age", "symptoms"]) == (

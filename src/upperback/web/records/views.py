@@ -5,7 +5,7 @@ Thin views: the access door (records.access) for every read, the actions for eve
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -13,10 +13,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from upperback.clinical.contract import StepId
+
 from . import actions
 from . import labels as L
 from .access import access_assessment, access_history, access_queue, is_clinic_staff
-from .presenting import localized, result_context
+from .presenting import kb_label, localized, result_context
+
+
+def _plan_steps() -> list[tuple[str, str]]:
+    """Every plan step, named by the knowledge base in the reader's language."""
+    return [(step, kb_label("step", step)) for step in get_args(StepId)]
 
 
 @login_required
@@ -58,7 +65,7 @@ class OverrideForm(forms.Form):
     removed_steps = forms.MultipleChoiceField(
         label=_("Remove these plan steps"),
         required=False,
-        choices=list(L.STEPS.items()),
+        choices=_plan_steps,
         widget=forms.CheckboxSelectMultiple,
     )
 
