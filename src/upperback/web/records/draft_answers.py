@@ -205,21 +205,14 @@ def reopened(intake: Answers) -> tuple[Answers, list[str]]:
         value = get(intake, path)
         if not asked or value is None:
             continue
-        if path in _SPLIT:
-            parts = [_own(q, value) for q in asked]
-            if isinstance(value, list):
-                kept = [v for v in value if any(v in q.labels for q in asked)]
-                answered = any(q.none_means_none for q in asked)
-                value = kept if kept or answered else None
-            else:
-                value = next((p for p in parts if p is not None), None)
+        if path in _SPLIT and isinstance(value, list):
+            kept = [v for v in value if any(v in q.labels for q in asked)]
+            answered = any(q.none_means_none for q in asked)
+            value = kept if kept or answered else None
+        elif path in _SPLIT:
+            value = next((own for q in asked if (own := _own(q, value)) is not None), None)
         _put(out, path, value)
     return out, done
-
-
-def sent_steps_summary(answers: Answers, steps: list[str]) -> dict[str, dict[str, Any]]:
-    """Each sent step's form values, for the review page."""
-    return {step: initial(answers, step) for step in STEP_NAMES if step in steps}
 
 
 # A field asked on more than one step; those of them with one value (not a list).

@@ -1,7 +1,7 @@
 """Plain-words labels (English, translated by gettext) the knowledge base does not hold.
 
 The intake's questions and their choices live in the field table (intake_fields.py); plan
-steps and likely sources are named by the knowledge base (`upperback.clinical.kb_name`).
+steps, likely sources and triage levels are named by the knowledge base (`kb_name`).
 """
 
 from __future__ import annotations
@@ -25,13 +25,6 @@ GRADES = {
     "low": _("Low evidence"),
     "very_low": _("Very low evidence"),
     "expert_opinion": _("Expert opinion"),
-}
-TRIAGE_TITLE = {
-    "emergency": _("Emergency: call 911 now"),
-    "urgent": _("Urgent: see a clinician today"),
-    "soon": _("Soon: book a consultation within 2 weeks"),
-    "routine": _("Routine: start the plan and book a consultation"),
-    "self_care": _("Self-care: you can start the plan at home"),
 }
 TRIAGE_NOW = {
     "emergency": _(

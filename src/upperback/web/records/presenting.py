@@ -65,6 +65,11 @@ def kb_label(kind: Any, item: str) -> str:
         return item
 
 
+def triage_title(level: str) -> str:
+    """A triage level as the knowledge base words it, in the reader's language."""
+    return kb_label("triage", level)
+
+
 def _citation(key: str, *, short: bool = False) -> str:
     """The knowledge base's text for `key`; a stored key it no longer holds is shown as is."""
     from upperback.clinical import citation
@@ -148,9 +153,9 @@ def result_context(record: AssessmentRecord) -> dict[str, Any]:
         "record": record,
         "a": assessment,
         "triage": triage,
-        "triage_title": L.TRIAGE_TITLE[triage],
+        "triage_title": triage_title(triage),
         "triage_now": L.TRIAGE_NOW[triage],
-        "engine_triage_title": L.TRIAGE_TITLE[record.triage],
+        "engine_triage_title": triage_title(record.triage),
         "overrides": list(record.overrides.select_related("author")),
         "sources": [
             {
