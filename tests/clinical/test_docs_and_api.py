@@ -26,6 +26,10 @@ def test_the_public_api_exports_exactly_these_names() -> None:
             "citation",
             "translate",
             "validation_messages",
+            "PartialFlag",
+            "PartialScreen",
+            "kb_name",
+            "screen_partial",
         ]
     )
     for name in clinical.__all__:

@@ -125,10 +125,17 @@ def test_storing_a_bad_intake_names_the_field_and_stores_nothing(
 
 def test_a_patient_reads_her_own_draft(alice: Any, alice_client: Client) -> None:
     draft = actions.start_draft(patient=alice)
-    actions.save_draft_step(draft=draft, step="safety", answers={"age": 34})
+    sent = {"signs": [], "age": 34, "sex": "female", "intensity_now": "4", "duration_days": 21}
+    actions.save_draft_step(draft=draft, step="safety", answers=sent)
     body = alice_client.get(f"/api/v1/drafts/{draft.pk}").json()
     assert body["completed_steps"] == ["safety"]
-    assert body["answers"]["safety"]["age"] == 34
+    # The answers so far as a partial intake, in the contract's names: nothing else asked yet.
+    assert body["answers"] == {
+        "age": 34,
+        "sex": "female",
+        "pain": {"intensity_now": 4, "duration_days": 21},
+        "symptoms": [],
+    }
 
 
 def test_stored_assessments_keep_the_engine_answer(

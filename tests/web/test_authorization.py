@@ -57,7 +57,7 @@ def test_another_patient_cannot_write_into_a_draft(carol_client: Client, alices:
     assert response.status_code == 404
     from upperback.web.records.models import IntakeDraft
 
-    assert IntakeDraft.objects.get(pk=alices["draft"]).answers["safety"]["age"] == 34
+    assert IntakeDraft.objects.get(pk=alices["draft"]).answers["age"] == 34
 
 
 def test_another_patient_cannot_list_alices_records(carol_client: Client, alices: Any) -> None:

@@ -14,13 +14,8 @@ from pydantic import BaseModel
 from upperback.clinical.contract import Intake
 from upperback.web.records import actions
 from upperback.web.records.demo_intakes import BY_TRIAGE, CANCER_HISTORY, DESK_WORKER
-from upperback.web.records.forms import STEP_NAMES
-from upperback.web.records.intake_mapping import (
-    answered_steps,
-    build_intake,
-    step_answers,
-    step_of,
-)
+from upperback.web.records.draft_answers import answered_steps, reopened
+from upperback.web.records.intake_fields import STEP_NAMES, step_of
 from upperback.web.records.models import AssessmentRecord
 from upperback.web.records.walkthrough import post_step
 
@@ -136,7 +131,9 @@ def test_a_fully_answered_intake_survives_the_round_trip_through_the_wizard(leve
     intake.setdefault("function", {"loss_of_function": False})
     intake.setdefault("work", {"overhead_or_heavy": False})
     assert answered_steps(intake) == STEP_NAMES
-    assert build_intake(step_answers(intake)) == intake
+    answers, done = reopened(intake)
+    assert done == STEP_NAMES
+    assert {"contract": "1", **answers} == intake
 
 
 def test_a_step_never_answered_is_not_counted_as_done() -> None:

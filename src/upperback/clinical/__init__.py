@@ -21,6 +21,8 @@ from upperback.clinical.errors import validation_messages
 from upperback.clinical.escalation import Escalation, Progress, escalate
 from upperback.clinical.kb_schema import LANGUAGES
 from upperback.clinical.knowledge import KnowledgeBaseError
+from upperback.clinical.names import kb_name
+from upperback.clinical.partial import PartialFlag, PartialScreen, screen_partial
 
 __all__ = [
     "LANGUAGES",
@@ -28,12 +30,16 @@ __all__ = [
     "Escalation",
     "Intake",
     "KnowledgeBaseError",
+    "PartialFlag",
+    "PartialScreen",
     "Progress",
     "assess",
     "citation",
     "escalate",
     "exercise_library",
+    "kb_name",
     "knowledge_base_version",
+    "screen_partial",
     "translate",
     "validation_messages",
 ]

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
+from pydantic import Field
 from pydantic import ValidationError as PydanticValidationError
 
 from upperback.clinical.contract import Assessment, Intake
@@ -59,7 +60,10 @@ class DraftOut(Schema):
     id: int
     updated_at: dt.datetime
     completed_steps: list[str]
-    answers: dict[str, Any]
+    answers: dict[str, Any] = Field(
+        description="the answers so far: a partial intake in the contract's names, only the "
+        "answered keys (a missing key was not asked; an empty list answers none)"
+    )
     submitted_assessment: int | None
     stopped_for_emergency: bool
 

@@ -57,10 +57,12 @@ def set_language(*, user: User, language: str) -> None:
 def start_draft(
     *,
     patient: User,
-    answers: dict[str, dict[str, Any]] | None = None,
+    answers: dict[str, Any] | None = None,
     completed_steps: list[str] | None = None,
 ) -> IntakeDraft:
-    """A new draft, empty or holding earlier answers (a patient answering more questions)."""
+    """A new draft, empty or holding earlier answers (a patient answering more questions).
+
+    `answers` is a partial intake in the contract's names (only the answered keys)."""
     return IntakeDraft.objects.create(
         patient=patient, answers=dict(answers or {}), completed_steps=list(completed_steps or [])
     )
@@ -68,9 +70,12 @@ def start_draft(
 
 @transaction.atomic
 def save_draft_step(*, draft: IntakeDraft, step: str, answers: dict[str, Any]) -> IntakeDraft:
-    """Keep one completed step's answers; re-saving a step replaces its earlier answers."""
+    """Keep one sent step's answers (its form's values) in the draft's partial intake, in the
+    contract's names; re-saving a step replaces the fields it asks."""
+    from .draft_answers import save_step
+
     locked = IntakeDraft.objects.select_for_update().get(pk=draft.pk)
-    locked.answers = {**locked.answers, step: answers}
+    locked.answers = save_step(locked.answers, step, answers, sent=locked.completed_steps)
     if step not in locked.completed_steps:
         locked.completed_steps = [*locked.completed_steps, step]
     locked.save(update_fields=["answers", "completed_steps", "updated_at"])
@@ -172,3 +177,16 @@ def add_progress(
         psfs=list(psfs or []),
         note=note,
     )
+
+
+@transaction.atomic
+def record_review(
+    *, entry: ProgressEntry, action: str, phase: int, since: dt.date
+) -> ProgressEntry:
+    """The engine's review at a check-in: its action, the plan phase it moves to and the day
+    that phase began (the next review counts from it)."""
+    entry.action = action
+    entry.phase = phase
+    entry.phase_started_on = since
+    entry.save(update_fields=["action", "phase", "phase_started_on"])
+    return entry

@@ -34,7 +34,9 @@ class IntakeDraft(models.Model):
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intake_drafts"
     )
-    answers = models.JSONField(default=dict, help_text="wizard step -> that step's answers")
+    answers = models.JSONField(
+        default=dict, help_text="the answers so far: a partial intake in contract names"
+    )
     completed_steps = models.JSONField(default=list)
     stopped_for_emergency = models.BooleanField(default=False)
     submitted = models.ForeignKey(
@@ -113,6 +115,11 @@ class ProgressEntry(models.Model):
     pain_now = models.PositiveSmallIntegerField()
     psfs = models.JSONField(default=list, blank=True)
     note = models.CharField(max_length=200, blank=True)
+    # The engine's review (`escalate`) at this check-in: its action and the plan phase it
+    # moves to, so the next review starts from that phase.
+    action = models.CharField(max_length=16, blank=True, help_text="the engine's escalate action")
+    phase = models.PositiveSmallIntegerField(default=1, help_text="the plan phase it moves to")
+    phase_started_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -14,9 +14,8 @@ from django.utils.translation import get_language, gettext
 from upperback.clinical.contract import Assessment
 
 from . import labels as L
-from .forms import STEPS
 from .illustrations import exercise_svg
-from .intake_mapping import step_of
+from .intake_fields import STEPS, field_words, step_of
 from .models import AssessmentRecord
 
 
@@ -55,6 +54,22 @@ class SourceList:
         ]
 
 
+def kb_label(kind: Any, item: str) -> str:
+    """The knowledge base's name of a plan step or a likely source, in the reader's language
+    (an id it no longer holds is shown as it is)."""
+    from upperback.clinical import kb_name
+
+    try:
+        return kb_name(kind, item, reader_language())
+    except (KeyError, StopIteration):
+        return item
+
+
+def triage_title(level: str) -> str:
+    """A triage level as the knowledge base words it, in the reader's language."""
+    return kb_label("triage", level)
+
+
 def _citation(key: str, *, short: bool = False) -> str:
     """The knowledge base's text for `key`; a stored key it no longer holds is shown as is."""
     from upperback.clinical import citation
@@ -78,14 +93,14 @@ def disclaimer_after_lead(disclaimer: str) -> str:
 def questions(assessment: Assessment) -> list[dict[str, Any]]:
     """The unanswered fields that could change the triage, in plain words, with the wizard
     step that asks each (None when no step asks it)."""
-    titles = {name: title for name, title, _form in STEPS}
+    titles = dict(STEPS)
     out = []
     for field in assessment.questions:
         step = step_of(field)
         out.append(
             {
                 "field": field,
-                "words": L.field_words([field]),
+                "words": field_words([field]),
                 "step": step,
                 "step_title": titles.get(step or ""),
             }
@@ -97,7 +112,7 @@ def _step_view(step: Any, start: dt.date, sources: SourceList) -> dict[str, Any]
     return {
         "step": step,
         "cite": sources.cite(step.evidence.source),
-        "label": L.STEPS.get(step.step, step.step),
+        "label": kb_label("step", step.step),
         "who": L.SPECIALTIES.get(step.delivered_by, step.delivered_by),
         "grade": L.GRADES.get(step.evidence.grade, step.evidence.grade),
         "review_on": start + dt.timedelta(days=step.review_after_days),
@@ -126,28 +141,28 @@ def result_context(record: AssessmentRecord) -> dict[str, Any]:
     triage = record.current_triage
     cited = SourceList()  # filled in page order: warning signs, then plan, then left out
     red_flags = [
-        {"flag": f, "because": L.field_words(f.because), "cite": cited.cite(f.source)}
+        {"flag": f, "because": field_words(f.because), "cite": cited.cite(f.source)}
         for f in assessment.red_flags
     ]
     plan = phases(assessment, start, cited)
     withheld = [
-        {"w": w, "label": L.STEPS.get(w.step, w.step), "cite": cited.cite(w.source)}
+        {"w": w, "label": kb_label("step", w.step), "cite": cited.cite(w.source)}
         for w in assessment.withheld
     ]
     return {
         "record": record,
         "a": assessment,
         "triage": triage,
-        "triage_title": L.TRIAGE_TITLE[triage],
+        "triage_title": triage_title(triage),
         "triage_now": L.TRIAGE_NOW[triage],
-        "engine_triage_title": L.TRIAGE_TITLE[record.triage],
+        "engine_triage_title": triage_title(record.triage),
         "overrides": list(record.overrides.select_related("author")),
         "sources": [
             {
                 "source": s,
-                "label": L.SOURCES.get(s.id, s.id),
+                "label": kb_label("source", s.id),
                 "percent": round(s.score * 100),
-                "because": L.field_words(s.because),
+                "because": field_words(s.because),
             }
             for s in assessment.likely_sources
         ],

@@ -7,7 +7,9 @@ engine again as a new assessment.
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -20,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from upperback.clinical.contract import Intake
 
 from . import actions
-from . import labels as L
 from .access import access_history, access_patient
+from .intake_fields import SYMPTOMS
 from .models import AssessmentRecord, ProgressEntry
 from .presenting import localized
 
@@ -30,7 +32,7 @@ class ProgressForm(forms.Form):
     pain_now = forms.IntegerField(label=_("Pain right now (0-10)"), min_value=0, max_value=10)
     new_symptoms = forms.MultipleChoiceField(
         label=_("Anything new since your assessment?"),
-        choices=list(L.SYMPTOMS.items()),
+        choices=list(SYMPTOMS.items()),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -81,27 +83,48 @@ def _baseline(record: AssessmentRecord) -> dict[str, Any]:
     }
 
 
-def review_decision(record: AssessmentRecord, entries: list[ProgressEntry]) -> Any:
-    """The engine's decision for this plan as of today, from the readings since it began."""
+def _where(record: AssessmentRecord, since: list[ProgressEntry]) -> tuple[int, str]:
+    """The plan phase the last check-in moved to, and the day that phase began."""
+    began = timezone.localdate(record.created_at)
+    for entry in reversed(since):
+        if entry.action and entry.phase_started_on is not None:
+            return entry.phase, entry.phase_started_on.isoformat()
+    return 1, began.isoformat()
+
+
+def _progress(
+    record: AssessmentRecord, entries: list[ProgressEntry], new_symptoms: list[str]
+) -> dict[str, Any]:
+    since = [e for e in entries if e.recorded_on >= timezone.localdate(record.created_at)]
+    phase, started = _where(record, since)
+    return {
+        "phase": phase,
+        "phase_started_on": started,
+        "readings": [_baseline(record), *(_reading(e) for e in since)],
+        "new_symptoms": sorted(new_symptoms),
+    }
+
+
+def review_decision(
+    record: AssessmentRecord, entries: list[ProgressEntry], new_symptoms: Sequence[str] = ()
+) -> Any:
+    """The engine's decision (`escalate`) for this plan as of today, from the readings since
+    it began and any new warning signs (the engine re-triages them with the intake)."""
     from upperback.clinical import escalate
 
-    since = [e for e in entries if e.recorded_on >= timezone.localdate(record.created_at)]
-    progress = {
-        "phase": 1,
-        "phase_started_on": timezone.localdate(record.created_at).isoformat(),
-        "readings": [_baseline(record), *(_reading(e) for e in since)],
-    }
-    return escalate(localized(record), progress, timezone.localdate())
+    progress = _progress(record, entries, list(new_symptoms))
+    intake = record.intake if new_symptoms else None
+    return escalate(localized(record), progress, timezone.localdate(), intake=intake)
 
 
 def _with_symptoms(record: AssessmentRecord, symptoms: list[str]) -> Intake:
-    """The record's intake with the new warning signs added."""
+    """The record's intake with the new warning signs added (as the engine merged them)."""
     intake = {**record.intake, "symptoms": sorted({*record.intake.get("symptoms", []), *symptoms})}
     return Intake.model_validate(intake)
 
 
-def _retriage(record: AssessmentRecord, symptoms: list[str]) -> AssessmentRecord:
-    """New warning signs: the same intake with them added, assessed again by the engine."""
+def _keep(record: AssessmentRecord, symptoms: list[str]) -> AssessmentRecord:
+    """The intake with the new signs, kept as a new assessment for the patient's record."""
     return actions.record_assessment(
         patient=record.patient, intake=_with_symptoms(record, symptoms), language=record.language
     )
@@ -110,17 +133,38 @@ def _retriage(record: AssessmentRecord, symptoms: list[str]) -> AssessmentRecord
 def _emergency_despite_errors(
     latest: AssessmentRecord | None, form: ProgressForm
 ) -> AssessmentRecord | None:
-    """A new warning sign that is an emergency is acted on even when another answer on the
-    form is missing or wrong (say the pain score): the patient must not be held on a form
-    error. Only an emergency is recorded here; anything less waits for the corrected form."""
+    """A new warning sign the engine re-triages to an emergency is acted on even when another
+    answer on the form is missing or wrong (say the pain score): the patient must not be held
+    on a form error. Anything less waits for the corrected form."""
     signs = form.cleaned_data.get("new_symptoms")
     if latest is None or not signs:
         return None
-    from upperback.clinical import assess
-
-    if assess(_with_symptoms(latest, signs)).triage != "emergency":
+    entries = list(latest.patient.progress.all())
+    decision = review_decision(latest, entries, signs)
+    if decision.assessment is None or decision.assessment.triage != "emergency":
         return None
-    return _retriage(latest, signs)
+    return _keep(latest, signs)
+
+
+def _check_in(patient: Any, latest: AssessmentRecord | None, form: ProgressForm) -> Any:
+    """Save the reading, ask the engine, store its phase; new signs make a new assessment."""
+    entry = actions.add_progress(
+        patient=patient,
+        pain_now=form.cleaned_data["pain_now"],
+        psfs=form.psfs(),
+        note=form.cleaned_data["note"],
+    )
+    if latest is None:
+        return redirect("records:progress")
+    signs = form.cleaned_data["new_symptoms"]
+    before = _where(latest, [e for e in patient.progress.all() if e.pk != entry.pk])
+    decision = review_decision(latest, list(patient.progress.all()), signs)
+    same = decision.phase == before[0]
+    started = dt.date.fromisoformat(before[1]) if same else timezone.localdate()
+    actions.record_review(entry=entry, action=decision.action, phase=decision.phase, since=started)
+    if signs:
+        return redirect("records:result", assessment_id=_keep(latest, signs).pk)
+    return redirect("records:progress")
 
 
 @login_required
@@ -134,16 +178,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         if emergency is not None:
             return redirect("records:result", assessment_id=emergency.pk)
     if request.method == "POST" and form.is_valid():
-        actions.add_progress(
-            patient=patient,
-            pain_now=form.cleaned_data["pain_now"],
-            psfs=form.psfs(),
-            note=form.cleaned_data["note"],
-        )
-        if latest is not None and form.cleaned_data["new_symptoms"]:
-            again = _retriage(latest, form.cleaned_data["new_symptoms"])
-            return redirect("records:result", assessment_id=again.pk)
-        return redirect("records:progress")
+        return _check_in(patient, latest, form)
     entries = list(patient.progress.all())
     context = {
         "form": form,

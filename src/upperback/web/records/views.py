@@ -5,7 +5,7 @@ Thin views: the access door (records.access) for every read, the actions for eve
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -13,10 +13,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from upperback.clinical.contract import TRIAGE_ORDER, StepId
+
 from . import actions
-from . import labels as L
 from .access import access_assessment, access_history, access_queue, is_clinic_staff
-from .presenting import localized, result_context
+from .presenting import kb_label, localized, result_context, triage_title
+
+
+def _levels() -> list[tuple[str, str]]:
+    return [(level, triage_title(level)) for level in TRIAGE_ORDER]
+
+
+def _plan_steps() -> list[tuple[str, str]]:
+    """Every plan step, named by the knowledge base in the reader's language."""
+    return [(step, kb_label("step", step)) for step in get_args(StepId)]
 
 
 @login_required
@@ -30,7 +40,7 @@ def result(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @login_required
 def my_assessments(request: HttpRequest) -> HttpResponse:
     records = access_history(request.user, request.user.pk, purpose="assessment.list")
-    rows = [{"record": r, "title": L.TRIAGE_TITLE[r.current_triage]} for r in records]
+    rows = [{"record": r, "title": triage_title(r.current_triage)} for r in records]
     return render(request, "records/my_assessments.html", {"rows": rows})
 
 
@@ -43,12 +53,12 @@ def _staff_only(request: HttpRequest) -> None:
 def queue(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     records = access_queue(request.user, purpose="queue.read")
-    rows = [{"record": r, "title": L.TRIAGE_TITLE[r.current_triage]} for r in records]
+    rows = [{"record": r, "title": triage_title(r.current_triage)} for r in records]
     return render(request, "records/queue.html", {"rows": rows})
 
 
 class OverrideForm(forms.Form):
-    new_triage = forms.ChoiceField(label=_("Triage"), choices=list(L.TRIAGE_TITLE.items()))
+    new_triage = forms.ChoiceField(label=_("Triage"), choices=_levels)
     reason = forms.CharField(label=_("Reason (required)"), widget=forms.Textarea(attrs={"rows": 3}))
     plan_note = forms.CharField(
         label=_("Plan changes for the patient"),
@@ -58,7 +68,7 @@ class OverrideForm(forms.Form):
     removed_steps = forms.MultipleChoiceField(
         label=_("Remove these plan steps"),
         required=False,
-        choices=list(L.STEPS.items()),
+        choices=_plan_steps,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -83,7 +93,7 @@ def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
     context: dict[str, Any] = {
         **result_context(record),
         "form": form,
-        "history": [{"record": r, "title": L.TRIAGE_TITLE[r.current_triage]} for r in history],
+        "history": [{"record": r, "title": triage_title(r.current_triage)} for r in history],
         "intake_rows": _intake_rows(record.intake),
     }
     return render(request, "records/review.html", context)

@@ -7,22 +7,23 @@ from typing import Any
 from django.test import Client
 
 from .demo_intakes import DESK_WORKER
-from .intake_mapping import step_answers
+from .draft_answers import initial
+from .intake_fields import STEP_NAMES
 
 
-def as_posts(answers: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Saved step answers as the form posts that save them (every value a string)."""
+def as_posts(intake: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """An intake as the form posts of every wizard step that would save it (strings)."""
     return {
         step: {
             key: [str(v) for v in value] if isinstance(value, list) else str(value)
-            for key, value in fields.items()
+            for key, value in initial(intake, step).items()
         }
-        for step, fields in answers.items()
+        for step in STEP_NAMES
     }
 
 
 # The demo desk worker, typed in step by step: a self-care intake.
-SAFE_STEPS: dict[str, dict[str, Any]] = as_posts(step_answers(DESK_WORKER))
+SAFE_STEPS: dict[str, dict[str, Any]] = as_posts(DESK_WORKER)
 
 
 def start_draft(client: Client) -> int:

@@ -1,7 +1,8 @@
 """The intake wizard: one form per step, saved as soon as it is valid; emergencies stop it.
 
-After every saved step the answers so far go to the engine: when it says `emergency`, the
-wizard stops at once and shows the call-911 page, whatever is still unanswered.
+The draft is a partial intake in the contract's names (draft_answers.py). After every sent
+step the answers so far go to the engine's `screen_partial`: when an emergency rule already
+holds whatever is still unanswered, the wizard stops at once and shows the call-911 page.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ from pydantic import ValidationError
 
 from upperback.clinical.contract import Intake
 
-from . import actions
+from . import actions, draft_answers
 from .access import access_assessment, access_draft, access_open_draft, access_patient
-from .forms import STEP_NAMES, STEPS, form_class, summary, to_json
-from .intake_mapping import build_intake, reopened_answers
+from .forms import STEP_NAMES, STEPS, form_class, summary
 from .models import IntakeDraft
 
 
@@ -69,56 +69,49 @@ def intake_reopen(request: HttpRequest, assessment_id: int, step: str) -> HttpRe
     record = access_assessment(request.user, assessment_id, purpose="intake.reopen")
     if record.patient_id != request.user.pk:  # the clinic reads it, only she reopens it
         raise Http404("No such assessment.")
-    answers, done = reopened_answers(record.intake)
+    answers, done = draft_answers.reopened(record.intake)
     draft = actions.start_draft(patient=record.patient, answers=answers, completed_steps=done)
     return _step_url(draft, step)
 
 
-def _emergency_check(draft: IntakeDraft) -> Intake | None:
-    """The answers so far as an intake, when they make one (the first step always does)."""
+def as_intake(answers: dict[str, Any]) -> Intake | None:
+    """The draft as the contract's intake, when it makes one (the first step always does)."""
     try:
-        return Intake.model_validate(build_intake(draft.answers))
+        return Intake.model_validate({"contract": "1", **answers})
     except ValidationError:
         return None
 
 
-def _stop_if_emergency(draft: IntakeDraft) -> HttpResponse | None:
-    intake = _emergency_check(draft)
-    if intake is None:
-        return None
-    from upperback.clinical import assess
+def _screen(answers: dict[str, Any]) -> bool:
+    """The engine's word on a partial intake: is it already an emergency?"""
+    from upperback.clinical import screen_partial
 
-    if assess(intake, language=_language()).triage != "emergency":
+    return screen_partial(answers, language=_language()).emergency
+
+
+def _stop_if_emergency(draft: IntakeDraft) -> HttpResponse | None:
+    if not _screen(draft.answers):
         return None
-    actions.record_assessment(
-        patient=draft.patient, intake=intake, language=_language(), draft=draft
-    )
+    intake = as_intake(draft.answers)
+    if intake is not None:  # the full answer is recorded when the answers make an intake
+        actions.record_assessment(
+            patient=draft.patient, intake=intake, language=_language(), draft=draft
+        )
     actions.stop_draft_for_emergency(draft=draft)
     return redirect("records:intake_emergency", draft_id=draft.pk)
-
-
-# The lowest answer of each required first-step question, standing in for one the patient
-# has not given yet when a warning sign is ticked: the emergency rules read the signs, so a
-# sign that is an emergency on its own is one whatever the age, sex, intensity or duration.
-_UNANSWERED_FIRST_STEP = {"age": 12, "sex": "other", "intensity_now": "0", "duration_days": 0}
 
 
 def _stop_if_signs_alone_are_an_emergency(draft: IntakeDraft, form: Any) -> HttpResponse | None:
     """An emergency answer stops the wizard at once, whatever else is unanswered.
 
-    The first step is incomplete (say the age is blank) but warning signs are ticked: the
-    engine decides on the signs with the missing answers at their lowest. Nothing is
-    recorded from the stand-in values; the draft keeps its saved answers and is stopped.
+    The step is incomplete (say the age is blank): its valid answers go to the engine with the
+    rest unanswered. Nothing is recorded or saved; the draft keeps its answers and is stopped.
     """
-    signs = form.cleaned_data.get("signs")
-    if not signs:
-        return None
-    given = {k: v for k, v in form.cleaned_data.items() if k in _UNANSWERED_FIRST_STEP}
-    provisional = {**_UNANSWERED_FIRST_STEP, **given, "signs": signs}
-    from upperback.clinical import assess
-
-    intake = Intake.model_validate(build_intake({"safety": to_json(provisional)}))
-    if assess(intake, language=_language()).triage != "emergency":
+    valid = set(form.cleaned_data)
+    answers = draft_answers.save_step(
+        draft.answers, form.step, form.cleaned_data, sent=draft.completed_steps, only=valid
+    )
+    if not _screen(answers):
         return None
     actions.stop_draft_for_emergency(draft=draft)
     return redirect("records:intake_emergency", draft_id=draft.pk)
@@ -136,13 +129,14 @@ def intake_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
         return redirect("records:result", assessment_id=draft.submitted_id)
     if step != STEP_NAMES[0] and STEP_NAMES[0] not in draft.completed_steps:
         return _step_url(draft, STEP_NAMES[0])  # warning signs always come first
-    form = form_class(step)(request.POST or None, initial=draft.answers.get(step, {}))
-    if request.method == "POST" and step == STEP_NAMES[0] and not form.is_valid():
+    initial = draft_answers.initial(draft.answers, step)
+    form = form_class(step)(request.POST or None, initial=initial)
+    if request.method == "POST" and not form.is_valid():
         stopped = _stop_if_signs_alone_are_an_emergency(draft, form)
         if stopped is not None:
             return stopped
     if request.method == "POST" and form.is_valid():
-        draft = actions.save_draft_step(draft=draft, step=step, answers=to_json(form.cleaned_data))
+        draft = actions.save_draft_step(draft=draft, step=step, answers=form.cleaned_data)
         stopped = _stop_if_emergency(draft)
         if stopped is not None:
             return stopped
@@ -166,7 +160,7 @@ def _step_context(draft: IntakeDraft, step: str, form: Any) -> dict[str, Any]:
         "form": form,
         "steps": [
             {"name": name, "title": title, "done": name in draft.completed_steps}
-            for name, title, _form in STEPS
+            for name, title in STEPS
         ],
         "title": STEPS[index][1],
         "number": index + 1,
@@ -189,7 +183,7 @@ def intake_review(request: HttpRequest, draft_id: int) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         try:
-            intake = Intake.model_validate(build_intake(draft.answers))
+            intake = Intake.model_validate({"contract": "1", **draft.answers})
         except ValidationError as error:
             errors = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]
         else:
@@ -200,7 +194,11 @@ def intake_review(request: HttpRequest, draft_id: int) -> HttpResponse:
                 actions.stop_draft_for_emergency(draft=draft)
                 return redirect("records:intake_emergency", draft_id=draft.pk)
             return redirect("records:result", assessment_id=record.pk)
-    context = {"draft": draft, "errors": errors, "summary": summary(draft.answers)}
+    context = {
+        "draft": draft,
+        "errors": errors,
+        "summary": summary(draft.answers, draft.completed_steps),
+    }
     return render(request, "records/intake_review.html", context)
 
 

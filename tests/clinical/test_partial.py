@@ -1,0 +1,65 @@
+"""screen_partial: an unfinished intake judged three-valued, nothing invented for a gap."""
+
+from __future__ import annotations
+
+import pytest
+
+from upperback.clinical import assess, kb_name, screen_partial
+
+from .vignettes import desk_strain
+
+
+def test_a_sign_that_is_an_emergency_on_its_own_is_one_with_nothing_else_answered() -> None:
+    screen = screen_partial({"symptoms": ["coughing_blood"]})
+    assert screen.status == "emergency" and screen.emergency
+    assert [flag.because for flag in screen.flags] == [["symptoms"]]
+    assert all(flag.explanation and flag.source for flag in screen.flags)
+
+
+def test_the_flags_read_in_spanish_when_asked() -> None:
+    english = screen_partial({"symptoms": ["coughing_blood"]})
+    spanish = screen_partial({"symptoms": ["coughing_blood"]}, language="es")
+    assert [f.id for f in english.flags] == [f.id for f in spanish.flags]
+    assert english.flags[0].explanation != spanish.flags[0].explanation
+
+
+def test_nothing_answered_is_not_yet_known() -> None:
+    assert screen_partial({}).status == "not_yet_known"
+    assert screen_partial({}).flags == []
+
+
+def test_no_warning_sign_answered_none_is_not_yet_known_not_safe() -> None:
+    screen = screen_partial({"symptoms": [], "age": 34, "sex": "female"})
+    assert screen.status == "not_yet_known"
+
+
+def test_a_rule_that_needs_an_unanswered_question_does_not_fire() -> None:
+    # Sudden and severe, but the trigger (read under a `not`) is not asked yet: it depends.
+    answers = {"pain": {"intensity_now": 9, "onset": "sudden"}}
+    assert screen_partial(answers).status == "not_yet_known"
+    answered = {"pain": {**answers["pain"], "trigger": "none_known"}}
+    assert screen_partial(answered).status == "emergency"
+
+
+def test_a_complete_emergency_intake_agrees_with_the_engine() -> None:
+    intake = desk_strain(symptoms=["chest_pain_or_pressure"])
+    screen = screen_partial(intake)
+    assessed = assess(intake)
+    assert screen.status == "emergency" == assessed.triage
+    assert {f.id for f in screen.flags} <= {f.id for f in assessed.red_flags}
+
+
+def test_a_value_the_contract_lacks_is_refused_not_ignored() -> None:
+    with pytest.raises(ValueError, match="symptoms"):
+        screen_partial({"symptoms": ["chest_pian"]})
+    with pytest.raises(ValueError, match="symtoms"):
+        screen_partial({"symtoms": ["coughing_blood"]})
+
+
+def test_kb_names_come_in_both_languages() -> None:
+    assert kb_name("step", "exercise_program") == "Exercise program"
+    assert kb_name("step", "exercise_program", "es") == "Programa de ejercicios"
+    assert kb_name("source", "muscle_strain", "es") == "Distensión muscular"
+    assert kb_name("triage", "urgent").startswith("Urgent")
+    with pytest.raises(KeyError):
+        kb_name("step", "no_such_step")
