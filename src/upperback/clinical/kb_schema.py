@@ -49,6 +49,7 @@ class LabelsFile(_Strict):
     of each enumeration, and every intake field a question may name, has one."""
 
     triage: dict[Triage, Text]
+    triage_now: dict[Triage, Text]
     who: dict[str, Text]
     grade: dict[Grade, Text]
     fields: dict[str, Text]

@@ -204,6 +204,7 @@ def _check_labels(labels: LabelsFile) -> None:
     """Every id a person may be shown has a label: no raw id reaches a page or a summary."""
     wanted = {
         "triage": set(TRIAGE_ORDER),
+        "triage_now": set(TRIAGE_ORDER),
         "who": set(get_args(Specialty)) | set(get_args(DeliveredBy)),
         "grade": set(get_args(Grade)),
         "fields": {spec.asks for spec in FIELDS.values() if spec.asks not in (None, "contract")},

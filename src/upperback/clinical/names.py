@@ -1,14 +1,16 @@
 """`kb_name(kind, id, language)`: the knowledge base's own name for a plan step, a likely
-source or a triage level, so that no other layer keeps a second table of them."""
+source, a triage level (its sentence, short name or what to do now), who gives care or an
+evidence grade, so that no other layer keeps a second table of them."""
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
-from upperback.clinical.kb_schema import LANGUAGES, Language
+from upperback.clinical.kb_schema import LANGUAGES, Language, Text
 from upperback.clinical.knowledge import knowledge_base
 
-NameKind = Literal["step", "source", "triage"]
+NameKind = Literal["step", "source", "triage", "triage_short", "triage_now", "who", "grade"]
 
 
 def kb_name(kind: NameKind, item: str, language: str = "en") -> str:
@@ -19,4 +21,12 @@ def kb_name(kind: NameKind, item: str, language: str = "en") -> str:
         return kb.steps[item].name(lang)
     if kind == "source":
         return next(rule.name(lang) for rule in kb.sources if rule.id == item)
-    return kb.meta.triage[item](lang)  # type: ignore[index]
+    labels = kb.labels
+    tables: dict[str, Mapping[Any, Text]] = {
+        "triage_short": labels.triage,
+        "triage_now": labels.triage_now,
+        "who": labels.who,
+        "grade": labels.grade,
+        "triage": kb.meta.triage,
+    }
+    return tables[kind][item](lang)

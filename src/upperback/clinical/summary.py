@@ -68,7 +68,7 @@ def _step_lines(step: PlanStep, language: Language) -> list[str]:
             f" {exercise.per_day}/day"
         )
     grade = kb.labels.grade[step.evidence.grade](language)
-    evidence = f"    {_h('evidence', language)}: {grade} ({_cite(step.evidence.source)})"
+    evidence = f"    {grade} ({_cite(step.evidence.source)})"
     if step.evidence.note:
         evidence += f". {step.evidence.note}"
     lines.append(evidence)

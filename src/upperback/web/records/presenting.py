@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext
 
 from upperback.clinical.contract import Assessment
 
-from . import labels as L
 from .illustrations import exercise_svg
 from .intake_fields import STEPS, field_words, step_of
 from .models import AssessmentRecord
@@ -113,8 +113,8 @@ def _step_view(step: Any, start: dt.date, sources: SourceList) -> dict[str, Any]
         "step": step,
         "cite": sources.cite(step.evidence.source),
         "label": kb_label("step", step.step),
-        "who": L.SPECIALTIES.get(step.delivered_by, step.delivered_by),
-        "grade": L.GRADES.get(step.evidence.grade, step.evidence.grade),
+        "who": capfirst(kb_label("who", step.delivered_by)),
+        "grade": capfirst(kb_label("grade", step.evidence.grade)),
         "review_on": start + dt.timedelta(days=step.review_after_days),
         "exercises": [
             {"exercise": ex, "svg": exercise_svg(ex.id, ex.name)} for ex in step.details.exercises
@@ -154,7 +154,7 @@ def result_context(record: AssessmentRecord) -> dict[str, Any]:
         "a": assessment,
         "triage": triage,
         "triage_title": triage_title(triage),
-        "triage_now": L.TRIAGE_NOW[triage],
+        "triage_now": kb_label("triage_now", triage),
         "engine_triage_title": triage_title(record.triage),
         "overrides": list(record.overrides.select_related("author")),
         "sources": [
@@ -172,7 +172,9 @@ def result_context(record: AssessmentRecord) -> dict[str, Any]:
         "cited": cited.listed(),
         "disclaimer": disclaimer_after_lead(assessment.disclaimer),
         "questions": questions(assessment),
-        "consult_label": L.SPECIALTIES.get(assessment.consult.specialty or "", ""),
+        "consult_label": capfirst(kb_label("who", assessment.consult.specialty or ""))
+        if assessment.consult.specialty
+        else "",
         "removed_steps": _removed(record),
     }
 
