@@ -69,7 +69,7 @@ def restore(source: Path, *, force: bool, progress: Progress) -> None:
 
 
 def integrity(path: Path) -> str:
-    """"ok", or what PRAGMA integrity_check (or SQLite opening the file) found wrong."""
+    """ "ok", or what PRAGMA integrity_check (or SQLite opening the file) found wrong."""
     try:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
             return ", ".join(row[0] for row in db.execute("PRAGMA integrity_check"))
