@@ -1,19 +1,15 @@
 """The audit log becomes a hash chain the database will not let anyone edit.
 
-Existing rows are chained in id order (their content as it stands today), then the
-constraints and the triggers that refuse UPDATE and DELETE are created. A later migration
-that rebuilds this table on SQLite (an AlterField does) drops its triggers with the old
-table: it must run `audit_guard.create_statements` again (tests/web/records checks).
+Existing rows are chained in id order (their content as it stands today); 0003 adds the
+constraints and the triggers, in a transaction of its own (PostgreSQL will not alter a table
+with row updates pending in the same transaction).
 """
 
 import django.db.models.deletion
-import django.db.models.functions.text
-import django.db.models.lookups
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from upperback.web.records import audit_guard
 from upperback.web.records.audit import GENESIS, row_hash
 
 
@@ -24,16 +20,6 @@ def chain_existing_rows(apps, schema_editor):  # type: ignore[no-untyped-def]
         row.prev_hash = prev
         row.hash = prev = row_hash(prev, vars(row))
         row.save(update_fields=["prev_hash", "hash"])
-
-
-def create_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
-    for statement in audit_guard.create_statements(schema_editor.connection.vendor):
-        schema_editor.execute(statement)
-
-
-def drop_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
-    for statement in audit_guard.drop_statements(schema_editor.connection.vendor):
-        schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -83,25 +69,4 @@ class Migration(migrations.Migration):
             preserve_default=False,
         ),
         migrations.RunPython(chain_existing_rows, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name="auditevent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    django.db.models.lookups.Exact(
-                        django.db.models.functions.text.Length("hash"), 64
-                    ),
-                    django.db.models.lookups.Exact(
-                        django.db.models.functions.text.Length("prev_hash"), 64
-                    ),
-                ),
-                name="auditevent_chained",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="auditevent",
-            constraint=models.UniqueConstraint(
-                fields=("prev_hash",), name="auditevent_one_successor"
-            ),
-        ),
-        migrations.RunPython(create_triggers, drop_triggers),
     ]
