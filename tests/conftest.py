@@ -63,3 +63,32 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.fail(f"the shared media folder is missing: {SHARED_DATA}")
     return SHARED_DATA
+
+
+def _flush_sql_past_the_audit_guard(original: Any) -> Any:
+    """Django's flush (TransactionTestCase, live_server) empties every table with DELETE
+    (SQLite) or TRUNCATE (PostgreSQL), which the audit log's triggers refuse. The flush drops
+    the triggers, empties the tables and creates them again, in its one transaction. Only
+    the tests' flush does this: the application has no flush of its own."""
+
+    def flush_sql(style: Any, connection: Any, **kwargs: Any) -> list[str]:
+        from upperback.web.records import audit_guard
+
+        statements: list[str] = original(style, connection, **kwargs)
+        if not any(audit_guard.TABLE in s for s in statements):
+            return statements
+        vendor = connection.vendor
+        drop, create = audit_guard.drop_statements(vendor), audit_guard.create_statements(vendor)
+        return [*drop, *statements, *create]
+
+    return flush_sql
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_the_audit_guard() -> Iterator[None]:
+    from django.core.management.commands import flush
+
+    original = flush.sql_flush
+    flush.sql_flush = _flush_sql_past_the_audit_guard(original)
+    yield
+    flush.sql_flush = original

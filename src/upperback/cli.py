@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "upperback.clinical.commands",
     "upperback.clinical.validation.commands",
     "upperback.vision.commands",
+    "upperback.web.commands",
 )
 
 

@@ -40,6 +40,12 @@ LOGIN = "login"  # expected: a redirect to the login page
 ADMIN_LOGIN = "admin-login"
 
 
+def new_audit_rows() -> Any:
+    """The audit rows written from now on (the log is append-only: no row is ever deleted)."""
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return AuditEvent.objects.filter(pk__gt=last)
+
+
 @pytest.fixture
 def world(
     alice: Any,
@@ -332,12 +338,12 @@ def test_a_clinicians_view_of_a_patient_writes_an_audit_row_naming_her(
 
     appointment = Appointment.objects.get(pk=world["appointment"])
     day = appointment.starts_at.astimezone(appointment.location.zone).date().isoformat()
-    AuditEvent.objects.all().delete()
+    events = new_audit_rows()
     url = CLINICIAN_VIEWS[kind].format(day=day, **world)
     response = bob_client.get(url)
     _body(response)
     assert response.status_code == 200, url
-    assert AuditEvent.objects.filter(actor=bob, patient=alice, outcome="allowed").exists(), kind
+    assert events.filter(actor=bob, patient=alice, outcome="allowed").exists(), kind
 
 
 def test_an_appointment_view_is_audited_under_the_appointment(
@@ -348,13 +354,10 @@ def test_an_appointment_view_is_audited_under_the_appointment(
     bob_client: Client,
     carol_client: Client,
 ) -> None:
-    AuditEvent.objects.all().delete()
+    events = new_audit_rows()
     bob_client.get(f"/appointments/{world['appointment']}/")
     carol_client.get(f"/appointments/{world['appointment']}/")
-    rows = {
-        (e.actor_id, e.patient_id, e.object_type, e.object_id, e.outcome)
-        for e in AuditEvent.objects.all()
-    }
+    rows = {(e.actor_id, e.patient_id, e.object_type, e.object_id, e.outcome) for e in events.all()}
     assert rows == {
         (bob.pk, alice.pk, "Appointment", str(world["appointment"]), "allowed"),
         (carol.pk, alice.pk, "Appointment", str(world["appointment"]), "refused"),
@@ -371,12 +374,12 @@ def test_reopening_another_patients_answers_is_a_refusal_in_the_log(
 ) -> None:
     from upperback.web.records.models import IntakeDraft
 
-    AuditEvent.objects.all().delete()
+    events = new_audit_rows()
     drafts = IntakeDraft.objects.count()
     url = f"/assessments/{world['assessment']}/answer/pain/"
     assert carol_client.post(url).status_code == 404
     assert bob_client.post(url).status_code == 404  # the clinic reads it; only she reopens it
-    assert AuditEvent.objects.filter(
+    assert events.filter(
         actor=carol, patient=alice, action="intake.reopen", outcome="refused"
     ).exists()
     assert IntakeDraft.objects.count() == drafts
@@ -395,12 +398,12 @@ def test_changes_by_anyone_but_the_appointments_keeper_are_refusals_in_the_log(
     eve.force_login(other)
     attendance = f"/clinic/appointments/{world['appointment']}/attendance/"
     cancel = f"/appointments/{world['appointment']}/cancel/"
-    AuditEvent.objects.all().delete()
+    events = new_audit_rows()
     assert alice_client.post(attendance, {"status": "completed"}).status_code == 404
     assert eve.post(attendance, {"status": "completed"}).status_code == 404
     assert bob_client.post(cancel).status_code == 404
     assert bob_client.post(attendance, {"status": "completed"}).status_code == 302
-    rows = {(e.actor_id, e.action, e.outcome) for e in AuditEvent.objects.all()}
+    rows = {(e.actor_id, e.action, e.outcome) for e in events.all()}
     assert rows == {
         (alice.pk, "clinic.attendance", "refused"),
         (other.pk, "clinic.attendance", "refused"),
@@ -428,9 +431,9 @@ def test_the_queue_audits_each_patient_it_shows(
     desk_worker: dict[str, Any],
 ) -> None:
     carols = actions.record_assessment(patient=carol, intake=Intake.model_validate(desk_worker))
-    AuditEvent.objects.all().delete()
+    events = new_audit_rows()
     assert bob_client.get("/clinic/queue/").status_code == 200
-    rows = AuditEvent.objects.filter(actor=bob, action="queue.read").exclude(patient=None)
+    rows = events.filter(actor=bob, action="queue.read").exclude(patient=None)
     assert {(r.patient_id, r.object_id) for r in rows} == {
         (alice.pk, str(world["assessment"])),
         (carol.pk, str(carols.pk)),
@@ -442,10 +445,10 @@ def test_the_feed_audits_each_patient_and_names_none(
 ) -> None:
     import icalendar
 
-    AuditEvent.objects.all().delete()
+    events = new_audit_rows()
     response = anonymous.get(f"/clinic/feed/{world['token']}.ics")
     assert response.status_code == 200
-    assert AuditEvent.objects.filter(actor=bob, patient=alice, action="clinic.feed").exists()
+    assert events.filter(actor=bob, patient=alice, action="clinic.feed").exists()
     body = response.content.decode()
     assert "alice" not in body.lower()  # no name, no email in a third-party calendar
     assert world["record"].assessment["consult"]["because"][:20] not in body
@@ -707,7 +710,7 @@ def test_the_admin_shows_patient_data_read_only_and_audits_each_record(
     chief.save(update_fields=["is_superuser"])
     client = Client()
     client.force_login(chief)
-    AuditEvent.objects.all().delete()
+    events = new_audit_rows()
     for url in [
         f"/admin/records/assessmentrecord/{world['assessment']}/change/",
         f"/admin/records/intakedraft/{world['draft']}/change/",
@@ -715,11 +718,9 @@ def test_the_admin_shows_patient_data_read_only_and_audits_each_record(
         "/admin/records/assessmentrecord/",
     ]:
         assert client.get(url).status_code == 200, url
-    kinds = set(
-        AuditEvent.objects.filter(actor=chief, patient=alice).values_list("object_type", flat=True)
-    )
+    kinds = set(events.filter(actor=chief, patient=alice).values_list("object_type", flat=True))
     assert kinds == {"AssessmentRecord", "IntakeDraft", "Appointment"}
-    listed = AuditEvent.objects.filter(actor=chief, patient=alice, object_type="AssessmentRecord")
+    listed = events.filter(actor=chief, patient=alice, object_type="AssessmentRecord")
     assert listed.count() == 2  # the change page and the list
     change = client.post(
         f"/admin/records/assessmentrecord/{world['assessment']}/change/",

@@ -53,7 +53,7 @@ def _announce(host: str, port: int) -> None:
     print(f"Upperback is running at http://{host}:{port}/", flush=True)
     for role, email, password in demo_logins():
         print(f"  demo {role}: {email} / {password}", flush=True)
-    print("  task worker: running (manage.py db_worker)", flush=True)
+    print("  task worker: running (manage.py worker)", flush=True)
     print("Press Ctrl-C to stop.", flush=True)
 
 
@@ -62,7 +62,7 @@ def serve(host: str, port: int) -> int:
     server = subprocess.Popen(
         _django("runserver", f"{host}:{port}", "--noreload", "--insecure", "--skip-checks")
     )
-    worker = subprocess.Popen(_django("db_worker", "--no-reload"))
+    worker = subprocess.Popen(_django("worker", "--no-reload"))
     processes = [server, worker]
 
     def _on_term(signum: int, frame: FrameType | None) -> None:

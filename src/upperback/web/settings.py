@@ -171,6 +171,12 @@ EMAIL_BACKEND = os.environ.get(
     "UPPERBACK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("UPPERBACK_FROM_EMAIL", "care@upperback.example")
+# Where django.core.mail.backends.filebased.EmailBackend writes (UPPERBACK_EMAIL_BACKEND).
+EMAIL_FILE_PATH = os.environ.get("UPPERBACK_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+EMAIL_TIMEOUT = env_int("UPPERBACK_EMAIL_TIMEOUT", 30)
+# A task still running after this long was abandoned by a killed worker: `manage.py worker`
+# runs it again (emails only, see clinic.outbox). Longer than any send (EMAIL_TIMEOUT).
+TASK_LEASE_SECONDS = env_int("UPPERBACK_TASK_LEASE_SECONDS", 300)
 
 TASKS = {
     "default": {

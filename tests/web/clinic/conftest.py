@@ -86,3 +86,12 @@ def la(year: int, month: int, day: int, hour: int, minute: int = 0) -> dt.dateti
 # A Monday well in the future, away from any clock change.
 MONDAY = dt.date(2030, 6, 3)
 EARLY = la(2030, 5, 1, 0)
+
+
+def run_due_tasks() -> list[object]:
+    """Run the queued tasks that are due, in this thread and transaction (the emails'
+    outbox); the real worker is exercised by test_outbox_crash.py and test_reminders.py."""
+    from django_tasks_db.models import DBTaskResult
+
+    due = DBTaskResult.objects.ready().order_by("enqueued_at")
+    return [row.task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"]) for row in due]

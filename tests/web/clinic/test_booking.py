@@ -8,9 +8,12 @@ from typing import Any
 import icalendar
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from upperback.web.accounts.models import User
 from upperback.web.clinic import actions
+from upperback.web.clinic.messages import CONFIRMATION
 from upperback.web.clinic.models import (
     Appointment,
     AppointmentType,
@@ -19,8 +22,9 @@ from upperback.web.clinic.models import (
     OccupiedCell,
     Status,
 )
+from upperback.web.clinic.tasks import send_appointment_email
 
-from .conftest import EARLY, la
+from .conftest import EARLY, la, run_due_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -177,34 +181,66 @@ def test_the_confirmation_email_carries_the_ics(
     location: Location,
     consultation: AppointmentType,
     mailoutbox: list[Any],
-    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        appointment = book(alice, physiatrist, location, consultation, TEN)
+    appointment = book(alice, physiatrist, location, consultation, TEN)
+    assert mailoutbox == []  # queued with the booking; the worker sends it
+    assert run_due_tasks() == [True]
     assert [m.to for m in mailoutbox] == [["alice@example.com"]]
     name, content, mimetype = mailoutbox[0].attachments[0]
     assert (name, mimetype) == ("appointment.ics", "text/calendar")
     event = icalendar.Calendar.from_ical(content).events[0]
     assert event.start == appointment.starts_at
     assert "+1 310 555 0100" in mailoutbox[0].body
+    assert mailoutbox[0].extra_headers["Message-ID"] == (
+        f"<appointment-{appointment.pk}-confirmation@upperback.example>"
+    )
     assert Appointment.objects.get(pk=appointment.pk).confirmation_sent_at is not None
+    assert run_due_tasks() == [False]  # run again (a retry, a duplicate): nothing more sent
+    assert len(mailoutbox) == 1
 
 
-def test_a_failing_mail_server_does_not_undo_or_break_the_booking(
+def test_the_email_task_is_queued_in_the_bookings_transaction(
     alice: User,
     physiatrist: Clinician,
     location: Location,
     consultation: AppointmentType,
-    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The outbox: a booking rolled back takes its email task with it."""
+
+    class Crash(Exception):
+        pass
+
+    with pytest.raises(Crash), transaction.atomic():
+        book(alice, physiatrist, location, consultation, TEN)
+        assert DBTaskResult.objects.filter(task_path__endswith="send_appointment_email").exists()
+        raise Crash
+    assert not Appointment.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+
+def test_a_failing_mail_server_does_not_undo_the_booking_and_the_send_is_retried(
+    alice: User,
+    physiatrist: Clinician,
+    location: Location,
+    consultation: AppointmentType,
+    mailoutbox: list[Any],
     monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
 ) -> None:
     def server_down(*args: Any, **kwargs: Any) -> int:
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr("django.core.mail.EmailMessage.send", server_down)
-    with django_capture_on_commit_callbacks(execute=True):
-        appointment = book(alice, physiatrist, location, consultation, TEN)
+    appointment = book(alice, physiatrist, location, consultation, TEN)
+    with monkeypatch.context() as patch:
+        patch.setattr("django.core.mail.EmailMessage.send", server_down)
+        with pytest.raises(ConnectionRefusedError):
+            send_appointment_email.call(appointment.pk, CONFIRMATION)
     stored = Appointment.objects.get(pk=appointment.pk)
     assert stored.status == Status.BOOKED and stored.confirmation_sent_at is None
-    assert "mail server down" in caplog.text
+    retry = DBTaskResult.objects.get(args_kwargs__kwargs__attempt=2)
+    assert retry.run_after > timezone.now()
+    assert retry.args_kwargs["args"] == [appointment.pk, CONFIRMATION]
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    # The mail server is back; the first task (still queued here: no worker ran it) and its
+    # retry both run: one sends, the other finds it sent.
+    assert sorted(run_due_tasks()) == [False, True]
+    assert len(mailoutbox) == 1

@@ -1,5 +1,5 @@
 """The day-before reminder: exactly one per appointment, none when cancelled, even when the
-database worker (`manage.py db_worker`) runs twice over the same queue."""
+database worker (`manage.py worker`) runs twice over the same queue."""
 
 from __future__ import annotations
 
@@ -50,9 +50,7 @@ def two_bookings(
 
 
 def run_worker() -> None:
-    call_command(
-        "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
-    )
+    call_command("worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
 
 
 def reminders(mail: list[Any]) -> list[Any]:
@@ -62,7 +60,8 @@ def reminders(mail: list[Any]) -> list[Any]:
 def test_each_booking_queues_a_reminder_for_a_day_before(
     two_bookings: tuple[Appointment, Appointment],
 ) -> None:
-    run_after = sorted(DBTaskResult.objects.values_list("run_after", flat=True))
+    queued = DBTaskResult.objects.filter(task_path__endswith=".send_reminder")
+    run_after = sorted(queued.values_list("run_after", flat=True))
     assert run_after == [la(2030, 6, 2, 10), la(2030, 6, 2, 11)]
 
 
@@ -80,8 +79,9 @@ def test_one_reminder_for_the_kept_booking_none_for_the_cancelled_even_run_twice
     run_worker()
     assert [m.to for m in reminders(mailoutbox)] == [["alice@example.com"]]
     assert Appointment.objects.get(pk=kept.pk).reminder_sent_at is not None
-    # The worker ran every queued task (two for Alice, one for Bob) and each finished.
-    assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["SUCCESSFUL"] * 3
+    # The worker ran every queued task (two reminders for Alice, one for Bob, and both
+    # confirmations) and each finished.
+    assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["SUCCESSFUL"] * 5
 
 
 def test_the_task_run_again_for_the_same_appointment_sends_nothing(
@@ -111,4 +111,4 @@ def test_no_reminder_is_queued_for_a_booking_less_than_a_day_ahead(
             starts_at=la(2030, 6, 3, 10),
             now=la(2030, 6, 3, 8),
         )
-    assert not DBTaskResult.objects.exists()
+    assert not DBTaskResult.objects.filter(task_path__endswith=".send_reminder").exists()

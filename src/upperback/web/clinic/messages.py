@@ -1,7 +1,10 @@
 """The patient's emails: a confirmation with the .ics, a reminder a day before, and a
 notice when the clinic cancels.
 
-All leave only after the booking commits (on_commit), so a rolled-back booking mails nobody.
+A transactional outbox: each email is a task (django-tasks' database backend) enqueued inside
+the booking's own transaction, so the task row commits with the booking or not at all; a
+rolled-back booking mails nobody, and a committed one is mailed even if the web process dies
+the moment after. The worker sends (tasks.py), retries on failure, and records the sending.
 """
 
 from __future__ import annotations
@@ -10,8 +13,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -19,6 +21,8 @@ from .ics import appointment_ics
 from .models import Appointment
 
 REMINDER_BEFORE = dt.timedelta(hours=24)
+CONFIRMATION = "confirmation"
+CLINIC_CANCELLATION = "clinic_cancellation"
 
 
 def when(appointment: Appointment) -> str:
@@ -47,6 +51,12 @@ def _email(appointment: Appointment, subject: str, intro: str) -> EmailMessage:
     )
 
 
+def message_id(appointment: Appointment, kind: str) -> str:
+    """The same id every time this email is sent: a resend after a crash is recognisable (mail
+    servers and clients drop a second copy with the same Message-ID)."""
+    return f"<appointment-{appointment.pk}-{kind}@upperback.example>"
+
+
 def send_confirmation(appointment: Appointment) -> None:
     with translation.override(appointment.patient.preferred_language or "en"):
         message = _email(
@@ -54,9 +64,9 @@ def send_confirmation(appointment: Appointment) -> None:
             _("Your appointment is booked"),
             _("Your appointment at %(clinic)s is booked.") % {"clinic": appointment.location.name},
         )
+        message.extra_headers["Message-ID"] = message_id(appointment, CONFIRMATION)
         message.attach("appointment.ics", appointment_ics(appointment), "text/calendar")
     message.send()
-    Appointment.objects.filter(pk=appointment.pk).update(confirmation_sent_at=timezone.now())
 
 
 def send_reminder_email(appointment: Appointment) -> None:
@@ -67,25 +77,19 @@ def send_reminder_email(appointment: Appointment) -> None:
             _("A reminder of your appointment at %(clinic)s.")
             % {"clinic": appointment.location.name},
         )
+        message.extra_headers["Message-ID"] = message_id(appointment, "reminder")
         message.attach("appointment.ics", appointment_ics(appointment), "text/calendar")
     message.send()
 
 
 def after_booking(appointment: Appointment, *, now: dt.datetime) -> None:
-    """Queue the confirmation and the reminder for when the booking commits."""
-    pk = appointment.pk
+    """Queue the confirmation and the reminder, in the booking's transaction."""
+    from .tasks import send_appointment_email, send_reminder
+
     remind_at = appointment.starts_at - REMINDER_BEFORE
     if remind_at > now:  # booked less than a day ahead: the confirmation is the reminder
-        transaction.on_commit(lambda: _enqueue_reminder(pk, remind_at))
-    # robust: a mail server that is down is logged, and never turns a committed booking into
-    # an error page (confirmation_sent_at stays empty, so the failure is visible).
-    transaction.on_commit(lambda: send_confirmation(Appointment.objects.get(pk=pk)), robust=True)
-
-
-def _enqueue_reminder(appointment_id: int, remind_at: dt.datetime) -> None:
-    from .tasks import send_reminder
-
-    send_reminder.using(run_after=remind_at).enqueue(appointment_id)
+        send_reminder.using(run_after=remind_at).enqueue(appointment.pk)
+    send_appointment_email.enqueue(appointment.pk, CONFIRMATION)
 
 
 def send_clinic_cancellation(appointment: Appointment) -> None:
@@ -113,12 +117,12 @@ def send_clinic_cancellation(appointment: Appointment) -> None:
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[appointment.patient.email],
+        headers={"Message-ID": message_id(appointment, CLINIC_CANCELLATION)},
     ).send()
 
 
 def after_clinic_cancellation(appointment: Appointment) -> None:
-    """Queue the cancellation notice for when the cancellation commits (once, robustly)."""
-    pk = appointment.pk
-    transaction.on_commit(
-        lambda: send_clinic_cancellation(Appointment.objects.get(pk=pk)), robust=True
-    )
+    """Queue the cancellation notice, in the cancellation's transaction."""
+    from .tasks import send_appointment_email
+
+    send_appointment_email.enqueue(appointment.pk, CLINIC_CANCELLATION)

@@ -196,6 +196,8 @@ class Appointment(models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     # Set by one atomic conditional UPDATE, so a reminder goes out at most once.
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # When the clinic's cancellation notice went out (the outbox task skips a second send).
+    cancellation_notice_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at"]

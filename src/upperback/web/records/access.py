@@ -14,22 +14,28 @@ from django.http import Http404
 
 from upperback.web.accounts.models import Role, User
 
-from .models import AssessmentRecord, AuditEvent, IntakeDraft, Outcome
+from .audit import Entry, append, append_one
+from .models import AssessmentRecord, IntakeDraft, Outcome
 
 
 def _actor(user: Any) -> User | None:
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def audit(user: Any, *, purpose: str, patient: User | None, obj: Any = None, allowed: bool) -> None:
-    AuditEvent.objects.create(
-        actor=_actor(user),
+def _entry(user: Any, *, purpose: str, patient: User | None, obj: Any, allowed: bool) -> Entry:
+    actor = _actor(user)
+    return Entry(
+        actor_id=actor.pk if actor is not None else None,
         action=purpose,
-        patient=patient,
+        patient_id=patient.pk if patient is not None else None,
         object_type=type(obj).__name__ if obj is not None else "",
         object_id=str(getattr(obj, "pk", "") or ""),
         outcome=Outcome.ALLOWED if allowed else Outcome.REFUSED,
     )
+
+
+def audit(user: Any, *, purpose: str, patient: User | None, obj: Any = None, allowed: bool) -> None:
+    append_one(_entry(user, purpose=purpose, patient=patient, obj=obj, allowed=allowed))
 
 
 def is_clinic_staff(user: Any) -> bool:
@@ -114,15 +120,8 @@ def access_queue(user: Any, *, purpose: str) -> list[AssessmentRecord]:
         latest.setdefault(record.patient_id, record)
     # The queue shows each patient's name and triage: one audit row per record shown, so
     # "who saw this patient, when" is answered by the log, as for any other view.
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor=_actor(user),
-            action=purpose,
-            patient=r.patient,
-            object_type=type(r).__name__,
-            object_id=str(r.pk),
-            outcome=Outcome.ALLOWED,
-        )
+    append(
+        _entry(user, purpose=purpose, patient=r.patient, obj=r, allowed=True)
         for r in latest.values()
     )
     return sorted(latest.values(), key=lambda r: (r.current_rank, r.created_at))

@@ -10,6 +10,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from upperback.clinical.contract import TRIAGE_ORDER
@@ -132,22 +135,37 @@ class Outcome(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    """Who did what to which patient's record, when, and whether it was allowed."""
+    """Who did what to which patient's record, when, and whether it was allowed.
+
+    Append-only and chained (see `audit`): write rows only through `audit.append`; the
+    database refuses UPDATE and DELETE. The users it names are protected from deletion
+    (deactivate them instead), as deleting would have to rewrite the log."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField(max_length=64, help_text="the purpose given to the access door")
     patient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     object_type = models.CharField(max_length=32, blank=True)
     object_id = models.CharField(max_length=32, blank=True)
     outcome = models.CharField(max_length=8, choices=Outcome.choices)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
 
     class Meta:
         ordering = ["-at"]
+        constraints = [
+            # A row written without the chain (not through audit.append) is refused.
+            models.CheckConstraint(
+                condition=models.Q(Exact(Length("hash"), 64), Exact(Length("prev_hash"), 64)),
+                name="auditevent_chained",
+            ),
+            # Two rows chained to the same row would be a fork: refused.
+            models.UniqueConstraint(fields=["prev_hash"], name="auditevent_one_successor"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.outcome}"

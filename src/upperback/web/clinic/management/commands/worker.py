@@ -1,0 +1,25 @@
+"""`manage.py worker`: django-tasks' `db_worker`, plus a companion thread that runs again the
+tasks a killed worker left running (see clinic.outbox). Same options as db_worker."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+from upperback.web.clinic.outbox import requeue_abandoned, sweep_forever
+
+
+class Command(DbWorkerCommand):
+    help = "Run the background tasks; tasks abandoned by a killed worker run again."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        requeue_abandoned()
+        stop = threading.Event()
+        sweeper = threading.Thread(target=sweep_forever, args=(stop,), daemon=True)
+        sweeper.start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            stop.set()

@@ -1,0 +1,64 @@
+"""What django-tasks' database worker does not do itself: retry a failed task, and run again
+a task whose worker was killed while running it (it stays RUNNING forever otherwise).
+
+Only tasks listed in RERUNNABLE are run again: they must be safe to run twice (the clinic's
+emails record their sending and skip a second send). A task counts as abandoned once it has
+been running longer than settings.TASK_LEASE_SECONDS, longer than any send may take
+(EMAIL_TIMEOUT is shorter).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+logger = logging.getLogger(__name__)
+
+RERUNNABLE = (
+    "upperback.web.clinic.tasks.send_appointment_email",
+    "upperback.web.clinic.tasks.send_reminder",
+)
+MAX_ATTEMPTS = 8
+FIRST_RETRY = dt.timedelta(minutes=1)  # then 2, 4, ... minutes: about four hours in all
+
+
+def retry_later(task: Any, *args: Any, attempt: int) -> None:
+    """Queue the next attempt with an exponential back-off, or log that we gave up."""
+    if attempt >= MAX_ATTEMPTS:
+        logger.error("%s%r failed %d times: giving up", task.name, args, attempt)
+        return
+    run_after = timezone.now() + FIRST_RETRY * 2 ** (attempt - 1)
+    task.using(run_after=run_after).enqueue(*args, attempt=attempt + 1)
+
+
+def requeue_abandoned(now: dt.datetime | None = None) -> int:
+    """Make tasks that have been RUNNING past their lease READY again; how many."""
+    now = now or timezone.now()
+    lease = dt.timedelta(seconds=settings.TASK_LEASE_SECONDS)
+    count: int = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=now - lease, task_path__in=RERUNNABLE
+    ).update(status=TaskResultStatus.READY, run_after=now)
+    if count:
+        logger.warning("%d abandoned task(s) queued to run again", count)
+    return count
+
+
+def sweep_forever(stop: threading.Event) -> None:
+    """The worker's companion thread: look for abandoned tasks a few times per lease."""
+    interval = max(1.0, settings.TASK_LEASE_SECONDS / 4)
+    while not stop.wait(interval):
+        try:
+            requeue_abandoned()
+        except Exception:
+            logger.exception("the abandoned-task sweep failed; trying again")
+        finally:
+            close_old_connections()
+    connection.close()

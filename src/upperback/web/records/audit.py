@@ -1,0 +1,152 @@
+"""The audit log: append-only and tamper-evident.
+
+Every row carries `prev_hash`, the hash of the row before it (GENESIS for the first), and
+`hash`, SHA-256 over `prev_hash` and its own content: a chain. `append` is the only writer;
+it reads the previous hash and inserts inside one transaction that holds the table's write
+lock (PostgreSQL: LOCK TABLE; SQLite: the IMMEDIATE transaction already holds it), so two
+appends never chain onto the same row. The database refuses UPDATE, DELETE (and, on
+PostgreSQL, TRUNCATE) on the table: see `audit_guard` and
+docs/adr/0007-audit-chain-and-email-outbox.md.
+
+`verify` walks the chain in id order and names the first row that was edited, deleted or
+inserted. An attacker who can drop the triggers can also recompute every hash after the rows
+they change; `--anchor` catches that: give it a head hash recorded earlier (outside the
+database) and verify fails unless that row still stands, unchanged, in the chain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import AuditEvent
+
+GENESIS = "0" * 64
+# Fields that enter the hash, in this order (the id does not: it is assigned on insert).
+CONTENT = ("actor_id", "action", "patient_id", "object_type", "object_id", "outcome", "at")
+# How far back an out-of-place previous hash is looked up to name an inserted row.
+_RECENT = 10_000
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    return value
+
+
+def row_hash(prev_hash: str, content: dict[str, Any]) -> str:
+    """SHA-256 of the previous hash and the row's content, as canonical JSON."""
+    payload = [prev_hash, *(_canonical(content[name]) for name in CONTENT)]
+    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event to log: who, what, about whom, on which object, allowed or refused."""
+
+    actor_id: int | None
+    action: str
+    patient_id: int | None
+    object_type: str
+    object_id: str
+    outcome: str
+
+
+def _lock_for_append() -> None:
+    if connection.vendor == "postgresql":
+        # EXCLUSIVE lets readers read but queues every other writer until commit.
+        table = connection.ops.quote_name(AuditEvent._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+    # SQLite: the project's transaction_mode IMMEDIATE took the database's write lock at BEGIN.
+
+
+def _head() -> str:
+    last = AuditEvent.objects.order_by("-pk").values_list("hash", flat=True).first()
+    return last or GENESIS
+
+
+def append(entries: Iterable[Entry]) -> list[AuditEvent]:
+    """Chain and insert the entries, in order, in one transaction. The only writer."""
+    entries = list(entries)
+    if not entries:
+        return []
+    with transaction.atomic():
+        _lock_for_append()
+        prev = _head()
+        rows = []
+        for entry in entries:
+            row = AuditEvent(**vars(entry), at=timezone.now(), prev_hash=prev)
+            row.hash = prev = row_hash(row.prev_hash, vars(row))
+            row.save(force_insert=True)
+            rows.append(row)
+        return rows
+
+
+def append_one(entry: Entry) -> AuditEvent:
+    return append([entry])[0]
+
+
+# --- Verification --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    rows: int
+    head: str
+    problem: str = ""
+
+    @property
+    def intact(self) -> bool:
+        return not self.problem
+
+
+def _rows() -> Iterator[dict[str, Any]]:
+    fields = ("pk", "prev_hash", "hash", *CONTENT)
+    yield from AuditEvent.objects.order_by("pk").values(*fields).iterator(chunk_size=2000)
+
+
+def _link_problem(row: dict[str, Any], prev_pk: int | None, recent: OrderedDict[str, int]) -> str:
+    """Why row's prev_hash is not the hash of the row before it."""
+    pk = row["pk"]
+    if row["prev_hash"] in recent:  # chained to an earlier row: the rows after that one are new
+        anchor = recent[row["prev_hash"]]  # 0: the start of the log
+        inserted = next(k for k in (*recent.values(), pk) if k > anchor)
+        after = f"row {anchor}" if anchor else "the start of the log"
+        return f"row {inserted}: inserted (row {pk} is chained to {after})"
+    before = f"row {prev_pk}" if prev_pk is not None else "the start of the log"
+    return (
+        f"row {pk}: not chained to {before}: a row between them was deleted,"
+        f" or row {pk} was inserted"
+    )
+
+
+def verify(*, anchor: str = "") -> Verdict:
+    """Walk the chain; the first broken link or edited row, or how many rows are intact."""
+    prev_hash, prev_pk, count, seen_anchor = GENESIS, None, 0, not anchor
+    recent: OrderedDict[str, int] = OrderedDict({GENESIS: 0})
+    for row in _rows():
+        if row["prev_hash"] != prev_hash:
+            return Verdict(count, prev_hash, _link_problem(row, prev_pk, recent))
+        if row_hash(row["prev_hash"], row) != row["hash"]:
+            return Verdict(
+                count, prev_hash, f"row {row['pk']}: edited (its content does not match its hash)"
+            )
+        prev_hash, prev_pk, count = row["hash"], row["pk"], count + 1
+        seen_anchor = seen_anchor or row["hash"] == anchor
+        recent[row["hash"]] = row["pk"]
+        if len(recent) > _RECENT:
+            recent.popitem(last=False)
+    if not seen_anchor:
+        problem = f"the anchor {anchor} is not in the chain: rows were removed or rewritten"
+        return Verdict(count, prev_hash, problem)
+    return Verdict(count, prev_hash)
