@@ -9,6 +9,7 @@ Shared by every browser test (the scheduling and vision helpers reuse these fixt
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -99,16 +100,35 @@ def patient(db: None) -> Any:
 
 @pytest.fixture
 def clinician(db: None) -> Any:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     from upperback.web.records import actions
 
-    return actions.create_clinician(
+    user = actions.create_clinician(
         email="dr.bob@example.com", password=PASSWORD, first_name="Bob", last_name="Nguyen"
     )
+    TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    return user
+
+
+def second_factor_code(user: Any) -> str:
+    """The code the clinician's authenticator shows now (or the next one, if this one was
+    used already: the server accepts one step ahead and refuses a code twice)."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() <= device.last_t:
+        totp.time = device.t0 + (device.last_t + 1) * device.step
+    return f"{totp.token():06d}"
 
 
 @pytest.fixture
 def login() -> Callable[[Any, Any], Any]:
-    """login(page, user): logs in through the real form and returns the page."""
+    """login(page, user): logs in through the real form (and the second factor for
+    clinic staff) and returns the page."""
 
     def _login(tab: Any, user: Any) -> Any:
         tab.goto("/accounts/login/")
@@ -116,6 +136,10 @@ def login() -> Callable[[Any, Any], Any]:
         tab.get_by_label("Password").fill(PASSWORD)
         tab.get_by_role("button", name="Log in").click()
         tab.wait_for_url(lambda url: "/accounts/login/" not in url)
+        if "/accounts/two-factor/" in tab.url:  # clinic staff: the second step
+            tab.get_by_label("Code").fill(second_factor_code(user))
+            tab.get_by_role("button", name="Continue").click()
+            tab.wait_for_url(lambda url: "/accounts/two-factor/" not in url)
         return tab
 
     return _login

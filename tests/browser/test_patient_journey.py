@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from django.core import mail
 
 from upperback.clinical import translate
 from upperback.clinical.contract import Assessment
@@ -55,9 +58,14 @@ def test_a_new_patient_signs_up_completes_the_intake_and_sees_a_self_care_plan(
 ) -> None:
     page.goto("/accounts/signup/")
     page.get_by_label("Email address").fill("newpatient@example.com")
+    page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url("**/accounts/signup/sent/")
+    link = re.search(r"https?://\S+/accounts/signup/confirm/\S+/", mail.outbox[-1].body)
+    assert link is not None, mail.outbox[-1].body
+    page.goto(link.group(0))
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_label("Password again").fill(password)
-    page.get_by_role("button", name="Sign up").click()
+    page.get_by_role("button", name="Create my account").click()
     page.wait_for_url("**/intake/*/safety/")
     _fill_safety(page)
     _continue(page)

@@ -98,3 +98,23 @@ def test_an_assessment_is_never_dated_in_the_future(alice: Any) -> None:
             patient=alice, intake=Intake.model_validate(BY_TRIAGE["self_care"]), assessed_at=later
         )
     assert not AssessmentRecord.objects.filter(patient=alice).exists()
+
+
+def test_the_demo_clinician_passes_the_second_factor_with_the_published_secret(
+    loaded: str,
+) -> None:
+    import base64
+
+    from django_otp.oath import totp
+
+    from upperback.web.demo_accounts import DEMO_TOTP_SECRET, demo_totp_code
+
+    assert DEMO_TOTP_SECRET in loaded
+    assert demo_totp_code() == f"{totp(base64.b32decode(DEMO_TOTP_SECRET)):06d}"
+    client = Client()
+    login = {"username": DEMO_CLINICIAN, "password": DEMO_PASSWORD}
+    assert client.post("/accounts/login/", login).status_code == 302
+    assert client.get("/clinic/queue/").status_code == 302  # the second step first
+    passed = client.post("/accounts/two-factor/", {"code": demo_totp_code()})
+    assert passed.status_code == 302
+    assert client.get("/clinic/queue/").status_code == 200

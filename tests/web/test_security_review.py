@@ -145,10 +145,17 @@ API_ALICES = {"anonymous": 401, "alice": 200, "carol": 404, "bob": 200}
 TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "home": ("/", PUBLIC),
     "signup": ("/accounts/signup/", {"anonymous": 200, "alice": 302, "carol": 302, "bob": 302}),
+    "signup_sent": ("/accounts/signup/sent/", PUBLIC),
+    "signup_confirm": (
+        "/accounts/signup/confirm/bad-token/",
+        {"anonymous": 200, "alice": 302, "carol": 302, "bob": 302},
+    ),
     "switch_language": ("/accounts/language/", _all(405)),
     "set_language": ("/i18n/setlang/", _all(302)),  # a GET changes nothing
     "login": ("/accounts/login/", PUBLIC),
     "logout": ("/accounts/logout/", _all(405)),
+    # Staff only; Dr Bob has passed it already, so it sends him on (tests/web/accounts).
+    "two_factor": ("/accounts/two-factor/", _private(404, 404, 302)),
     "password_reset": ("/accounts/password-reset/", PUBLIC),
     "password_reset_done": ("/accounts/password-reset/sent/", PUBLIC),
     "password_reset_confirm": ("/accounts/reset/MQ/bad-token/", PUBLIC),
@@ -283,6 +290,36 @@ def test_the_admin_is_closed_to_visitors_and_patients_and_shows_a_clinician_noth
         answer = clients["bob"].get(url)
         assert answer.status_code in (200, 302, 403), url
         assert b"alice@example.com" not in answer.content, url
+
+
+def test_a_clinician_without_the_second_factor_reaches_no_page_but_the_open_ones(
+    world: dict[str, Any], bob: Any
+) -> None:
+    """After the password only, every page but login, logout, language and password reset
+    sends Dr Bob to the second factor (the API answers 403); so do the admin's pages."""
+    from upperback.web.accounts.second_factor import OPEN_VIEWS
+
+    unverified = Client()
+    assert (
+        unverified.post(
+            "/accounts/login/", {"username": bob.email, "password": "correct-horse-battery-9"}
+        ).status_code
+        == 302
+    )
+    AuditEvent.objects.all().delete()
+    urls = [(name, template.format(**world)) for name, (template, _) in TABLE.items()]
+    urls += [("admin", template.format(**world)) for template in ADMIN_SAMPLES]
+    for name, url in urls:
+        if name in OPEN_VIEWS:  # (a POST here would log him out or change his language)
+            assert b"alice@example.com" not in unverified.get(url).content, url
+            continue
+        for answer in (unverified.get(url), unverified.post(url, {"status": "completed"})):
+            if url.startswith("/api/"):
+                assert answer.status_code == 403, (url, answer.status_code)
+            else:
+                assert answer.status_code == 302, (url, answer.status_code)
+                assert answer["Location"].startswith("/accounts/two-factor/?next="), url
+    assert not AuditEvent.objects.exists()  # no patient's record was opened
 
 
 def test_another_patients_posts_are_404_and_change_nothing(

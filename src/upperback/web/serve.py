@@ -48,11 +48,16 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
 
 
 def _announce(host: str, port: int) -> None:
-    from upperback.web.demo_accounts import demo_logins
+    from upperback.web.demo_accounts import DEMO_TOTP_SECRET, demo_logins
 
     print(f"Upperback is running at http://{host}:{port}/", flush=True)
     for role, email, password in demo_logins():
         print(f"  demo {role}: {email} / {password}", flush=True)
+    print(
+        f"  demo clinician's second factor: authenticator secret {DEMO_TOTP_SECRET}"
+        " (current code: python -m upperback.web.demo_accounts)",
+        flush=True,
+    )
     print("  task worker: running (manage.py worker)", flush=True)
     print("Press Ctrl-C to stop.", flush=True)
 

@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "ninja",  # serves its Swagger files itself, so the API docs need no CDN
     "django_tasks",
     "django_tasks_db",
+    "django_otp",  # the second factor for clinic staff (accounts.second_factor)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # one-time recovery codes
     "upperback.web.accounts",
     "upperback.web.records",
     "upperback.web.clinic",
@@ -88,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "upperback.web.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -149,8 +154,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "upperback.web.accounts.passwords.ProductWordsValidator"},
 ]
 LOGIN_URL = "login"
+OTP_TOTP_ISSUER = "Upperback"  # the name authenticator apps show beside the code
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from .forms import ThrottledAdminLoginForm
 from .models import User
+
+# The admin's login goes through the same per-address throttle as the app's login.
+admin.site.login_form = ThrottledAdminLoginForm
 
 
 @admin.register(User)

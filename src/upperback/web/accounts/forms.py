@@ -1,20 +1,18 @@
-"""Sign-up for patients (clinicians are created by the clinic's admin)."""
+"""Login (throttled) and sign-up for patients (clinicians are made by the clinic's admin)."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from . import throttle
 from .models import User
 
-LOGIN_FAILURES_ALLOWED = 10
-LOGIN_LOCK_SECONDS = 15 * 60
 THROTTLED = _("Too many wrong passwords for this address. Try again in 15 minutes.")
 
 
@@ -28,31 +26,35 @@ class EmailLoginForm(AuthenticationForm):
         field.widget = forms.EmailInput(attrs={**field.widget.attrs, "autocomplete": "username"})
 
 
-def _failures_key(email: str) -> str:
-    return "login-failures:" + hashlib.sha256(email.encode()).hexdigest()
-
-
-class ThrottledLoginForm(EmailLoginForm):
+class ThrottleMixin:
     """Ten wrong passwords for one address within 15 minutes stop password checks for that
     address until the window ends: a guesser is slowed to a crawl. Any address is counted,
-    known or not, so the refusal says nothing about whether an account exists."""
+    known or not, so the refusal says nothing about whether an account exists. The count is
+    in the database (accounts.throttle): atomic, shared by all processes, kept on restart."""
+
+    cleaned_data: dict[str, Any]
 
     def clean(self) -> dict[str, Any]:
         email = str(self.cleaned_data.get("username") or "").strip().lower()
-        key = _failures_key(email)
-        if email and cache.get(key, 0) >= LOGIN_FAILURES_ALLOWED:
+        if email and not throttle.reserve_attempt(email):
             raise forms.ValidationError(THROTTLED, code="throttled")
-        try:
-            data = super().clean()
-        except forms.ValidationError:
-            if email and not cache.add(key, 1, LOGIN_LOCK_SECONDS):
-                cache.incr(key)
-            raise
-        cache.delete(key)
+        data: dict[str, Any] = super().clean()  # type: ignore[misc]
+        if email:
+            throttle.clear_attempts(email)  # (a wrong password raised above: it stays counted)
         return data
 
 
+class ThrottledLoginForm(ThrottleMixin, EmailLoginForm):
+    """The app's login form."""
+
+
+class ThrottledAdminLoginForm(ThrottleMixin, AdminAuthenticationForm):
+    """The admin's login form, under the same count: locked here is locked there."""
+
+
 class SignupForm(forms.Form):
+    """The first step: where to send the link. Says nothing about existing accounts."""
+
     email = forms.EmailField(
         label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
@@ -62,6 +64,12 @@ class SignupForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
+
+
+class ChoosePasswordForm(forms.Form):
+    """The second step, from the emailed link: the password, checked by every validator
+    (its likeness to the address and name too)."""
+
     password1 = forms.CharField(
         label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
@@ -70,11 +78,9 @@ class SignupForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this email address already exists."))
-        return email
+    def __init__(self, *args: Any, email: str, first_name: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidate = User(email=email, first_name=first_name)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -82,9 +88,8 @@ class SignupForm(forms.Form):
         if first and second and first != second:
             self.add_error("password2", _("The two passwords differ."))
         elif first:
-            candidate = User(email=data.get("email", ""), first_name=data.get("first_name", ""))
             try:
-                password_validation.validate_password(first, candidate)
+                password_validation.validate_password(first, self.candidate)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data

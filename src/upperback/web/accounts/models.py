@@ -56,3 +56,15 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+
+class LoginThrottle(models.Model):
+    """Password checks counted per address (a digest of it) in the current window: one row,
+    updated atomically, so every server process shares it and a restart keeps it."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… {self.failures}"

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -15,7 +16,8 @@ from django.views.i18n import set_language
 
 from upperback.web.records import actions
 
-from .forms import SignupForm, ThrottledLoginForm
+from . import signup as signup_mail
+from .forms import ChoosePasswordForm, SignupForm, ThrottledLoginForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -23,19 +25,50 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def signup(request: HttpRequest) -> HttpResponse:
+    """The same answer for every address (see accounts.signup): a new one gets a link."""
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = actions.create_patient(
+        signup_mail.start_signup(
             email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
             first_name=form.cleaned_data["first_name"],
             language=get_language() or "en",
+            absolute=request.build_absolute_uri,
         )
+        return redirect("signup_sent")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/signup_sent.html")
+
+
+def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link: choose a password, and the account exists (logged in)."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    data = signup_mail.read_signup(token)
+    if data is None:
+        return render(request, "registration/signup_confirm.html", {"problem": "link"})
+    if signup_mail.has_account(data["email"]):
+        return render(request, "registration/signup_confirm.html", {"problem": "exists"})
+    first_name = str(data.get("first_name") or "")
+    form = ChoosePasswordForm(request.POST or None, email=data["email"], first_name=first_name)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = actions.create_patient(
+                email=data["email"],
+                password=form.cleaned_data["password1"],
+                first_name=first_name,
+                language=str(data.get("language") or "en"),
+            )
+        except IntegrityError:  # the link opened twice at once: the first one made it
+            return render(request, "registration/signup_confirm.html", {"problem": "exists"})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("records:intake")
-    return render(request, "registration/signup.html", {"form": form})
+    context = {"form": form, "email": data["email"]}
+    return render(request, "registration/signup_confirm.html", context)
 
 
 @require_POST

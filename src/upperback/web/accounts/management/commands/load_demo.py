@@ -8,6 +8,7 @@ nothing that is already there.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import io
@@ -19,7 +20,13 @@ from django.utils import timezone
 
 from upperback.clinical.contract import Intake
 from upperback.web.accounts.models import User
-from upperback.web.demo_accounts import DEMO_CLINICIAN, DEMO_PASSWORD, DEMO_PATIENT, demo_logins
+from upperback.web.demo_accounts import (
+    DEMO_CLINICIAN,
+    DEMO_PASSWORD,
+    DEMO_PATIENT,
+    DEMO_TOTP_SECRET,
+    demo_logins,
+)
 from upperback.web.records import actions
 from upperback.web.records.demo_intakes import BY_TRIAGE, DESK_WORKER
 
@@ -70,6 +77,18 @@ def ensure_demo_accounts() -> None:
         actions.create_clinician(
             email=DEMO_CLINICIAN, password=DEMO_PASSWORD, first_name="Casey", last_name="Clinic"
         )
+    ensure_demo_second_factor()
+
+
+def ensure_demo_second_factor() -> None:
+    """The demo clinician's authenticator, with the published demo secret (see README)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    clinician = User.objects.get(email=DEMO_CLINICIAN)
+    key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+    TOTPDevice.objects.update_or_create(
+        user=clinician, name="demo authenticator", defaults={"key": key, "confirmed": True}
+    )
 
 
 def _assess_once(patient: User, intake: dict[str, Any], waited: dt.timedelta) -> None:
@@ -189,5 +208,9 @@ class Command(BaseCommand):
             self.stdout.write(ensure_demo_appointment())
         for role, email, password in demo_logins():
             self.stdout.write(f"demo {role}: {email} / {password}")
+        self.stdout.write(
+            f"demo clinician's second factor: authenticator secret {DEMO_TOTP_SECRET}"
+            " (current code: python -m upperback.web.demo_accounts)"
+        )
         for level, email, password in queue:
             self.stdout.write(f"demo patient ({level}): {email} / {password}")
