@@ -141,7 +141,7 @@ def test_a_worker_killed_mid_analysis_leaves_no_job_running(
             record.refresh_from_db()
             return record.status == Status.RUNNING and record.progress > 0
 
-        assert _wait_for(mid_analysis, 120), "the worker never started the analysis"
+        assert _wait_for(mid_analysis, 300), "the worker never started the analysis"
         analysis = _children(worker.pid)
         assert analysis, "the analysis runs in a child process"
         os.kill(worker.pid, signal.SIGKILL)
