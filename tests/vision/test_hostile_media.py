@@ -18,6 +18,7 @@ from upperback.vision.media import (
     MAX_IMAGE_PIXELS,
     MAX_MODEL_SIDE,
     check_image,
+    check_video,
 )
 from upperback.vision.photo import analyse_photo
 from upperback.vision.pose import detect_photo, model_square_side
@@ -115,3 +116,14 @@ def test_an_avi_whose_header_claims_20_s_but_holds_200_stops_while_decoding(
             track_video(path)
     assert caught.value.code == "video_length_mismatch"
     assert max(decoded) <= 20 * 2 * 1.1 + 2 + 1  # stopped just past what the header declared
+
+
+def test_a_long_narrow_video_is_refused_before_decoding(tmp_path: Path) -> None:
+    path = tmp_path / "strip.mp4"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 10, (640, 32))
+    for i in range(10):
+        writer.write(np.full((32, 640, 3), 20 * i, np.uint8))
+    writer.release()
+    with pytest.raises(MediaError) as caught:
+        check_video(path)
+    assert caught.value.code == "video_too_narrow"

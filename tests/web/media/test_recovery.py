@@ -159,3 +159,16 @@ def test_a_worker_killed_mid_analysis_leaves_no_job_running(
     assert record.status == Status.DONE and record.attempts == 2
     assert record.result["repetitions"] >= 1
     assert alice_client.get(reverse("media:detail", args=[record.pk])).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_renews_its_lease_while_the_child_works(
+    alice: Any, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tasks, "HEARTBEAT_EVERY_S", 0.0)
+    record = _queued_photo(alice, shared_data)
+    assert tasks.analyse_upload.call(record.pk) == "done"
+    record.refresh_from_db()
+    assert record.started_at is not None and record.heartbeat_at is not None
+    assert record.heartbeat_at > record.started_at
+    assert record.worker == actions.worker_name() and record.attempts == 1
