@@ -13,6 +13,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -120,6 +121,18 @@ def _wait_for(condition: Any, seconds: float) -> bool:
     return False
 
 
+def _test_database_url() -> str:
+    """The test database, for a worker in another process (SQLite file or PostgreSQL)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    user = quote(db["USER"] or "")
+    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+    host = quote(db["HOST"] or "localhost", safe="")
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{user}{password}@{host}{port}/{db['NAME']}"
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_analysis_leaves_no_job_running(
@@ -130,7 +143,7 @@ def test_a_worker_killed_mid_analysis_leaves_no_job_running(
     record = MediaUpload.objects.get()
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "DATABASE_URL": _test_database_url(),
         "UPPERBACK_DATA_DIR": str(media_root.parent),
     }
     command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"]
