@@ -127,3 +127,16 @@ def test_a_long_narrow_video_is_refused_before_decoding(tmp_path: Path) -> None:
     with pytest.raises(MediaError) as caught:
         check_video(path)
     assert caught.value.code == "video_too_narrow"
+
+
+def test_a_video_claiming_an_implausible_frame_rate_is_refused(tmp_path: Path) -> None:
+    """Ten minutes at 30 frames a second, declared at 900, would claim 20 s."""
+    path = tmp_path / "fast.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 900.0, (64, 48))
+    for i in range(20):
+        writer.write(np.full((48, 64, 3), 10 * i, np.uint8))
+    writer.release()
+    with pytest.raises(MediaError) as caught:
+        check_video(path)
+    assert caught.value.code == "video_frame_rate"
+    assert caught.value.params == {"fps": 900, "limit": 240}

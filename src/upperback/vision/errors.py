@@ -49,6 +49,9 @@ MESSAGES: dict[str, str] = {
         "{limit}); use a smaller photo."
     ),
     "video_too_narrow": "the video's picture is too long and narrow; record an ordinary video.",
+    "video_frame_rate": (
+        "the video declares {fps} frames a second, more than {limit}; record it again."
+    ),
     "video_length_mismatch": (
         "the video holds more frames than its header declares; record it again or export it as MP4."
     ),

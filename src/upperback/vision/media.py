@@ -16,7 +16,7 @@ import numpy as np
 
 from upperback.vision.errors import MediaError
 from upperback.vision.pose import Image, model_square_side
-from upperback.vision.video import MAX_VIDEO_SECONDS, VideoInfo, probe
+from upperback.vision.video import MAX_VIDEO_FPS, MAX_VIDEO_SECONDS, VideoInfo, probe
 
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel phone photo is the largest we expect
@@ -166,6 +166,10 @@ def check_video(path: Path) -> VideoInfo:
         raise MediaError("video_too_large", file=path.name)
     if aspect_ratio(info.width, info.height) > MAX_ASPECT_RATIO:
         raise MediaError("video_too_narrow", file=path.name)
+    if info.fps > MAX_VIDEO_FPS:
+        raise MediaError(
+            "video_frame_rate", file=path.name, fps=round(info.fps), limit=round(MAX_VIDEO_FPS)
+        )
     _first_frame_decodes(path)
     return info
 

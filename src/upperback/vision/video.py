@@ -22,6 +22,8 @@ SAMPLE_FPS = 15.0
 MAX_VIDEO_SECONDS = 180.0  # a set of exercises, not a workout
 # Counted while decoding, whatever the header says: 180 s at 60 frames a second.
 MAX_VIDEO_FRAMES = 10_800
+# Slow-motion phones film at 240; a header claiming more would shrink a long clip's duration.
+MAX_VIDEO_FPS = 240.0
 # A header may lie (an AVI declaring 20 s held 10 minutes): decoding stops once the frames
 # decoded pass the declared count by this share and one second of frames.
 DECLARED_FRAMES_TOLERANCE = 1.1

@@ -41,6 +41,9 @@ TEXTS: dict[str, Any] = {
         "The photo is too large to analyse (%(side)s pixels a side once squared, at most %(limit)s); use a smaller photo."
     ),
     "video_too_narrow": _("The video's picture is too long and narrow; record an ordinary video."),
+    "video_frame_rate": _(
+        "The video declares %(fps)s frames a second, more than %(limit)s; record it again."
+    ),
     "video_length_mismatch": _(
         "The video holds more frames than its header declares; record it again or export it as MP4."
     ),
