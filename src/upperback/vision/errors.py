@@ -40,6 +40,37 @@ MESSAGES: dict[str, str] = {
     "video_unopenable": "this video cannot be opened (damaged or not a video).",
     "video_no_frames": "this video has no readable frames (damaged or empty).",
     "video_undecodable": "no frame of this video could be decoded (damaged file).",
+    "photo_too_narrow": (
+        "the photo is {ratio} times longer than it is wide (at most {limit}); "
+        "take an ordinary upright photo."
+    ),
+    "photo_too_large_for_model": (
+        "the photo is too large to analyse ({side} pixels a side once squared, at most "
+        "{limit}); use a smaller photo."
+    ),
+    "video_too_narrow": "the video's picture is too long and narrow; record an ordinary video.",
+    "video_frame_rate": (
+        "the video declares {fps} frames a second, more than {limit}; record it again."
+    ),
+    "video_length_mismatch": (
+        "the video holds more frames than its header declares; record it again or export it as MP4."
+    ),
+    "video_too_many_frames": (
+        "the video holds more than {limit} frames; keep it under {seconds} s (one exercise)."
+    ),
+    # The analysis itself stopped (run in a separate process with memory and time limits)
+    "analysis_out_of_memory": (
+        "analysing this file needed more memory than allowed; use a smaller photo or a "
+        "shorter video."
+    ),
+    "analysis_timed_out": (
+        "the analysis took longer than {seconds} s and was stopped; use a shorter video."
+    ),
+    "analysis_crashed": "the analysis stopped on this file; try another photo or video.",
+    "analysis_failed": "the analysis failed on this file; try another photo or video.",
+    "analysis_interrupted": (
+        "the analysis was interrupted twice (the server restarted); upload the file again."
+    ),
     # What the media shows (RetakeError)
     "two_people": (
         "More than one person is in this photo: retake it with only the patient in view."

@@ -15,13 +15,21 @@ import cv2
 import numpy as np
 
 from upperback.vision.errors import MediaError
-from upperback.vision.pose import Image
-from upperback.vision.video import VideoInfo, probe
+from upperback.vision.pose import Image, model_square_side
+from upperback.vision.video import MAX_VIDEO_FPS, MAX_VIDEO_SECONDS, VideoInfo, probe
 
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel phone photo is the largest we expect
+# A posture photo is upright or a little wide (phones: 4:3, 16:9, about 1.8; two people side
+# by side, about 3.6); a picture ten times longer than wide shows no patient, and a 65535x610
+# strip asked for 12.9 GB once padded to a square.
+MAX_ASPECT_RATIO = 4.0
+# The square the pose model is given (see pose.model_square_side): its side and its pixels.
+# Pictures are shrunk before padding, so these hold for any photo that passes the checks
+# above; they are checked anyway, on the number that is really allocated.
+MAX_MODEL_SIDE = 4096
+MAX_MODEL_PIXELS = MAX_MODEL_SIDE * MAX_MODEL_SIDE
 MAX_VIDEO_BYTES = 200 * 1024 * 1024
-MAX_VIDEO_SECONDS = 180.0  # a set of exercises, not a workout
 MAX_VIDEO_PIXELS = 3840 * 2160
 HEADER_BYTES = 64 * 1024
 
@@ -100,7 +108,24 @@ def check_image(path: Path) -> ImageHeader:
             megapixels=round(header.width * header.height / 1e6),
             limit=round(MAX_IMAGE_PIXELS / 1e6),
         )
+    check_model_input(header.width, header.height, path.name)
     return header
+
+
+def aspect_ratio(width: int, height: int) -> float:
+    return max(width, height) / max(1, min(width, height))
+
+
+def check_model_input(width: int, height: int, name: str) -> None:
+    """What the pose model will really be given: a shape it can read, a bounded square."""
+    ratio = aspect_ratio(width, height)
+    if ratio > MAX_ASPECT_RATIO:
+        raise MediaError(
+            "photo_too_narrow", file=name, ratio=round(ratio, 1), limit=MAX_ASPECT_RATIO
+        )
+    side = model_square_side(width, height)
+    if side > MAX_MODEL_SIDE or side * side > MAX_MODEL_PIXELS:
+        raise MediaError("photo_too_large_for_model", file=name, side=side, limit=MAX_MODEL_SIDE)
 
 
 def load_image(path: Path) -> Image:
@@ -121,7 +146,11 @@ def _looks_like_video(head: bytes) -> bool:
 
 
 def check_video(path: Path) -> VideoInfo:
-    """Type by content, then duration and resolution from the container, then one frame."""
+    """Type by content, then duration and resolution from the container, then one frame.
+
+    The container's duration is only what the file says: the frames are counted again while
+    they are decoded (video.sampled_frames), where a file holding more than it declares stops.
+    """
     head = _read_head(path, MAX_VIDEO_BYTES)
     if not _looks_like_video(head):
         raise MediaError("not_a_video", file=path.name)
@@ -135,6 +164,12 @@ def check_video(path: Path) -> VideoInfo:
         )
     if info.width * info.height > MAX_VIDEO_PIXELS:
         raise MediaError("video_too_large", file=path.name)
+    if aspect_ratio(info.width, info.height) > MAX_ASPECT_RATIO:
+        raise MediaError("video_too_narrow", file=path.name)
+    if info.fps > MAX_VIDEO_FPS:
+        raise MediaError(
+            "video_frame_rate", file=path.name, fps=round(info.fps), limit=round(MAX_VIDEO_FPS)
+        )
     _first_frame_decodes(path)
     return info
 

@@ -26,6 +26,11 @@ MODEL_COMPLEXITY = 1
 # Padding to a square finds it; if that fails a wider border, then the raw image, get a try.
 PHOTO_PAD_FRACTIONS: tuple[float | None, ...] = (0.0, 0.25, None)
 PAD_COLOUR = (114, 114, 114)
+# The model looks at 256x256 pixels: a phone photo's full resolution adds memory, not accuracy.
+# A larger picture is shrunk to this longest side before it is padded (landmarks are mapped
+# back to the original's pixels), so the square the model is given stays bounded: a blank
+# 20000x2000 PNG once became a 30000x30000 square and MediaPipe crashed the process on it.
+MODEL_MAX_SIDE = 2560
 
 
 def _solutions_pose() -> Any:
@@ -42,6 +47,28 @@ def model_file() -> Path:
     return package / "modules" / "pose_landmark" / "pose_landmark_full.tflite"
 
 
+def model_scale(width: int, height: int) -> float:
+    """The factor a picture of this size is shrunk by before the model sees it (1: as it is)."""
+    return min(1.0, MODEL_MAX_SIDE / max(width, height, 1))
+
+
+def model_square_side(width: int, height: int) -> int:
+    """The side of the largest square the model is given for a picture of this size: shrunk,
+    padded to a square, with the widest border of PHOTO_PAD_FRACTIONS."""
+    long_side = round(max(width, height) * model_scale(width, height))
+    widest = max((f for f in PHOTO_PAD_FRACTIONS if f is not None), default=0.0)
+    return long_side + 2 * round(long_side * widest)
+
+
+def _shrunk(image: Image) -> tuple[Image, float]:
+    height, width = image.shape[:2]
+    scale = model_scale(width, height)
+    if scale >= 1.0:
+        return image, 1.0
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA), np.uint8), scale
+
+
 def pad_image(image: Image, fraction: float) -> tuple[Image, int, int]:
     """Surround the image with a neutral border; returns the image and the left/top offsets."""
     height, width = image.shape[:2]
@@ -55,14 +82,23 @@ def pad_image(image: Image, fraction: float) -> tuple[Image, int, int]:
 
 
 def _to_pose(
-    result: Any, width: int, height: int, shift: tuple[int, int], full: tuple[int, int]
+    result: Any,
+    width: int,
+    height: int,
+    shift: tuple[int, int],
+    full: tuple[int, int],
+    scale: float = 1.0,
 ) -> Pose | None:
     if result.pose_landmarks is None:
         return None
     left, top = shift
     full_w, full_h = full
     landmarks = tuple(
-        Landmark(x=lm.x * full_w - left, y=lm.y * full_h - top, visibility=float(lm.visibility))
+        Landmark(
+            x=(lm.x * full_w - left) / scale,
+            y=(lm.y * full_h - top) / scale,
+            visibility=float(lm.visibility),
+        )
         for lm in result.pose_landmarks.landmark
     )
     return Pose(landmarks=landmarks, width=width, height=height)
@@ -105,13 +141,14 @@ class PoseEstimator:
         `pad`: surround the image with a border of this fraction first (None: as it is).
         """
         height, width = rgb.shape[:2]
+        shrunk, scale = _shrunk(rgb)
         if pad is not None:
-            padded, left, top = pad_image(rgb, pad)
+            padded, left, top = pad_image(shrunk, pad)
         else:
-            padded, left, top = rgb, 0, 0
+            padded, left, top = shrunk, 0, 0
         result = self._graph.process(padded)
         full = (padded.shape[1], padded.shape[0])
-        return _to_pose(result, width, height, (left, top), full)
+        return _to_pose(result, width, height, (left, top), full, scale)
 
     def detect_bgr(self, bgr: Image, pad: float | None = None) -> Pose | None:
         rgb = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
@@ -154,5 +191,5 @@ def count_faces(bgr: Image) -> int:
 
         faces = face_detection.FaceDetection(model_selection=1, min_detection_confidence=0.6)
         _per_thread.faces = faces
-    result = faces.process(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+    result = faces.process(cv2.cvtColor(_shrunk(bgr)[0], cv2.COLOR_BGR2RGB))
     return len(result.detections or ())

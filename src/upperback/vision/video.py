@@ -19,6 +19,14 @@ from upperback.vision.pose import Image, PoseEstimator, detect_photo
 # Measured on the labelled clips: counts hardly change between 30 and 15 frames per second,
 # and 15 halves the model's work.
 SAMPLE_FPS = 15.0
+MAX_VIDEO_SECONDS = 180.0  # a set of exercises, not a workout
+# Counted while decoding, whatever the header says: 180 s at 60 frames a second.
+MAX_VIDEO_FRAMES = 10_800
+# Slow-motion phones film at 240; a header claiming more would shrink a long clip's duration.
+MAX_VIDEO_FPS = 240.0
+# A header may lie (an AVI declaring 20 s held 10 minutes): decoding stops once the frames
+# decoded pass the declared count by this share and one second of frames.
+DECLARED_FRAMES_TOLERANCE = 1.1
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
@@ -78,19 +86,42 @@ def probe(path: Path) -> VideoInfo:
     return info
 
 
+def check_decoded(path: Path, decoded: int, fps: float, declared: int) -> None:
+    """Limits on the frames really decoded so far, never on the header's word alone."""
+    if decoded > MAX_VIDEO_FRAMES:
+        raise MediaError(
+            "video_too_many_frames",
+            file=path.name,
+            limit=MAX_VIDEO_FRAMES,
+            seconds=round(MAX_VIDEO_SECONDS),
+        )
+    if declared > 0 and decoded > declared * DECLARED_FRAMES_TOLERANCE + fps:
+        raise MediaError("video_length_mismatch", file=path.name)
+    if decoded / fps > MAX_VIDEO_SECONDS:
+        raise MediaError(
+            "video_too_long",
+            file=path.name,
+            seconds=round(decoded / fps),
+            limit=round(MAX_VIDEO_SECONDS),
+        )
+
+
 def sampled_frames(
     path: Path, sample_fps: float = SAMPLE_FPS
 ) -> Iterator[tuple[int, float, Image]]:
     """(frame index, time in seconds, BGR image) for every kept frame.
 
     Skipped frames are only grabbed, not converted to images, which is most of the saving.
+    Every decoded frame is counted against the limits (check_decoded).
     """
     capture = cv2.VideoCapture(str(path))
     try:
         fps = float(capture.get(cv2.CAP_PROP_FPS)) or 30.0
+        declared = max(0, int(capture.get(cv2.CAP_PROP_FRAME_COUNT)))
         step = sample_step(fps, sample_fps)
         index = 0
         while capture.grab():
+            check_decoded(path, index + 1, fps, declared)
             if index % step == 0:
                 ok, frame = capture.retrieve()
                 if not ok:

@@ -2,7 +2,8 @@
 
 Starts Django's server (static files included, so no web server is needed for the demo) and
 the django-tasks database worker beside it; prints the address and the demo logins once the
-server answers; Ctrl-C (or SIGTERM) stops both.
+server answers; Ctrl-C (or SIGTERM) stops both. A worker that dies is started again (after
+its abandoned uploads are recovered); the web server keeps answering meanwhile.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 from types import FrameType
 
 SETTINGS = "upperback.web.settings"
+WORKER_RESTART_PAUSE_S = 5.0
 
 
 def _django(*args: str) -> list[str]:
@@ -62,12 +64,18 @@ def _announce(host: str, port: int) -> None:
     print("Press Ctrl-C to stop.", flush=True)
 
 
+def _start_worker() -> subprocess.Popen[bytes]:
+    """Recover the uploads a dead worker left running, then start the worker."""
+    subprocess.run(_django("recover_uploads", "--verbosity", "0"), check=False)
+    return subprocess.Popen(_django("worker", "--no-reload"))
+
+
 def serve(host: str, port: int) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     server = subprocess.Popen(
         _django("runserver", f"{host}:{port}", "--noreload", "--insecure", "--skip-checks")
     )
-    worker = subprocess.Popen(_django("worker", "--no-reload"))
+    worker = _start_worker()
     processes = [server, worker]
 
     def _on_term(signum: int, frame: FrameType | None) -> None:
@@ -79,9 +87,13 @@ def serve(host: str, port: int) -> int:
             print(f"the server did not start on {host}:{port}", file=sys.stderr)
             return 1
         _announce(host, port)
-        while all(p.poll() is None for p in processes):
+        while server.poll() is None:
+            if processes[1].poll() is not None:  # the worker died: the site stays up
+                print("the task worker stopped; starting it again", file=sys.stderr)
+                processes[1] = _start_worker()
+                time.sleep(WORKER_RESTART_PAUSE_S)  # a worker that cannot start: no busy loop
             time.sleep(0.5)
-        return 1  # one of them died on its own: stop the other and say so
+        return 1  # the server died on its own: stop the worker and say so
     except KeyboardInterrupt:
         print("stopping", flush=True)
         return 0

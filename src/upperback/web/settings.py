@@ -219,3 +219,13 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# One file per upload form: a body of many file parts is refused (400) before they are kept
+# (fields stay at Django's 1,000).
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# Camera analysis runs in a child process with these limits (upperback.vision.isolated, ADR
+# 0006): a crash, an out-of-memory or a time-out fails that one upload, not the worker.
+MEDIA_ANALYSIS_MEMORY_MB = env_int("UPPERBACK_ANALYSIS_MEMORY_MB", 2048)
+MEDIA_ANALYSIS_SECONDS = env_int("UPPERBACK_ANALYSIS_SECONDS", 300)
+# A running analysis whose worker has not written a heartbeat for this long is abandoned:
+# queued again once, then failed.
+MEDIA_ANALYSIS_LEASE_SECONDS = env_int("UPPERBACK_ANALYSIS_LEASE_SECONDS", 60)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import socket
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from upperback.vision.errors import MediaError, VisionError
@@ -19,6 +23,7 @@ from .models import Kind, MediaUpload, Status
 from .vision_messages import vision_message
 
 SUFFIX = {"jpeg": ".jpg", "png": ".png", "video": ".mp4"}
+MAX_ATTEMPTS = 2  # a job whose worker died is run once more, then failed
 
 
 def _write(upload: Any, destination: Path) -> int:
@@ -89,11 +94,76 @@ def _enqueue(upload_id: int) -> None:
     analyse_upload.enqueue(upload_id)
 
 
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:80]
+
+
 def claim(upload_id: int) -> bool:
-    """Queued -> running, once: of several workers only one gets the job."""
-    return bool(
-        MediaUpload.objects.filter(pk=upload_id, status=Status.QUEUED).update(status=Status.RUNNING)
+    """Queued -> running, once: of several workers only one gets the job (and its lease)."""
+    now = timezone.now()
+    claimed = MediaUpload.objects.filter(pk=upload_id, status=Status.QUEUED).update(
+        status=Status.RUNNING,
+        attempts=F("attempts") + 1,
+        worker=worker_name(),
+        started_at=now,
+        heartbeat_at=now,
     )
+    return bool(claimed)
+
+
+def heartbeat(upload_id: int) -> None:
+    """The worker is alive and still on this job: its lease goes on."""
+    MediaUpload.objects.filter(pk=upload_id, status=Status.RUNNING).update(
+        heartbeat_at=timezone.now()
+    )
+
+
+def _worker_gone(worker: str) -> bool:
+    """True when the worker ran on this host and its process no longer exists."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _abandoned(upload: MediaUpload, stale_before: Any) -> bool:
+    beat = upload.heartbeat_at
+    return beat is None or beat < stale_before or _worker_gone(upload.worker)
+
+
+def recover_abandoned() -> list[int]:
+    """Uploads left running by a worker that died (its process gone from this host, or no
+    heartbeat for MEDIA_ANALYSIS_LEASE_SECONDS): queued again once, then failed."""
+    stale_before = timezone.now() - timedelta(seconds=settings.MEDIA_ANALYSIS_LEASE_SECONDS)
+    recovered = []
+    for upload in MediaUpload.objects.filter(status=Status.RUNNING):
+        if _abandoned(upload, stale_before) and _release(upload):
+            recovered.append(upload.pk)
+    return recovered
+
+
+@transaction.atomic
+def _release(upload: MediaUpload) -> bool:
+    """Running -> queued (and a new task) or failed, unless someone else moved it first."""
+    again = upload.attempts < MAX_ATTEMPTS
+    changed = MediaUpload.objects.filter(
+        pk=upload.pk, status=Status.RUNNING, heartbeat_at=upload.heartbeat_at
+    ).update(status=Status.QUEUED if again else Status.RUNNING, worker="", progress=0)
+    if not changed:
+        return False
+    if again:
+        transaction.on_commit(lambda: _enqueue(upload.pk))
+    else:
+        fail(upload, error=VisionError("analysis_interrupted"))
+    return True
 
 
 def report_progress(upload_id: int, percent: int) -> None:

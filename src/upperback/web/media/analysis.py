@@ -1,4 +1,5 @@
-"""Run the vision package on an upload and write its pictures (no Django models here)."""
+"""Run the vision package on an upload and write its pictures (no Django here: the worker
+runs these in a child process, see tasks.py)."""
 
 from __future__ import annotations
 
@@ -41,3 +42,20 @@ def analyse_video_file(
         pictures["contact_sheet"] = out / "repetitions.png"
         write_png(pictures["contact_sheet"], sheet)
     return report.to_json(), pictures
+
+
+# The entry points a child process runs (upperback.vision.isolated): JSON in, JSON out.
+
+
+def _json(result: dict[str, Any], pictures: dict[str, Path]) -> dict[str, Any]:
+    return {"result": result, "pictures": {name: str(path) for name, path in pictures.items()}}
+
+
+def photo_job(path: str, view: str, points: dict[str, list[float]], out: str) -> dict[str, Any]:
+    return _json(*analyse_photo_file(Path(path), view, points, Path(out)))
+
+
+def video_job(
+    path: str, exercise_id: str, view: str, out: str, progress: Progress | None = None
+) -> dict[str, Any]:
+    return _json(*analyse_video_file(Path(path), exercise_id, view, Path(out), progress))

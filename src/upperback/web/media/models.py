@@ -53,6 +53,12 @@ class MediaUpload(models.Model):
     pictures = models.JSONField(default=dict, blank=True, help_text="name -> path under root")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     analysed_at = models.DateTimeField(null=True, blank=True)
+    # The analysis lease: who runs it, since when, and the worker's last sign of life. A job
+    # whose worker died is queued again once, then failed (actions.recover_abandoned).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    worker = models.CharField(max_length=80, blank=True, help_text="host:pid of the worker")
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,20 +1,34 @@
 """Background analysis of an upload, run by `manage.py db_worker` (django-tasks).
 
-A bad file fails its own upload with the vision package's message; the worker goes on."""
+The analysis runs in a child process with memory and wall-time limits
+(upperback.vision.isolated): a bad file, a crash, an out-of-memory or a time-out fails its
+own upload with a message the patient can read, and the worker goes on to the next. Any
+other exception fails the upload too: nothing is left "running". Uploads a dead worker left
+running are recovered first, at every claim (actions.recover_abandoned).
+"""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
+from django.conf import settings
 from django_tasks import task
 
 from upperback.vision.errors import VisionError
+from upperback.vision.isolated import Limits, run_isolated
 
 from . import actions, storage
-from .analysis import analyse_photo_file, analyse_video_file
+from .analysis import photo_job, video_job
 from .models import Kind, MediaUpload
 
 PROGRESS_STEP = 10  # percent: one small UPDATE per tenth of the video
+HEARTBEAT_EVERY_S = 10.0
+
+logger = logging.getLogger(__name__)
 
 
 def _progress_writer(upload_id: int) -> Callable[[int, int], None]:
@@ -29,24 +43,53 @@ def _progress_writer(upload_id: int) -> Callable[[int, int], None]:
     return write
 
 
+def _heartbeat_writer(upload_id: int) -> Callable[[], None]:
+    last = [time.monotonic()]
+
+    def beat() -> None:
+        if time.monotonic() - last[0] >= HEARTBEAT_EVERY_S:
+            last[0] = time.monotonic()
+            actions.heartbeat(upload_id)
+
+    return beat
+
+
+def limits() -> Limits:
+    return Limits(
+        memory_bytes=settings.MEDIA_ANALYSIS_MEMORY_MB * 1024 * 1024,
+        seconds=float(settings.MEDIA_ANALYSIS_SECONDS),
+    )
+
+
+def _analyse(upload: MediaUpload) -> dict[str, Any]:
+    path = str(storage.absolute(upload.stored_name))
+    out = str(storage.picture_dir(upload.pk))
+    beat = _heartbeat_writer(upload.pk)
+    if upload.kind == Kind.PHOTO:
+        kwargs = {"path": path, "view": upload.view, "points": upload.points, "out": out}
+        answer: dict[str, Any] = run_isolated(photo_job, kwargs, limits(), heartbeat=beat)
+        return answer
+    kwargs = {"path": path, "exercise_id": upload.exercise_id, "view": upload.view, "out": out}
+    progress = _progress_writer(upload.pk)
+    answer = run_isolated(video_job, kwargs, limits(), progress=progress, heartbeat=beat)
+    return answer
+
+
 @task()
 def analyse_upload(upload_id: int) -> str:
+    actions.recover_abandoned()
     if not actions.claim(upload_id):
         return "already taken"
     upload = MediaUpload.objects.get(pk=upload_id)
-    path = storage.absolute(upload.stored_name)
-    out = storage.picture_dir(upload.pk)
     try:
-        if upload.kind == Kind.PHOTO:
-            result, pictures = analyse_photo_file(path, upload.view, upload.points, out)
-        else:
-            result, pictures = analyse_video_file(
-                path, upload.exercise_id, upload.view, out, _progress_writer(upload.pk)
-            )
+        answer = _analyse(upload)
+        pictures = {k: storage.relative(Path(v)) for k, v in answer["pictures"].items()}
+        actions.finish(upload, result=answer["result"], pictures=pictures)
     except VisionError as error:
         actions.fail(upload, error=error)
         return "failed"
-    actions.finish(
-        upload, result=result, pictures={k: storage.relative(v) for k, v in pictures.items()}
-    )
+    except Exception:
+        logger.exception("analysis of upload %s failed", upload_id)
+        actions.fail(upload, error=VisionError("analysis_failed"))
+        return "failed"
     return "done"

@@ -34,6 +34,33 @@ TEXTS: dict[str, Any] = {
     "video_unopenable": _("This video cannot be opened (damaged or not a video)."),
     "video_no_frames": _("This video has no readable frames (damaged or empty)."),
     "video_undecodable": _("No frame of this video could be decoded (damaged file)."),
+    "photo_too_narrow": _(
+        "The photo is %(ratio)s times longer than it is wide (at most %(limit)s); take an ordinary upright photo."
+    ),
+    "photo_too_large_for_model": _(
+        "The photo is too large to analyse (%(side)s pixels a side once squared, at most %(limit)s); use a smaller photo."
+    ),
+    "video_too_narrow": _("The video's picture is too long and narrow; record an ordinary video."),
+    "video_frame_rate": _(
+        "The video declares %(fps)s frames a second, more than %(limit)s; record it again."
+    ),
+    "video_length_mismatch": _(
+        "The video holds more frames than its header declares; record it again or export it as MP4."
+    ),
+    "video_too_many_frames": _(
+        "The video holds more than %(limit)s frames; keep it under %(seconds)s s (one exercise)."
+    ),
+    "analysis_out_of_memory": _(
+        "Analysing this file needed more memory than allowed; use a smaller photo or a shorter video."
+    ),
+    "analysis_timed_out": _(
+        "The analysis took longer than %(seconds)s s and was stopped; use a shorter video."
+    ),
+    "analysis_crashed": _("The analysis stopped on this file; try another photo or video."),
+    "analysis_failed": _("The analysis failed on this file; try another photo or video."),
+    "analysis_interrupted": _(
+        "The analysis was interrupted twice (the server restarted); upload the file again."
+    ),
     "two_people": _(
         "More than one person is in this photo: retake it with only the patient in view."
     ),
