@@ -54,7 +54,7 @@ def test_a_dead_worker_is_recovered_and_restarted_while_the_server_runs(
     monkeypatch.setattr(serve, "_announce", lambda host, port: None)
     monkeypatch.setattr(serve.time, "sleep", lambda seconds: None)
     assert serve.serve("127.0.0.1", 8000) == 1  # the server died at last: say so
-    workers = [p for p in started if "db_worker" in p.args]
+    workers = [p for p in started if "worker" in p.args]
     assert len(workers) >= 3  # the first, then restarts while the server lived
     assert len(ran) == len(workers) and all("recover_uploads" in args for args in ran)
     server = next(p for p in started if "runserver" in p.args)
