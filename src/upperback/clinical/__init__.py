@@ -9,7 +9,7 @@ Everything public is named in `__all__`; the modules behind it are private and m
 
 from __future__ import annotations
 
-from upperback.clinical.contract import Assessment, Intake
+from upperback.clinical.contract import TRIAGE_ORDER, Assessment, Intake
 from upperback.clinical.engine import (
     assess,
     citation,
@@ -24,6 +24,7 @@ from upperback.clinical.knowledge import KnowledgeBaseError
 
 __all__ = [
     "LANGUAGES",
+    "TRIAGE_ORDER",
     "Assessment",
     "Escalation",
     "Intake",

@@ -13,7 +13,7 @@ from upperback.vision.reps import Repetition, count_repetitions, interpolate_gap
 from upperback.vision.signals import Series, signal_series
 from upperback.vision.texts import Text, fault_code
 from upperback.vision.tracking_spec import ExerciseTracking, View, load_library
-from upperback.vision.video import SAMPLE_FPS, Progress, Track, track_video
+from upperback.vision.video import SAMPLE_FPS, OnProgress, Track, track_video
 
 # A clip where the person is found in fewer frames than this is not worth counting.
 MIN_PERSON_SHARE = 0.3
@@ -109,7 +109,7 @@ def analyse_exercise(
     exercise_id: str,
     *,
     view: View | None = None,
-    progress: Progress | None = None,
+    progress: OnProgress | None = None,
     sample_fps: float = SAMPLE_FPS,
 ) -> tuple[ExerciseReport, Track]:
     spec = load_library().get(exercise_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from upperback.vision.errors import RetakeError
@@ -153,7 +152,3 @@ def analyse_photo(
     image = load_image(path)
     pose = the_one_person(image)
     return analyse_pose(pose, view, points or {}), image
-
-
-def to_rgb(image: Image) -> Image:
-    return np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB), dtype=np.uint8)

@@ -20,7 +20,7 @@ from upperback.vision.pose import Image, PoseEstimator, detect_photo
 # and 15 halves the model's work.
 SAMPLE_FPS = 15.0
 
-Progress = Callable[[int, int], None]
+OnProgress = Callable[[int, int], None]
 T = TypeVar("T")
 # With nobody in the first half second, look at a few frames across the clip before going on:
 # decoding the rest of a long clip would only delay the answer (and hold a worker).
@@ -161,7 +161,7 @@ def prefetched(frames: Iterator[T], depth: int = PREFETCH_DEPTH) -> Iterator[T]:
 
 
 def track_video(
-    path: Path, *, sample_fps: float = SAMPLE_FPS, progress: Progress | None = None
+    path: Path, *, sample_fps: float = SAMPLE_FPS, progress: OnProgress | None = None
 ) -> Track:
     """Follow the person through the video in tracking mode.
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,9 +95,9 @@ def book(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     record = None
     if data["assessment"]:
-        record = access_assessment(request.user, data["assessment"], purpose="clinic.book")
-        if record.patient_id != request.user.pk:
-            raise Http404("No such record.")
+        record = access_assessment(
+            request.user, data["assessment"], purpose="clinic.book", herself_only=True
+        )
     try:
         appointment = actions.book(
             patient=request.user,

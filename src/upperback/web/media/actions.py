@@ -10,9 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from upperback.vision.errors import MediaError, VisionError
-from upperback.vision.media import check_image, check_video
-from upperback.vision.posture import read_cva
+from upperback.vision import MediaError, Point, VisionError, check_image, check_video, read_cva
 
 from . import storage
 from .models import Kind, MediaUpload, Status
@@ -89,18 +87,22 @@ def _enqueue(upload_id: int) -> None:
     analyse_upload.enqueue(upload_id)
 
 
-def claim(upload_id: int) -> bool:
-    """Queued -> running, once: of several workers only one gets the job."""
-    return bool(
-        MediaUpload.objects.filter(pk=upload_id, status=Status.QUEUED).update(status=Status.RUNNING)
+@transaction.atomic
+def claim(*, upload_id: int) -> MediaUpload | None:
+    """Queued -> running, once: of several workers only one gets the job (and the upload)."""
+    taken = MediaUpload.objects.filter(pk=upload_id, status=Status.QUEUED).update(
+        status=Status.RUNNING
     )
+    return MediaUpload.objects.get(pk=upload_id) if taken else None
 
 
-def report_progress(upload_id: int, percent: int) -> None:
+@transaction.atomic
+def report_progress(*, upload_id: int, percent: int) -> None:
     MediaUpload.objects.filter(pk=upload_id).update(progress=max(0, min(100, percent)))
 
 
-def finish(upload: MediaUpload, *, result: dict[str, Any], pictures: dict[str, str]) -> None:
+@transaction.atomic
+def finish(*, upload: MediaUpload, result: dict[str, Any], pictures: dict[str, str]) -> None:
     upload.status, upload.result, upload.pictures = Status.DONE, result, pictures
     upload.error, upload.analysed_at, upload.progress = "", timezone.now(), 100
     upload.error_code, upload.error_params = "", {}
@@ -108,7 +110,8 @@ def finish(upload: MediaUpload, *, result: dict[str, Any], pictures: dict[str, s
     upload.save(update_fields=[*fields, "analysed_at", "progress"])
 
 
-def fail(upload: MediaUpload, *, error: VisionError) -> None:
+@transaction.atomic
+def fail(*, upload: MediaUpload, error: VisionError) -> None:
     """Keep the code and parameters (shown in the reader's language) and the English text."""
     upload.status, upload.analysed_at = Status.FAILED, timezone.now()
     upload.error, upload.error_code, upload.error_params = str(error), error.code, error.params
@@ -120,8 +123,6 @@ def place_points(
     *, upload: MediaUpload, tragus: tuple[float, float], c7: tuple[float, float]
 ) -> None:
     """The clinician's tragus and C7: the exact craniovertebral angle, against published norms."""
-    from upperback.vision.landmarks import Point
-
     measure = read_cva(Point(*tragus), Point(*c7))
     # Locked and re-read: the worker may write the result meanwhile; neither loses the other's.
     locked = MediaUpload.objects.select_for_update().get(pk=upload.pk)

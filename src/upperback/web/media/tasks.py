@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 from django_tasks import task
 
-from upperback.vision.errors import VisionError
+from upperback.vision import VisionError
 
 from . import actions, storage
 from .analysis import analyse_photo_file, analyse_video_file
-from .models import Kind, MediaUpload
+from .models import Kind
 
 PROGRESS_STEP = 10  # percent: one small UPDATE per tenth of the video
 
@@ -24,16 +24,16 @@ def _progress_writer(upload_id: int) -> Callable[[int, int], None]:
         percent = 100 * done // max(total, 1)
         if percent - last[0] >= PROGRESS_STEP:
             last[0] = percent
-            actions.report_progress(upload_id, percent)
+            actions.report_progress(upload_id=upload_id, percent=percent)
 
     return write
 
 
 @task()
 def analyse_upload(upload_id: int) -> str:
-    if not actions.claim(upload_id):
+    upload = actions.claim(upload_id=upload_id)
+    if upload is None:
         return "already taken"
-    upload = MediaUpload.objects.get(pk=upload_id)
     path = storage.absolute(upload.stored_name)
     out = storage.picture_dir(upload.pk)
     try:
@@ -44,9 +44,9 @@ def analyse_upload(upload_id: int) -> str:
                 path, upload.exercise_id, upload.view, out, _progress_writer(upload.pk)
             )
     except VisionError as error:
-        actions.fail(upload, error=error)
+        actions.fail(upload=upload, error=error)
         return "failed"
     actions.finish(
-        upload, result=result, pictures={k: storage.relative(v) for k, v in pictures.items()}
+        upload=upload, result=result, pictures={k: storage.relative(v) for k, v in pictures.items()}
     )
     return "done"

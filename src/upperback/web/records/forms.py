@@ -1,8 +1,8 @@
-"""The intake wizard's steps as Django forms, and the mapping from their answers to the contract.
+"""The intake wizard's steps as Django forms, and the summary of their saved answers.
 
-Each step's cleaned answers are stored as they are (plain JSON); `build_intake` turns the saved
-steps into the contract's shape. An unticked box list means "none of these" for the items the
-step asked; a skipped radio means "not asked" and is left out.
+Each step's cleaned answers are stored as they are (plain JSON); `intake_mapping.build_intake`
+turns the saved steps into the contract's shape. An unticked box list means "none of these"
+for the items the step asked; a skipped radio means "not asked" and is left out.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ class TreatmentsForm(forms.Form):
         for row in range(1, TREATMENT_ROWS + 1):
             self.fields[f"treatment_{row}"] = forms.ChoiceField(
                 label=_("Treatment already tried (%(n)s)") % {"n": row},
-                choices=blank + list(L.STEPS.items()),
+                choices=blank + list(L.PLAN_STEPS.items()),
                 required=False,
             )
             self.fields[f"weeks_{row}"] = forms.IntegerField(

@@ -133,7 +133,7 @@ DIAGNOSES = {
     "kyphosis": _("Kyphosis"),
     "facet_arthropathy": _("Facet joint arthritis"),
 }
-STEPS = {
+PLAN_STEPS = {
     "relative_rest": _("Relative rest"),
     "activity_modification": _("Activity modification"),
     "upper_back_brace": _("Upper back brace"),

@@ -11,10 +11,10 @@ from typing import Any
 
 from django.utils.translation import get_language, gettext
 
-from upperback.clinical.contract import Assessment
+from upperback.clinical import Assessment
 
-from . import labels as L
-from .forms import STEPS
+from . import labels
+from .forms import STEPS as WIZARD_STEPS
 from .illustrations import exercise_svg
 from .intake_mapping import step_of
 from .models import AssessmentRecord
@@ -78,14 +78,14 @@ def disclaimer_after_lead(disclaimer: str) -> str:
 def questions(assessment: Assessment) -> list[dict[str, Any]]:
     """The unanswered fields that could change the triage, in plain words, with the wizard
     step that asks each (None when no step asks it)."""
-    titles = {name: title for name, title, _form in STEPS}
+    titles = {name: title for name, title, _form in WIZARD_STEPS}
     out = []
     for field in assessment.questions:
         step = step_of(field)
         out.append(
             {
                 "field": field,
-                "words": L.field_words([field]),
+                "words": labels.field_words([field]),
                 "step": step,
                 "step_title": titles.get(step or ""),
             }
@@ -97,9 +97,9 @@ def _step_view(step: Any, start: dt.date, sources: SourceList) -> dict[str, Any]
     return {
         "step": step,
         "cite": sources.cite(step.evidence.source),
-        "label": L.STEPS.get(step.step, step.step),
-        "who": L.SPECIALTIES.get(step.delivered_by, step.delivered_by),
-        "grade": L.GRADES.get(step.evidence.grade, step.evidence.grade),
+        "label": labels.PLAN_STEPS.get(step.step, step.step),
+        "who": labels.SPECIALTIES.get(step.delivered_by, step.delivered_by),
+        "grade": labels.GRADES.get(step.evidence.grade, step.evidence.grade),
         "review_on": start + dt.timedelta(days=step.review_after_days),
         "exercises": [
             {"exercise": ex, "svg": exercise_svg(ex.id, ex.name)} for ex in step.details.exercises
@@ -126,28 +126,32 @@ def result_context(record: AssessmentRecord) -> dict[str, Any]:
     triage = record.current_triage
     cited = SourceList()  # filled in page order: warning signs, then plan, then left out
     red_flags = [
-        {"flag": f, "because": L.field_words(f.because), "cite": cited.cite(f.source)}
+        {"flag": f, "because": labels.field_words(f.because), "cite": cited.cite(f.source)}
         for f in assessment.red_flags
     ]
     plan = phases(assessment, start, cited)
     withheld = [
-        {"w": w, "label": L.STEPS.get(w.step, w.step), "cite": cited.cite(w.source)}
-        for w in assessment.withheld
+        {
+            "withheld": held,
+            "label": labels.PLAN_STEPS.get(held.step, held.step),
+            "cite": cited.cite(held.source),
+        }
+        for held in assessment.withheld
     ]
     return {
         "record": record,
-        "a": assessment,
+        "assessment": assessment,
         "triage": triage,
-        "triage_title": L.TRIAGE_TITLE[triage],
-        "triage_now": L.TRIAGE_NOW[triage],
-        "engine_triage_title": L.TRIAGE_TITLE[record.triage],
+        "triage_title": labels.TRIAGE_TITLE[triage],
+        "triage_now": labels.TRIAGE_NOW[triage],
+        "engine_triage_title": labels.TRIAGE_TITLE[record.triage],
         "overrides": list(record.overrides.select_related("author")),
         "sources": [
             {
                 "source": s,
-                "label": L.SOURCES.get(s.id, s.id),
+                "label": labels.SOURCES.get(s.id, s.id),
                 "percent": round(s.score * 100),
-                "because": L.field_words(s.because),
+                "because": labels.field_words(s.because),
             }
             for s in assessment.likely_sources
         ],
@@ -157,7 +161,7 @@ def result_context(record: AssessmentRecord) -> dict[str, Any]:
         "cited": cited.listed(),
         "disclaimer": disclaimer_after_lead(assessment.disclaimer),
         "questions": questions(assessment),
-        "consult_label": L.SPECIALTIES.get(assessment.consult.specialty or "", ""),
+        "consult_label": labels.SPECIALTIES.get(assessment.consult.specialty or "", ""),
         "removed_steps": _removed(record),
     }
 

@@ -17,11 +17,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from upperback.clinical.contract import Intake
+from upperback.clinical import Intake
 
 from . import actions
 from . import labels as L
-from .access import access_history, access_patient
+from .access import access_history, access_patient, access_progress
 from .models import AssessmentRecord, ProgressEntry
 from .presenting import localized
 
@@ -144,7 +144,7 @@ def progress(request: HttpRequest) -> HttpResponse:
             again = _retriage(latest, form.cleaned_data["new_symptoms"])
             return redirect("records:result", assessment_id=again.pk)
         return redirect("records:progress")
-    entries = list(patient.progress.all())
+    entries = access_progress(request.user, patient.pk, purpose="progress.entries")
     context = {
         "form": form,
         "entries": entries,
@@ -159,6 +159,6 @@ def _chart(entries: list[ProgressEntry]) -> list[dict[str, Any]]:
     """Points for an inline SVG line chart of pain over time (x spread evenly)."""
     step = 560 / max(len(entries) - 1, 1)
     return [
-        {"x": round(40 + i * step), "y": 20 + (10 - e.pain_now) * 20, "pain": e.pain_now, "e": e}
-        for i, e in enumerate(entries)
+        {"x": round(40 + i * step), "y": 20 + (10 - entry.pain_now) * 20, "pain": entry.pain_now}
+        for i, entry in enumerate(entries)
     ]

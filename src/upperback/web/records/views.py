@@ -1,4 +1,5 @@
-"""Result page, a patient's own list, the clinician's queue and override, progress.
+"""Result page, a patient's own list, the clinician's queue and override (progress has its
+own module, progress.py; the intake wizard, wizard.py).
 
 Thin views: the access door (records.access) for every read, the actions for every write.
 """
@@ -9,12 +10,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from . import actions
-from . import labels as L
+from . import actions, labels
 from .access import access_assessment, access_history, access_queue, is_clinic_staff
 from .presenting import localized, result_context
 
@@ -30,25 +30,19 @@ def result(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @login_required
 def my_assessments(request: HttpRequest) -> HttpResponse:
     records = access_history(request.user, request.user.pk, purpose="assessment.list")
-    rows = [{"record": r, "title": L.TRIAGE_TITLE[r.current_triage]} for r in records]
+    rows = [{"record": r, "title": labels.TRIAGE_TITLE[r.current_triage]} for r in records]
     return render(request, "records/my_assessments.html", {"rows": rows})
-
-
-def _staff_only(request: HttpRequest) -> None:
-    if not is_clinic_staff(request.user):
-        raise Http404("No such page.")
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
     records = access_queue(request.user, purpose="queue.read")
-    rows = [{"record": r, "title": L.TRIAGE_TITLE[r.current_triage]} for r in records]
+    rows = [{"record": r, "title": labels.TRIAGE_TITLE[r.current_triage]} for r in records]
     return render(request, "records/queue.html", {"rows": rows})
 
 
 class OverrideForm(forms.Form):
-    new_triage = forms.ChoiceField(label=_("Triage"), choices=list(L.TRIAGE_TITLE.items()))
+    new_triage = forms.ChoiceField(label=_("Triage"), choices=list(labels.TRIAGE_TITLE.items()))
     reason = forms.CharField(label=_("Reason (required)"), widget=forms.Textarea(attrs={"rows": 3}))
     plan_note = forms.CharField(
         label=_("Plan changes for the patient"),
@@ -58,7 +52,7 @@ class OverrideForm(forms.Form):
     removed_steps = forms.MultipleChoiceField(
         label=_("Remove these plan steps"),
         required=False,
-        choices=list(L.STEPS.items()),
+        choices=list(labels.PLAN_STEPS.items()),
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -72,9 +66,8 @@ class OverrideForm(forms.Form):
 @login_required
 def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """The clinician's view of one assessment: answers, reasons, plan, history, override."""
-    _staff_only(request)
     purpose = "assessment.override" if request.method == "POST" else "assessment.review"
-    record = access_assessment(request.user, assessment_id, purpose=purpose)
+    record = access_assessment(request.user, assessment_id, purpose=purpose, staff_only=True)
     form = OverrideForm(request.POST or None, initial={"new_triage": record.current_triage})
     if request.method == "POST" and form.is_valid():
         actions.override_assessment(record=record, author=request.user, **form.cleaned_data)
@@ -83,7 +76,7 @@ def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
     context: dict[str, Any] = {
         **result_context(record),
         "form": form,
-        "history": [{"record": r, "title": L.TRIAGE_TITLE[r.current_triage]} for r in history],
+        "history": [{"record": r, "title": labels.TRIAGE_TITLE[r.current_triage]} for r in history],
         "intake_rows": _intake_rows(record.intake),
     }
     return render(request, "records/review.html", context)

@@ -1,4 +1,6 @@
-"""Form posts that walk the intake wizard like a patient would (for tests and bench/web.py)."""
+"""Form posts that walk the intake wizard like a patient would (for tests and bench/web.py).
+
+Test support, so it lives under tests/ and never ships in the package."""
 
 from __future__ import annotations
 
@@ -6,8 +8,8 @@ from typing import Any
 
 from django.test import Client
 
-from .demo_intakes import DESK_WORKER
-from .intake_mapping import step_answers
+from upperback.web.records.demo_intakes import DESK_WORKER
+from upperback.web.records.intake_mapping import step_answers
 
 
 def as_posts(answers: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
