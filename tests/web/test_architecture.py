@@ -8,6 +8,7 @@ entrance and sees it fail.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -154,6 +155,23 @@ def test_the_check_lets_a_view_through_the_door() -> None:
         "    return access_own_appointments(request.user, purpose='clinic.appointments'), clinic\n"
     )
     assert patient_data_queries(thin) == []
+
+
+def template_queries(text: str) -> list[str]:
+    """`patient.appointments.all` and the like in a template: a read around the door."""
+    relations = "|".join(sorted(PATIENT_RELATIONS))
+    methods = "|".join(sorted(QUERY_METHODS))
+    return re.findall(rf"\.(?:{relations})\.(?:{methods})\b", text)
+
+
+@pytest.mark.parametrize("path", sorted(WEB.rglob("*.html")), ids=lambda p: str(p.relative_to(WEB)))
+def test_no_template_reads_a_patients_data_around_the_door(path: Path) -> None:
+    assert template_queries(path.read_text()) == [], "pass the rows from an access function"
+
+
+def test_the_template_check_catches_a_related_manager() -> None:
+    text = "{% for a in patient.appointments.all %}{{ a }}{% endfor %}{{ upload.progress }}"
+    assert template_queries(text) == [".appointments.all"]
 
 
 def _private_engine_imports(source: str) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from upperback.vision.errors import RetakeError
 from upperback.vision.faults import FaultEpisode, detect_faults
-from upperback.vision.media import check_video
+from upperback.vision.file_checks import check_video
 from upperback.vision.reps import Repetition, count_repetitions, interpolate_gaps, smooth
 from upperback.vision.signals import Series, signal_series
 from upperback.vision.texts import Text, fault_code

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from upperback.vision.errors import RetakeError
+from upperback.vision.file_checks import load_image
 from upperback.vision.landmarks import Point, Pose
-from upperback.vision.media import load_image
 from upperback.vision.pose import Image, count_faces, detect_photo
 from upperback.vision.posture import PostureReport, PostureView, analyse_pose
 
