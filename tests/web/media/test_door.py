@@ -40,6 +40,26 @@ def test_a_clinician_opening_the_upload_page_is_refused_and_audited(
     assert _outcomes("media.upload") == {(bob.pk, "refused")}
 
 
+def test_an_upload_from_the_plan_keeps_its_plan_step(
+    alice: Any, alice_client: Client, shared_data: Path, desk_worker: dict[str, Any]
+) -> None:
+    from upperback.clinical import Intake
+    from upperback.web.records import actions as records
+
+    record = records.record_assessment(patient=alice, intake=Intake.model_validate(desk_worker))
+    page = alice_client.get(f"/assessments/{record.pk}/").content.decode()
+    link = f"{reverse('media:upload')}?assessment={record.pk}&amp;plan_step=exercise_program"
+    assert link in page
+    source = shared_data / "photos/markers_side.jpg"
+    response = alice_client.post(
+        link.replace("&amp;", "&"),
+        {"kind": "photo", "view": "side", "file": SimpleUploadedFile("a.jpg", source.read_bytes())},
+    )
+    assert response.status_code == 302
+    (upload,) = MediaUpload.objects.filter(patient=alice)
+    assert (upload.plan_step, upload.assessment_id) == ("exercise_program", record.pk)
+
+
 def test_only_the_clinic_places_points_and_the_patients_try_is_audited(
     alice: Any, bob: Any, alice_client: Client, bob_client: Client, photo: MediaUpload
 ) -> None:

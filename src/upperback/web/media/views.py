@@ -43,7 +43,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 view=form.cleaned_data["view"],
                 exercise_id=form.cleaned_data["exercise"] or "",
                 assessment=assessment,
-                plan_step=request.GET.get("step", "")[:40],
+                plan_step=request.GET.get("plan_step", "")[:40],
             )
         except ValidationError as error:
             form.add_error("file", error)

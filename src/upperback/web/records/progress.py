@@ -19,8 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from upperback.clinical import Intake
 
-from . import actions
-from . import labels as L
+from . import actions, labels
 from .access import access_history, access_patient, access_progress
 from .models import AssessmentRecord, ProgressEntry
 from .presenting import localized
@@ -30,7 +29,7 @@ class ProgressForm(forms.Form):
     pain_now = forms.IntegerField(label=_("Pain right now (0-10)"), min_value=0, max_value=10)
     new_symptoms = forms.MultipleChoiceField(
         label=_("Anything new since your assessment?"),
-        choices=list(L.SYMPTOMS.items()),
+        choices=list(labels.SYMPTOMS.items()),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

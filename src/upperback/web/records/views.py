@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import actions, labels
 from .access import access_assessment, access_history, access_queue, is_clinic_staff
-from .presenting import localized, result_context
+from .presenting import result_context
 
 
 @login_required
@@ -99,4 +99,4 @@ def _intake_rows(intake: dict[str, Any], prefix: str = "") -> list[tuple[str, st
     return rows
 
 
-__all__ = ["localized", "my_assessments", "queue", "result", "review"]
+__all__ = ["my_assessments", "queue", "result", "review"]
