@@ -1,8 +1,10 @@
 """The one door to patient data: check the permission, write the audit row, return the object.
 
-Every read or write of a patient's records passes here (views and the API never query patient
-data themselves). A refusal is an Http404, never a 403: a patient probing another's ids learns
-nothing, not even that the id exists. Refusals are audited too.
+Every read of a patient's data passes `open_door` below, through an access function of records,
+clinic (clinic.access) or media (media.access); views, the API and templates never query
+patient data themselves (tests/web/test_architecture.py); writes go through the actions.
+A refusal is an Http404, never a 403: a patient probing another's ids learns nothing, not
+even that the id exists. Refusals are audited too.
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ def open_door(
 
 def is_herself(user: Any, patient: User) -> bool:
     """The patient herself, as a patient (to change, book or upload: nobody does it for her)."""
-    return getattr(user, "pk", None) == patient.pk and patient.role == Role.PATIENT
+    return may_see(user, patient) and user.pk == patient.pk and patient.role == Role.PATIENT
 
 
 def _may_see_patient_of(user: Any, found: Any) -> bool:
@@ -103,7 +105,7 @@ def _may_see_patient_of(user: Any, found: Any) -> bool:
 
 def access_patient(user: Any, patient_id: Any, *, purpose: str, herself_only: bool = False) -> User:
     """A patient `user` may see; `herself_only`: only the patient herself (to write)."""
-    rule = (lambda u, p: is_herself(u, p)) if herself_only else _may_see_patient_of
+    rule = is_herself if herself_only else _may_see_patient_of
     return open_door(user, User.objects.all(), patient_id, purpose=purpose, allowed=rule)
 
 
