@@ -41,8 +41,9 @@ def _set_up() -> tuple[Any, int, int]:
 
     django.setup()
     call_command("migrate", verbosity=0)
+    from tests.web.walkthrough import SAFE_STEPS, complete_intake, start_draft
+
     from upperback.web.records import actions
-    from upperback.web.records.walkthrough import SAFE_STEPS, complete_intake, start_draft
 
     patient = actions.create_patient(email="bench@example.com", password="bench-password-77")
     client = Client()
@@ -54,7 +55,7 @@ def _set_up() -> tuple[Any, int, int]:
 
 
 def measure() -> dict[str, float]:
-    from upperback.web.records.walkthrough import SAFE_STEPS
+    from tests.web.walkthrough import SAFE_STEPS
 
     client, record_id, draft_id = _set_up()
     pain = {**SAFE_STEPS["pain"], "go": "next"}

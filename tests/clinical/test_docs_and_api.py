@@ -14,6 +14,7 @@ def test_the_public_api_exports_exactly_these_names() -> None:
     assert sorted(clinical.__all__) == sorted(
         [
             "LANGUAGES",
+            "TRIAGE_ORDER",
             "Assessment",
             "Intake",
             "KnowledgeBaseError",
@@ -30,6 +31,9 @@ def test_the_public_api_exports_exactly_these_names() -> None:
             "PartialScreen",
             "kb_name",
             "screen_partial",
+            "PriorTreatment",
+            "PsfsActivity",
+            "StepId",
         ]
     )
     for name in clinical.__all__:

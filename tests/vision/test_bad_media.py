@@ -16,10 +16,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from tests.vision.jobs import Job, run_jobs
 
 from upperback.vision.errors import MediaError, RetakeError, VisionError
 from upperback.vision.exercise import analyse_exercise
-from upperback.vision.jobs import Job, run_jobs
 from upperback.vision.photo import analyse_photo
 from upperback.vision.pose import count_faces, detect_photo
 

@@ -10,7 +10,7 @@ import pytest
 
 from upperback import vision
 from upperback.vision.errors import MESSAGES, MediaError, RetakeError, VisionError
-from upperback.vision.media import check_image, check_video
+from upperback.vision.file_checks import check_image, check_video
 
 PACKAGE = Path(vision.__file__).parent
 ERRORS = {"VisionError", "MediaError", "RetakeError", "TrackingSpecError"}

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.test import Client
+from tests.web.walkthrough import SAFE_STEPS, start_draft
 
 from upperback.web.accounts.models import User
 from upperback.web.records.forms import STEP_NAMES
-from upperback.web.records.walkthrough import SAFE_STEPS, start_draft
 
 
 def test_password_reset_sends_a_link_by_email(alice: Any, anonymous: Client) -> None:

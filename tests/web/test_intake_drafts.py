@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from tests.web.walkthrough import SAFE_STEPS, post_step, start_draft
 
 import upperback.clinical as clinical
 from upperback.web.records import actions
@@ -17,7 +18,6 @@ from upperback.web.records.draft_answers import answered_steps, initial, reopene
 from upperback.web.records.forms import form_class
 from upperback.web.records.intake_fields import QUESTIONS, STEP_NAMES, enumeration
 from upperback.web.records.models import AssessmentRecord, IntakeDraft
-from upperback.web.records.walkthrough import SAFE_STEPS, post_step, start_draft
 
 
 def test_a_warning_signs_step_with_no_box_ticked_stores_an_empty_list(

@@ -10,6 +10,7 @@ from typing import Any, get_args, get_origin
 import pytest
 from django.test import Client
 from pydantic import BaseModel
+from tests.web.walkthrough import post_step
 
 from upperback.clinical.contract import Intake
 from upperback.web.records import actions
@@ -17,7 +18,6 @@ from upperback.web.records.demo_intakes import BY_TRIAGE, CANCER_HISTORY, DESK_W
 from upperback.web.records.draft_answers import answered_steps, reopened
 from upperback.web.records.intake_fields import STEP_NAMES, step_of
 from upperback.web.records.models import AssessmentRecord
-from upperback.web.records.walkthrough import post_step
 
 
 def _record(patient: Any, intake: dict[str, Any]) -> AssessmentRecord:

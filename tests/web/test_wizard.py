@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.test import Client
+from tests.web.walkthrough import SAFE_STEPS, complete_intake, post_step, start_draft
 
 from upperback.web.records.models import AssessmentRecord, IntakeDraft
-from upperback.web.records.walkthrough import SAFE_STEPS, complete_intake, post_step, start_draft
 
 
 def test_a_completed_intake_gives_a_stored_assessment_with_its_kb_version(

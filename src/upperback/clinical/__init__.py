@@ -9,7 +9,14 @@ Everything public is named in `__all__`; the modules behind it are private and m
 
 from __future__ import annotations
 
-from upperback.clinical.contract import Assessment, Intake
+from upperback.clinical.contract import (
+    TRIAGE_ORDER,
+    Assessment,
+    Intake,
+    PriorTreatment,
+    PsfsActivity,
+    StepId,
+)
 from upperback.clinical.engine import (
     assess,
     citation,
@@ -26,13 +33,17 @@ from upperback.clinical.partial import PartialFlag, PartialScreen, screen_partia
 
 __all__ = [
     "LANGUAGES",
+    "TRIAGE_ORDER",
     "Assessment",
     "Escalation",
     "Intake",
     "KnowledgeBaseError",
     "PartialFlag",
     "PartialScreen",
+    "PriorTreatment",
     "Progress",
+    "PsfsActivity",
+    "StepId",
     "assess",
     "citation",
     "escalate",

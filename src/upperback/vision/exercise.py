@@ -8,12 +8,12 @@ from typing import Any
 
 from upperback.vision.errors import RetakeError
 from upperback.vision.faults import FaultEpisode, detect_faults
-from upperback.vision.media import check_video
+from upperback.vision.file_checks import check_video
 from upperback.vision.reps import Repetition, count_repetitions, interpolate_gaps, smooth
 from upperback.vision.signals import Series, signal_series
 from upperback.vision.texts import Text, fault_code
 from upperback.vision.tracking_spec import ExerciseTracking, View, load_library
-from upperback.vision.video import SAMPLE_FPS, Progress, Track, track_video
+from upperback.vision.video import SAMPLE_FPS, OnProgress, Track, track_video
 
 # A clip where the person is found in fewer frames than this is not worth counting.
 MIN_PERSON_SHARE = 0.3
@@ -109,7 +109,7 @@ def analyse_exercise(
     exercise_id: str,
     *,
     view: View | None = None,
-    progress: Progress | None = None,
+    progress: OnProgress | None = None,
     sample_fps: float = SAMPLE_FPS,
 ) -> tuple[ExerciseReport, Track]:
     spec = load_library().get(exercise_id)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from upperback.vision.errors import RetakeError
+from upperback.vision.file_checks import load_image
 from upperback.vision.landmarks import Point, Pose
-from upperback.vision.media import load_image
 from upperback.vision.pose import Image, count_faces, detect_photo
 from upperback.vision.posture import PostureReport, PostureView, analyse_pose
 
@@ -153,7 +152,3 @@ def analyse_photo(
     image = load_image(path)
     pose = the_one_person(image)
     return analyse_pose(pose, view, points or {}), image
-
-
-def to_rgb(image: Image) -> Image:
-    return np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB), dtype=np.uint8)

@@ -22,7 +22,7 @@ from upperback.vision.geometry import (
 )
 from upperback.vision.landmarks import Joint, Point, Pose, sided
 from upperback.vision.signals import seen
-from upperback.vision.texts import TEXTS, Text
+from upperback.vision.texts import Text
 
 PostureView = Literal["side", "front", "back"]
 # Where the person's left side appears in the picture, seen by whoever looks at the photo:
@@ -42,7 +42,6 @@ MEASURE_KEYS = (
 # Published reading of the craniovertebral angle. Cut-offs between 48 and 50 degrees appear in
 # the literature; we take 50 (the value Oakley et al. tie to a 20 mm C2-C7 sagittal offset).
 CVA_FORWARD_HEAD_BELOW = 50.0
-CVA_SOURCE = TEXTS["note_cva_source"]
 # Bands of the ear-over-shoulder proxy. Our own estimate, unverified: the labelled marker photo
 # (craniovertebral angle 45.5, forward head) reads about 71-77 on this proxy.
 PROXY_BANDS: tuple[tuple[float, str], ...] = (
@@ -50,7 +49,6 @@ PROXY_BANDS: tuple[tuple[float, str], ...] = (
     (68.0, "head_somewhat_forward"),
     (-90.0, "head_well_forward"),
 )
-PROXY_NOTE = TEXTS["note_forward_head_proxy"]
 
 
 @dataclass(frozen=True, slots=True)

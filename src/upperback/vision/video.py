@@ -28,7 +28,7 @@ MAX_VIDEO_FPS = 240.0
 # decoded pass the declared count by this share and one second of frames.
 DECLARED_FRAMES_TOLERANCE = 1.1
 
-Progress = Callable[[int, int], None]
+OnProgress = Callable[[int, int], None]
 T = TypeVar("T")
 # With nobody in the first half second, look at a few frames across the clip before going on:
 # decoding the rest of a long clip would only delay the answer (and hold a worker).
@@ -192,7 +192,7 @@ def prefetched(frames: Iterator[T], depth: int = PREFETCH_DEPTH) -> Iterator[T]:
 
 
 def track_video(
-    path: Path, *, sample_fps: float = SAMPLE_FPS, progress: Progress | None = None
+    path: Path, *, sample_fps: float = SAMPLE_FPS, progress: OnProgress | None = None
 ) -> Track:
     """Follow the person through the video in tracking mode.
 

@@ -17,7 +17,7 @@ from ninja.security import django_auth
 from pydantic import Field
 from pydantic import ValidationError as PydanticValidationError
 
-from upperback.clinical.contract import Assessment, Intake
+from upperback.clinical import Assessment, Intake
 from upperback.web.records import actions
 from upperback.web.records.access import (
     access_assessment,

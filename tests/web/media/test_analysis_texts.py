@@ -145,7 +145,7 @@ def test_a_spanish_speaking_patients_analysed_photo_shows_its_readings_in_spanis
     )
     assert "took this for a front view" in report.warnings[0]  # English for the CLI
     record = _upload(alice, Kind.PHOTO, "back")
-    actions.finish(record, result=report.to_json(), pictures={})
+    actions.finish(upload=record, result=report.to_json(), pictures={})
     actions.place_points(upload=record, tragus=(100.0, 100.0), c7=(200.0, 160.0))
     page = _spanish(alice_client).get(reverse("media:detail", args=[record.pk]))
     html = page.content.decode()
@@ -185,7 +185,7 @@ def test_a_spanish_speaking_patients_exercise_video_shows_its_faults_in_spanish(
     result = report.to_json()
     assert result["faults"][0]["message"] == rule.message  # English kept for the CLI
     record = _upload(alice, Kind.VIDEO, spec.views[0], spec.id)
-    actions.finish(record, result=result, pictures={})
+    actions.finish(upload=record, result=result, pictures={})
     html = _spanish(alice_client).get(reverse("media:detail", args=[record.pk])).content.decode()
     assert "Mantenga los hombros bajos, lejos de las orejas, mientras suben los brazos." in html
     assert rule.message not in html
@@ -200,7 +200,7 @@ def test_a_photo_summary_shows_the_head_reading_in_the_readers_language(alice: A
         "reading_code": {"code": "head_somewhat_forward", "params": {}},
     }
     record = _upload(alice, Kind.PHOTO, "side")
-    actions.finish(record, result={"measures": {"forward_head": measure_json}}, pictures={})
+    actions.finish(upload=record, result={"measures": {"forward_head": measure_json}}, pictures={})
     context = {"uploads": [record], "patient": alice, "user": alice}
     with translation.override("es"):
         summary = render_to_string("media/_camera_checks.html", context)

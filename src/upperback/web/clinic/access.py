@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404
 
-from upperback.web.records.access import access_patient, audit, is_clinic_staff, may_see
+from upperback.web.records.access import (
+    access_patient,
+    as_id,
+    is_clinic_staff,
+    is_herself,
+    may_see,
+    open_door,
+)
 
-from .models import Appointment, Clinician
-
-
-def _as_id(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+from .models import Appointment, Clinician, Status
 
 
 def keeps_calendar(user: Any, appointment: Appointment) -> bool:
@@ -38,26 +39,19 @@ def access_appointment(
     For a change, narrower: `patient_only` (cancel, reschedule: the patient herself) or
     `calendar_only` (attendance, the clinic's cancellation: the clinician whose calendar it
     is), so the audit row says "refused" for anyone else rather than "allowed" before a
-    later 404."""
-    appointment = (
-        Appointment.objects.select_related(
-            "patient", "clinician", "location", "appointment_type", "assessment"
+    later 404. The row names the appointment itself, so the log says which one was seen."""
+
+    def rule(u: Any, appointment: Appointment) -> bool:
+        return (
+            may_see(u, appointment.patient)
+            and (not patient_only or is_herself(u, appointment.patient))
+            and (not calendar_only or keeps_calendar(u, appointment))
         )
-        .filter(pk=_as_id(appointment_id))
-        .first()
+
+    query = Appointment.objects.select_related(
+        "patient", "clinician", "location", "appointment_type", "assessment"
     )
-    if (
-        appointment is None
-        or not may_see(user, appointment.patient)
-        or (patient_only and appointment.patient_id != getattr(user, "pk", None))
-        or (calendar_only and not keeps_calendar(user, appointment))
-    ):
-        patient = appointment.patient if appointment is not None else None
-        audit(user, purpose=purpose, patient=patient, obj=appointment, allowed=False)
-        raise Http404("No such appointment.")
-    # The row names the appointment itself, so the log says which one was seen.
-    audit(user, purpose=purpose, patient=appointment.patient, obj=appointment, allowed=True)
-    return appointment
+    return open_door(user, query, appointment_id, purpose=purpose, allowed=rule)
 
 
 def access_own_appointments(user: Any, *, purpose: str) -> list[Appointment]:
@@ -69,11 +63,41 @@ def access_own_appointments(user: Any, *, purpose: str) -> list[Appointment]:
     )
 
 
+def access_calendar(
+    user: Any,
+    clinician: Clinician,
+    *,
+    purpose: str,
+    starts_from: dt.datetime | None = None,
+    starts_before: dt.datetime | None = None,
+    ends_after: dt.datetime | None = None,
+) -> list[Appointment]:
+    """A clinician's appointments in a window (moved ones left out), for `user`: the calendar
+    page (staff) or the private feed (the clinician's own user). Each patient shown is a view
+    of her record: one audit row each."""
+    window = {
+        "starts_at__gte": starts_from,
+        "starts_at__lt": starts_before,
+        "ends_at__gt": ends_after,
+    }
+    query = Appointment.objects.filter(
+        clinician=clinician, **{k: v for k, v in window.items() if v is not None}
+    )
+    appointments = list(
+        query.exclude(status=Status.RESCHEDULED).select_related(
+            "patient", "appointment_type", "assessment", "location", "clinician"
+        )
+    )
+    for patient_id in {a.patient_id for a in appointments}:
+        access_patient(user, patient_id, purpose=purpose)
+    return appointments
+
+
 def staff_clinician(user: Any, clinician_id: Any = None) -> Clinician:
     """The clinician whose calendar staff may open: their own, or any for an administrator."""
     if not is_clinic_staff(user):
         raise Http404("No such calendar.")
-    chosen = _as_id(clinician_id)
+    chosen = as_id(clinician_id)
     own = Clinician.objects.filter(user=user).first()
     if chosen is None or (own is not None and chosen == own.pk):
         if own is None:

@@ -24,7 +24,7 @@ OFFERED = 12
 @dataclass
 class Offer:
     # "emergency" | "slots" | "call_now" | "none_in_window" | "not_offered" | "not_needed"
-    kind: str
+    situation: str
     specialty: str | None = None
     appointment_type: AppointmentType | None = None
     window_days: int | None = None
@@ -57,7 +57,7 @@ def present(slots: list[Slot]) -> list[dict[str, Any]]:
 
 
 def search(
-    kind: AppointmentType,
+    visit_type: AppointmentType,
     specialty: str,
     window: dt.timedelta,
     now: dt.datetime | None = None,
@@ -67,7 +67,7 @@ def search(
 ) -> list[Slot]:
     now = now or timezone.now()
     return find_slots(
-        appointment_type=kind,
+        appointment_type=visit_type,
         specialty=specialty,
         start=now,
         end=now + window,
@@ -84,16 +84,19 @@ def offer_for(triage: str, consult: dict[str, Any], now: dt.datetime | None = No
     specialty = consult.get("specialty")
     if not specialty:
         return Offer("not_needed")
-    kind = first_visit_type(specialty)
+    visit_type = first_visit_type(specialty)
     bookable = (
-        kind is not None and Clinician.objects.filter(specialty=specialty, is_active=True).exists()
+        visit_type is not None
+        and Clinician.objects.filter(specialty=specialty, is_active=True).exists()
     )
     if not bookable:
         return Offer("call_now" if triage == "urgent" else "not_offered", specialty)
-    assert kind is not None
+    assert visit_type is not None
     if triage == "urgent":
-        slots = search(kind, specialty, URGENT_WINDOW, now)
-        return Offer("slots" if slots else "call_now", specialty, kind, 1, present(slots))
+        slots = search(visit_type, specialty, URGENT_WINDOW, now)
+        return Offer("slots" if slots else "call_now", specialty, visit_type, 1, present(slots))
     days = consult.get("within_days") or DEFAULT_WINDOW_DAYS
-    slots = search(kind, specialty, dt.timedelta(days=max(days, 1)), now)
-    return Offer("slots" if slots else "none_in_window", specialty, kind, days, present(slots))
+    slots = search(visit_type, specialty, dt.timedelta(days=max(days, 1)), now)
+    return Offer(
+        "slots" if slots else "none_in_window", specialty, visit_type, days, present(slots)
+    )

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +32,7 @@ def _clinic() -> Location | None:
 def _render_offer(
     request: HttpRequest, record: Any, offer: Offer, *, error: str = "", status: int = 200
 ) -> HttpResponse:
-    template = "clinic/emergency.html" if offer.kind == "emergency" else "clinic/offer.html"
+    template = "clinic/emergency.html" if offer.situation == "emergency" else "clinic/offer.html"
     context = {
         "record": record,
         "offer": offer,
@@ -56,22 +56,24 @@ def search_slots(request: HttpRequest) -> HttpResponse:
     offer = None
     if form.is_valid():
         specialty = form.cleaned_data["specialty"]
-        kind = first_visit_type(specialty)
+        visit_type = first_visit_type(specialty)
         days = form.cleaned_data["days"] or 14
         start = _start_of(form.cleaned_data["date_from"])
         slots = (
             search(
-                kind,
+                visit_type,
                 specialty,
                 dt.timedelta(days=days),
                 start,
                 clinician=form.cleaned_data["clinician"],
                 location=form.cleaned_data["location"],
             )
-            if kind
+            if visit_type
             else []
         )
-        offer = Offer("slots" if slots else "none_in_window", specialty, kind, days, present(slots))
+        offer = Offer(
+            "slots" if slots else "none_in_window", specialty, visit_type, days, present(slots)
+        )
     return render(
         request, "clinic/search.html", {"form": form, "offer": offer, "clinic": _clinic()}
     )
@@ -95,9 +97,9 @@ def book(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     record = None
     if data["assessment"]:
-        record = access_assessment(request.user, data["assessment"], purpose="clinic.book")
-        if record.patient_id != request.user.pk:
-            raise Http404("No such record.")
+        record = access_assessment(
+            request.user, data["assessment"], purpose="clinic.book", herself_only=True
+        )
     try:
         appointment = actions.book(
             patient=request.user,
@@ -118,10 +120,10 @@ def _refused(request: HttpRequest, record: Any, data: dict[str, Any], reason: st
     if record is not None:
         offer = offer_for(record.current_triage, record.assessment.get("consult") or {})
         return _render_offer(request, record, offer, error=reason, status=409)
-    kind = data["appointment_type"]
+    visit_type = data["appointment_type"]
     specialty = data["clinician"].specialty
-    slots = search(kind, specialty, dt.timedelta(days=14))
-    offer = Offer("slots" if slots else "none_in_window", specialty, kind, 14, present(slots))
+    slots = search(visit_type, specialty, dt.timedelta(days=14))
+    offer = Offer("slots" if slots else "none_in_window", specialty, visit_type, 14, present(slots))
     return render(
         request,
         "clinic/search.html",

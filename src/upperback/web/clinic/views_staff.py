@@ -16,13 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from upperback.web.records.access import access_patient
-
 from . import actions
-from .access import access_appointment, staff_clinician
+from .access import access_appointment, access_calendar, staff_clinician
 from .forms import AttendanceForm, ClinicCancelForm
 from .ics import calendar
-from .models import Appointment, Clinician, Location, Status
+from .models import Appointment, Clinician, Location
 
 FEED_PAST = dt.timedelta(days=30)
 
@@ -59,13 +57,9 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     days = [first + dt.timedelta(days=n) for n in range(7 if week else 1)]
     start = dt.datetime.combine(days[0], dt.time(0), tzinfo=zone)
     end = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
-    appointments = list(
-        Appointment.objects.filter(clinician=clinician, starts_at__lt=end, ends_at__gt=start)
-        .exclude(status=Status.RESCHEDULED)
-        .select_related("patient", "appointment_type", "assessment", "location")
+    appointments = access_calendar(
+        request.user, clinician, purpose="clinic.calendar", starts_before=end, ends_after=start
     )
-    for patient_id in {a.patient_id for a in appointments}:
-        access_patient(request.user, patient_id, purpose="clinic.calendar")
     by_day = [
         {
             "day": d,
@@ -170,14 +164,10 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The clinician's own calendar program fetches this without a session: the token is
     the secret, so it is long, random and rotatable."""
     clinician = _clinician_with_token(token)
-    appointments = list(
-        Appointment.objects.filter(clinician=clinician, starts_at__gte=timezone.now() - FEED_PAST)
-        .exclude(status=Status.RESCHEDULED)
-        .select_related("patient", "appointment_type", "location", "clinician")
-    )
     # Each patient in the feed is a view of that patient's record by the clinician: audited.
-    for patient_id in {a.patient_id for a in appointments}:
-        access_patient(clinician.user, patient_id, purpose="clinic.feed")
+    appointments = access_calendar(
+        clinician.user, clinician, purpose="clinic.feed", starts_from=timezone.now() - FEED_PAST
+    )
 
     def link(appointment: Appointment) -> str:
         return request.build_absolute_uri(reverse("clinic:appointment", args=[appointment.pk]))

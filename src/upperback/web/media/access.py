@@ -6,28 +6,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
-from upperback.web.records.access import access_patient, audit, may_see
+from upperback.web.records.access import access_patient, is_clinic_staff, may_see, open_door
 
-from .models import MediaUpload
-
-
-def _as_id(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+from .models import Kind, MediaUpload
 
 
-def access_upload(user: Any, upload_id: Any, *, purpose: str) -> MediaUpload:
-    upload = MediaUpload.objects.select_related("patient").filter(pk=_as_id(upload_id)).first()
-    if upload is None or not may_see(user, upload.patient):
-        patient = upload.patient if upload is not None else None
-        audit(user, purpose=purpose, patient=patient, obj=upload, allowed=False)
-        raise Http404("No such upload.")
-    audit(user, purpose=purpose, patient=upload.patient, obj=upload, allowed=True)
-    return upload
+def may_place_points(user: Any, upload: MediaUpload) -> bool:
+    """The clinic's staff place tragus and C7 on a posture photo."""
+    return is_clinic_staff(user) and upload.kind == Kind.PHOTO
+
+
+def access_upload(
+    user: Any, upload_id: Any, *, purpose: str, to_place_points: bool = False
+) -> MediaUpload:
+    """An upload whose patient `user` may see; `to_place_points`: a photo, for the clinic."""
+
+    def rule(u: Any, upload: MediaUpload) -> bool:
+        return may_see(u, upload.patient) and (not to_place_points or may_place_points(u, upload))
+
+    query = MediaUpload.objects.select_related("patient")
+    return open_door(user, query, upload_id, purpose=purpose, allowed=rule)
 
 
 def access_uploads(user: Any, patient_id: Any, *, purpose: str) -> QuerySet[MediaUpload]:

@@ -14,9 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from upperback.vision.errors import MediaError, VisionError
-from upperback.vision.media import check_image, check_video
-from upperback.vision.posture import read_cva
+from upperback.vision import MediaError, Point, VisionError, check_image, check_video, read_cva
 
 from . import storage
 from .models import Kind, MediaUpload, Status
@@ -41,7 +39,7 @@ def _write(upload: Any, destination: Path) -> int:
 def _check(kind: str, path: Path) -> str:
     """The content type by content, and the size, duration and resolution limits."""
     if kind == Kind.PHOTO:
-        return check_image(path).kind
+        return check_image(path).image_format
     check_video(path)
     return "video"
 
@@ -98,7 +96,8 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:80]
 
 
-def claim(upload_id: int) -> bool:
+@transaction.atomic
+def claim(*, upload_id: int) -> MediaUpload | None:
     """Queued -> running, once: of several workers only one gets the job (and its lease)."""
     now = timezone.now()
     claimed = MediaUpload.objects.filter(pk=upload_id, status=Status.QUEUED).update(
@@ -108,10 +107,10 @@ def claim(upload_id: int) -> bool:
         started_at=now,
         heartbeat_at=now,
     )
-    return bool(claimed)
+    return MediaUpload.objects.get(pk=upload_id) if claimed else None
 
 
-def heartbeat(upload_id: int) -> None:
+def heartbeat(*, upload_id: int) -> None:
     """The worker is alive and still on this job: its lease goes on."""
     MediaUpload.objects.filter(pk=upload_id, status=Status.RUNNING).update(
         heartbeat_at=timezone.now()
@@ -162,15 +161,17 @@ def _release(upload: MediaUpload) -> bool:
     if again:
         transaction.on_commit(lambda: _enqueue(upload.pk))
     else:
-        fail(upload, error=VisionError("analysis_interrupted"))
+        fail(upload=upload, error=VisionError("analysis_interrupted"))
     return True
 
 
-def report_progress(upload_id: int, percent: int) -> None:
+@transaction.atomic
+def report_progress(*, upload_id: int, percent: int) -> None:
     MediaUpload.objects.filter(pk=upload_id).update(progress=max(0, min(100, percent)))
 
 
-def finish(upload: MediaUpload, *, result: dict[str, Any], pictures: dict[str, str]) -> None:
+@transaction.atomic
+def finish(*, upload: MediaUpload, result: dict[str, Any], pictures: dict[str, str]) -> None:
     upload.status, upload.result, upload.pictures = Status.DONE, result, pictures
     upload.error, upload.analysed_at, upload.progress = "", timezone.now(), 100
     upload.error_code, upload.error_params = "", {}
@@ -178,7 +179,8 @@ def finish(upload: MediaUpload, *, result: dict[str, Any], pictures: dict[str, s
     upload.save(update_fields=[*fields, "analysed_at", "progress"])
 
 
-def fail(upload: MediaUpload, *, error: VisionError) -> None:
+@transaction.atomic
+def fail(*, upload: MediaUpload, error: VisionError) -> None:
     """Keep the code and parameters (shown in the reader's language) and the English text."""
     upload.status, upload.analysed_at = Status.FAILED, timezone.now()
     upload.error, upload.error_code, upload.error_params = str(error), error.code, error.params
@@ -190,8 +192,6 @@ def place_points(
     *, upload: MediaUpload, tragus: tuple[float, float], c7: tuple[float, float]
 ) -> None:
     """The clinician's tragus and C7: the exact craniovertebral angle, against published norms."""
-    from upperback.vision.landmarks import Point
-
     measure = read_cva(Point(*tragus), Point(*c7))
     # Locked and re-read: the worker may write the result meanwhile; neither loses the other's.
     locked = MediaUpload.objects.select_for_update().get(pk=upload.pk)

@@ -4,17 +4,18 @@ runs these in a child process, see tasks.py)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from upperback.vision.landmarks import Point
-from upperback.vision.video import Progress
+from upperback.vision import Point
+
+if TYPE_CHECKING:
+    from upperback.vision import OnProgress
 
 
 def analyse_photo_file(
     path: Path, view: str, points: dict[str, list[float]], out: Path
 ) -> tuple[dict[str, Any], dict[str, Path]]:
-    from upperback.vision.overlay import posture_picture, write_png
-    from upperback.vision.photo import analyse_photo
+    from upperback.vision import analyse_photo, posture_picture, write_png
 
     placed = {name: Point(x, y) for name, (x, y) in points.items()}
     report, image = analyse_photo(path, view, placed)  # type: ignore[arg-type]
@@ -24,10 +25,9 @@ def analyse_photo_file(
 
 
 def analyse_video_file(
-    path: Path, exercise_id: str, view: str, out: Path, progress: Progress | None = None
+    path: Path, exercise_id: str, view: str, out: Path, progress: OnProgress | None = None
 ) -> tuple[dict[str, Any], dict[str, Path]]:
-    from upperback.vision.exercise import analyse_exercise
-    from upperback.vision.overlay import repetition_sheet, signal_plot, write_png
+    from upperback.vision import analyse_exercise, repetition_sheet, signal_plot, write_png
 
     report, track = analyse_exercise(
         path,
@@ -56,6 +56,6 @@ def photo_job(path: str, view: str, points: dict[str, list[float]], out: str) ->
 
 
 def video_job(
-    path: str, exercise_id: str, view: str, out: str, progress: Progress | None = None
+    path: str, exercise_id: str, view: str, out: str, progress: OnProgress | None = None
 ) -> dict[str, Any]:
     return _json(*analyse_video_file(Path(path), exercise_id, view, Path(out), progress))

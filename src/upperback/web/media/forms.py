@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from upperback.vision.tracking_spec import load_library
+from upperback.vision import load_library
 
 from .models import Kind
 

@@ -18,8 +18,7 @@ from typing import Any
 from django.conf import settings
 from django_tasks import task
 
-from upperback.vision.errors import VisionError
-from upperback.vision.isolated import Limits, run_isolated
+from upperback.vision import Limits, VisionError, run_isolated
 
 from . import actions, storage
 from .analysis import photo_job, video_job
@@ -38,7 +37,7 @@ def _progress_writer(upload_id: int) -> Callable[[int, int], None]:
         percent = 100 * done // max(total, 1)
         if percent - last[0] >= PROGRESS_STEP:
             last[0] = percent
-            actions.report_progress(upload_id, percent)
+            actions.report_progress(upload_id=upload_id, percent=percent)
 
     return write
 
@@ -49,7 +48,7 @@ def _heartbeat_writer(upload_id: int) -> Callable[[], None]:
     def beat() -> None:
         if time.monotonic() - last[0] >= HEARTBEAT_EVERY_S:
             last[0] = time.monotonic()
-            actions.heartbeat(upload_id)
+            actions.heartbeat(upload_id=upload_id)
 
     return beat
 
@@ -78,18 +77,18 @@ def _analyse(upload: MediaUpload) -> dict[str, Any]:
 @task()
 def analyse_upload(upload_id: int) -> str:
     actions.recover_abandoned()
-    if not actions.claim(upload_id):
+    upload = actions.claim(upload_id=upload_id)
+    if upload is None:
         return "already taken"
-    upload = MediaUpload.objects.get(pk=upload_id)
     try:
         answer = _analyse(upload)
         pictures = {k: storage.relative(Path(v)) for k, v in answer["pictures"].items()}
-        actions.finish(upload, result=answer["result"], pictures=pictures)
+        actions.finish(upload=upload, result=answer["result"], pictures=pictures)
     except VisionError as error:
-        actions.fail(upload, error=error)
+        actions.fail(upload=upload, error=error)
         return "failed"
     except Exception:
         logger.exception("analysis of upload %s failed", upload_id)
-        actions.fail(upload, error=VisionError("analysis_failed"))
+        actions.fail(upload=upload, error=VisionError("analysis_failed"))
         return "failed"
     return "done"

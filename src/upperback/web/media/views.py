@@ -13,18 +13,18 @@ from django.views.decorators.http import require_POST
 from upperback.web.records.access import access_assessment, access_patient
 
 from . import actions, analysis_texts, storage, upload_limit
-from .access import access_upload, access_uploads
+from .access import access_upload, access_uploads, may_place_points
 from .forms import PointsForm, UploadForm
-from .models import Kind
 
 SERVED_INLINE = {"image/jpeg", "image/png", "video/mp4"}
 
 
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
-    if not getattr(request.user, "is_patient", False):
-        raise Http404("Only patients upload their own photos and videos.")
-    patient = access_patient(request.user, request.user.pk, purpose="media.upload")
+    # Only patients upload, their own photos and videos.
+    patient = access_patient(
+        request.user, request.user.pk, purpose="media.upload", herself_only=True
+    )
     assessment_id = request.GET.get("assessment") or request.POST.get("assessment")
     assessment = (
         access_assessment(request.user, assessment_id, purpose="media.upload")
@@ -43,7 +43,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 view=form.cleaned_data["view"],
                 exercise_id=form.cleaned_data["exercise"] or "",
                 assessment=assessment,
-                plan_step=request.GET.get("step", "")[:40],
+                plan_step=request.GET.get("plan_step", "")[:40],
             )
         except ValidationError as error:
             form.add_error("file", error)
@@ -55,14 +55,13 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, upload_id: int) -> HttpResponse:
     record = access_upload(request.user, upload_id, purpose="media.view")
-    clinician = getattr(request.user, "is_clinician", False)
     context = {
         "upload": record,
         "measures": analysis_texts.measure_rows(record.result),
         "repetitions": record.result.get("per_repetition", []),
         "faults": analysis_texts.fault_rows(record.result),
         "warnings": analysis_texts.warnings(record.result),
-        "can_place_points": clinician and record.kind == Kind.PHOTO,
+        "can_place_points": may_place_points(request.user, record),
         "points_form": PointsForm(),
     }
     return render(request, "media/detail.html", context)
@@ -93,9 +92,7 @@ def serve_file(request: HttpRequest, upload_id: int, name: str) -> FileResponse:
 @login_required
 @require_POST
 def place_points(request: HttpRequest, upload_id: int) -> HttpResponse:
-    record = access_upload(request.user, upload_id, purpose="media.points")
-    if not getattr(request.user, "is_clinician", False) or record.kind != Kind.PHOTO:
-        raise Http404("No such upload.")
+    record = access_upload(request.user, upload_id, purpose="media.points", to_place_points=True)
     form = PointsForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data

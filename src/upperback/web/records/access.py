@@ -1,21 +1,26 @@
 """The one door to patient data: check the permission, write the audit row, return the object.
 
-Every read or write of a patient's records passes here (views and the API never query patient
-data themselves). A refusal is an Http404, never a 403: a patient probing another's ids learns
-nothing, not even that the id exists. Refusals are audited too.
+Every read of a patient's data passes `open_door` below, through an access function of records,
+clinic (clinic.access) or media (media.access); views, the API and templates never query
+patient data themselves (tests/web/test_architecture.py); writes go through the actions.
+A refusal is an Http404, never a 403: a patient probing another's ids learns nothing, not
+even that the id exists. Refusals are audited too.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from upperback.web.accounts.models import Role, User
 
 from .audit import Entry, append, append_one
-from .models import AssessmentRecord, IntakeDraft, Outcome
+from .models import AssessmentRecord, IntakeDraft, Outcome, ProgressEntry
+
+Found = TypeVar("Found", bound=Model)
 
 
 def _actor(user: Any) -> User | None:
@@ -56,45 +61,88 @@ def may_see(user: Any, patient: User) -> bool:
     return is_clinic_staff(user) and patient.role == Role.PATIENT
 
 
-def _refuse(user: Any, *, purpose: str, patient: User | None, obj: Any = None) -> Http404:
+def refuse(user: Any, *, purpose: str, patient: User | None, obj: Any = None) -> Http404:
+    """The refusal, audited: an Http404 to raise (a patient probing ids learns nothing)."""
     audit(user, purpose=purpose, patient=patient, obj=obj, allowed=False)
     return Http404("No such record.")
 
 
-def _as_id(value: Any) -> int | None:
+def as_id(value: Any) -> int | None:
+    """A primary key from a URL or a form, or None (which matches nothing)."""
     try:
         return int(value)
     except (TypeError, ValueError):
         return None
 
 
-def access_patient(user: Any, patient_id: Any, *, purpose: str) -> User:
-    patient = User.objects.filter(pk=_as_id(patient_id)).first()
-    if patient is None or not may_see(user, patient):
-        raise _refuse(user, purpose=purpose, patient=patient, obj=patient)
-    audit(user, purpose=purpose, patient=patient, obj=patient, allowed=True)
-    return patient
+def _patient_of(found: Any) -> User:
+    return found if isinstance(found, User) else found.patient
 
 
-def access_assessment(user: Any, assessment_id: Any, *, purpose: str) -> AssessmentRecord:
-    record = (
-        AssessmentRecord.objects.select_related("patient").filter(pk=_as_id(assessment_id)).first()
-    )
-    if record is None or not may_see(user, record.patient):
-        patient = record.patient if record is not None else None
-        raise _refuse(user, purpose=purpose, patient=patient, obj=record)
-    audit(user, purpose=purpose, patient=record.patient, obj=record, allowed=True)
-    return record
+def open_door(
+    user: Any,
+    query: QuerySet[Found],
+    found_id: Any,
+    *,
+    purpose: str,
+    allowed: Callable[[Any, Found], bool],
+) -> Found:
+    """The door: fetch one object by id, check `allowed(user, object)`, audit, or 404.
+
+    Every access function that opens one patient object goes through here, so the fetch, the
+    permission, the audit row and the 404 are written once. `query` is the object's model
+    (with its `select_related`); the object's patient is `.patient` (or the user itself)."""
+    found = query.filter(pk=as_id(found_id)).first()
+    patient = _patient_of(found) if found is not None else None
+    if found is None or not allowed(user, found):
+        raise refuse(user, purpose=purpose, patient=patient, obj=found)
+    audit(user, purpose=purpose, patient=patient, obj=found, allowed=True)
+    return found
+
+
+def is_herself(user: Any, patient: User) -> bool:
+    """The patient herself, as a patient (to change, book or upload: nobody does it for her)."""
+    return may_see(user, patient) and user.pk == patient.pk and patient.role == Role.PATIENT
+
+
+def _may_see_patient_of(user: Any, found: Any) -> bool:
+    return may_see(user, _patient_of(found))
+
+
+def access_patient(user: Any, patient_id: Any, *, purpose: str, herself_only: bool = False) -> User:
+    """A patient `user` may see; `herself_only`: only the patient herself (to write)."""
+    rule = is_herself if herself_only else _may_see_patient_of
+    return open_door(user, User.objects.all(), patient_id, purpose=purpose, allowed=rule)
+
+
+def access_assessment(
+    user: Any,
+    assessment_id: Any,
+    *,
+    purpose: str,
+    herself_only: bool = False,
+    staff_only: bool = False,
+) -> AssessmentRecord:
+    """An assessment; `herself_only` for the patient's own acts on it (reopen, book),
+    `staff_only` for the clinician's review and override."""
+
+    def rule(u: Any, record: AssessmentRecord) -> bool:
+        return (
+            may_see(u, record.patient)
+            and (not herself_only or is_herself(u, record.patient))
+            and (not staff_only or is_clinic_staff(u))
+        )
+
+    query = AssessmentRecord.objects.select_related("patient")
+    return open_door(user, query, assessment_id, purpose=purpose, allowed=rule)
 
 
 def access_draft(user: Any, draft_id: Any, *, purpose: str) -> IntakeDraft:
     """Drafts are the patient's own working notes: only she may open them."""
-    draft = IntakeDraft.objects.select_related("patient").filter(pk=_as_id(draft_id)).first()
-    if draft is None or getattr(user, "pk", None) != draft.patient_id:
-        patient = draft.patient if draft is not None else None
-        raise _refuse(user, purpose=purpose, patient=patient, obj=draft)
-    audit(user, purpose=purpose, patient=draft.patient, obj=draft, allowed=True)
-    return draft
+    query = IntakeDraft.objects.select_related("patient")
+    return open_door(
+        user, query, draft_id, purpose=purpose, allowed=lambda u, d: is_herself(u, d.patient)
+    )
 
 
 def access_open_draft(user: Any, *, purpose: str) -> IntakeDraft | None:
@@ -109,10 +157,16 @@ def access_history(user: Any, patient_id: Any, *, purpose: str) -> QuerySet[Asse
     return AssessmentRecord.objects.filter(patient=patient).order_by("-created_at")
 
 
+def access_progress(user: Any, patient_id: Any, *, purpose: str) -> list[ProgressEntry]:
+    """A patient's progress entries, in the model's order."""
+    patient = access_patient(user, patient_id, purpose=purpose)
+    return list(ProgressEntry.objects.filter(patient=patient))
+
+
 def access_queue(user: Any, *, purpose: str) -> list[AssessmentRecord]:
     """Each patient's latest assessment, by triage level (highest first), then waiting time."""
     if not is_clinic_staff(user):
-        raise _refuse(user, purpose=purpose, patient=None)
+        raise refuse(user, purpose=purpose, patient=None)
     audit(user, purpose=purpose, patient=None, allowed=True)
     latest: dict[int, AssessmentRecord] = {}
     records = AssessmentRecord.objects.select_related("patient").filter(patient__role=Role.PATIENT)

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from upperback.clinical.contract import Assessment, Intake
+from upperback.clinical import Assessment, Intake
 from upperback.web.accounts.models import Role, User
 
 from .models import AssessmentRecord, IntakeDraft, Override, ProgressEntry, triage_rank

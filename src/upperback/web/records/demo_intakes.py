@@ -1,5 +1,6 @@
 """The demo intakes, one per triage level: the one source for load_demo, the wizard
-walkthrough and the web tests (tests/clinical keeps its own vignettes on purpose).
+walkthrough (tests/web/walkthrough.py) and the web tests (tests/clinical keeps its own
+vignettes on purpose).
 
 Plain contract dicts; the engine decides their triage, so `load_demo` shows whatever the
 current knowledge base says about them. Copy before changing one (`copy.deepcopy`).

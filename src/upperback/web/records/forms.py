@@ -14,7 +14,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from upperback.clinical.contract import StepId
+from upperback.clinical import StepId
 
 from . import draft_answers
 from .intake_fields import (

@@ -21,7 +21,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel
 
-from upperback.clinical.contract import Intake, PriorTreatment, PsfsActivity
+from upperback.clinical import Intake, PriorTreatment, PsfsActivity
 
 Widget = Literal[
     "integer", "decimal", "nrs", "radio", "checkboxes", "yes_no", "sign", "treatments", "psfs"

@@ -6,8 +6,6 @@ is kept beside it (`Override`), never written over it, so both stay visible.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Length
@@ -15,7 +13,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from upperback.clinical.contract import TRIAGE_ORDER
+from upperback.clinical import TRIAGE_ORDER
 
 
 class Triage(models.TextChoices):
@@ -80,10 +78,6 @@ class AssessmentRecord(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["current_rank", "created_at"])]
-
-    @property
-    def is_overridden(self) -> bool:
-        return self.current_triage != self.triage
 
     def __str__(self) -> str:
         return f"assessment {self.pk} ({self.triage}) of {self.patient_id}"
@@ -169,16 +163,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.outcome}"
-
-
-def as_dict(record: AssessmentRecord) -> dict[str, Any]:
-    """The record as plain data (for the API and for reports)."""
-    return {
-        "id": record.pk,
-        "created_at": record.created_at.isoformat(),
-        "triage": record.triage,
-        "current_triage": record.current_triage,
-        "knowledge_base": record.knowledge_base,
-        "intake": record.intake,
-        "assessment": record.assessment,
-    }

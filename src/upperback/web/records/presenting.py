@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext
 
-from upperback.clinical.contract import Assessment
+from upperback.clinical import Assessment
 
 from .illustrations import exercise_svg
 from .intake_fields import STEPS, field_words, step_of
@@ -146,12 +146,16 @@ def result_context(record: AssessmentRecord) -> dict[str, Any]:
     ]
     plan = phases(assessment, start, cited)
     withheld = [
-        {"w": w, "label": kb_label("step", w.step), "cite": cited.cite(w.source)}
-        for w in assessment.withheld
+        {
+            "withheld": held,
+            "label": kb_label("step", held.step),
+            "cite": cited.cite(held.source),
+        }
+        for held in assessment.withheld
     ]
     return {
         "record": record,
-        "a": assessment,
+        "assessment": assessment,
         "triage": triage,
         "triage_title": triage_title(triage),
         "triage_now": kb_label("triage_now", triage),

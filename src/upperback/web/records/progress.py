@@ -19,10 +19,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from upperback.clinical.contract import Intake
+from upperback.clinical import Intake
 
 from . import actions
-from .access import access_history, access_patient
+from .access import access_history, access_patient, access_progress
 from .intake_fields import SYMPTOMS
 from .models import AssessmentRecord, ProgressEntry
 from .presenting import localized
@@ -179,7 +179,7 @@ def progress(request: HttpRequest) -> HttpResponse:
             return redirect("records:result", assessment_id=emergency.pk)
     if request.method == "POST" and form.is_valid():
         return _check_in(patient, latest, form)
-    entries = list(patient.progress.all())
+    entries = access_progress(request.user, patient.pk, purpose="progress.entries")
     context = {
         "form": form,
         "entries": entries,
@@ -194,6 +194,6 @@ def _chart(entries: list[ProgressEntry]) -> list[dict[str, Any]]:
     """Points for an inline SVG line chart of pain over time (x spread evenly)."""
     step = 560 / max(len(entries) - 1, 1)
     return [
-        {"x": round(40 + i * step), "y": 20 + (10 - e.pain_now) * 20, "pain": e.pain_now, "e": e}
-        for i, e in enumerate(entries)
+        {"x": round(40 + i * step), "y": 20 + (10 - entry.pain_now) * 20, "pain": entry.pain_now}
+        for i, entry in enumerate(entries)
     ]

@@ -1,4 +1,5 @@
-"""Result page, a patient's own list, the clinician's queue and override, progress.
+"""Result page, a patient's own list, the clinician's queue and override (progress has its
+own module, progress.py; the intake wizard, wizard.py).
 
 Thin views: the access door (records.access) for every read, the actions for every write.
 """
@@ -9,15 +10,15 @@ from typing import Any, get_args
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from upperback.clinical.contract import TRIAGE_ORDER, StepId
+from upperback.clinical import TRIAGE_ORDER, StepId
 
 from . import actions
 from .access import access_assessment, access_history, access_queue, is_clinic_staff
-from .presenting import kb_label, localized, result_context, triage_title
+from .presenting import kb_label, result_context, triage_title
 
 
 def _levels() -> list[tuple[str, str]]:
@@ -44,14 +45,8 @@ def my_assessments(request: HttpRequest) -> HttpResponse:
     return render(request, "records/my_assessments.html", {"rows": rows})
 
 
-def _staff_only(request: HttpRequest) -> None:
-    if not is_clinic_staff(request.user):
-        raise Http404("No such page.")
-
-
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
     records = access_queue(request.user, purpose="queue.read")
     rows = [{"record": r, "title": triage_title(r.current_triage)} for r in records]
     return render(request, "records/queue.html", {"rows": rows})
@@ -82,9 +77,8 @@ class OverrideForm(forms.Form):
 @login_required
 def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """The clinician's view of one assessment: answers, reasons, plan, history, override."""
-    _staff_only(request)
     purpose = "assessment.override" if request.method == "POST" else "assessment.review"
-    record = access_assessment(request.user, assessment_id, purpose=purpose)
+    record = access_assessment(request.user, assessment_id, purpose=purpose, staff_only=True)
     form = OverrideForm(request.POST or None, initial={"new_triage": record.current_triage})
     if request.method == "POST" and form.is_valid():
         actions.override_assessment(record=record, author=request.user, **form.cleaned_data)
@@ -116,4 +110,4 @@ def _intake_rows(intake: dict[str, Any], prefix: str = "") -> list[tuple[str, st
     return rows
 
 
-__all__ = ["localized", "my_assessments", "queue", "result", "review"]
+__all__ = ["my_assessments", "queue", "result", "review"]

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
-from upperback.clinical.contract import Intake
+from upperback.clinical import Intake
 
 from . import actions, draft_answers
 from .access import access_assessment, access_draft, access_open_draft, access_patient
@@ -65,10 +65,10 @@ def intake_reopen(request: HttpRequest, assessment_id: int, step: str) -> HttpRe
     """
     if step not in STEP_NAMES:
         raise Http404("No such step.")
-    # The door audits another patient's id as refused (a filter of one's own would not).
-    record = access_assessment(request.user, assessment_id, purpose="intake.reopen")
-    if record.patient_id != request.user.pk:  # the clinic reads it, only she reopens it
-        raise Http404("No such assessment.")
+    # The clinic reads it, only she reopens it; the door audits anyone else as refused.
+    record = access_assessment(
+        request.user, assessment_id, purpose="intake.reopen", herself_only=True
+    )
     answers, done = draft_answers.reopened(record.intake)
     draft = actions.start_draft(patient=record.patient, answers=answers, completed_steps=done)
     return _step_url(draft, step)

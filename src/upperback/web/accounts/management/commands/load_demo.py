@@ -18,7 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from upperback.clinical.contract import Intake
+from upperback.clinical import Intake
 from upperback.web.accounts.models import User
 from upperback.web.demo_accounts import (
     DEMO_CLINICIAN,

@@ -1,5 +1,8 @@
 """One analysis job at a time, as a background worker runs them: a bad file fails its own job
-with a clear message and the worker goes on to the next."""
+with a clear message and the worker goes on to the next.
+
+Test support (the web app's worker is upperback.web.media.tasks): it drives the vision
+package's public API the way a worker does, so it lives under tests/."""
 
 from __future__ import annotations
 
@@ -8,8 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from upperback.vision.errors import VisionError
-from upperback.vision.landmarks import Point
+from upperback.vision import Point, VisionError
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +32,7 @@ class Outcome:
 
 
 def _photo(job: Job) -> dict[str, Any]:
-    from upperback.vision.photo import analyse_photo
+    from upperback.vision import analyse_photo
 
     points = {name: Point(x, y) for name, x, y in job.points}
     report, _ = analyse_photo(job.path, job.view, points)  # type: ignore[arg-type]
@@ -38,7 +40,7 @@ def _photo(job: Job) -> dict[str, Any]:
 
 
 def _video(job: Job) -> dict[str, Any]:
-    from upperback.vision.exercise import analyse_exercise
+    from upperback.vision import analyse_exercise
 
     if job.exercise is None:
         raise VisionError("job_without_exercise")

@@ -41,7 +41,7 @@ JPEG_FRAME_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 
 @dataclass(frozen=True, slots=True)
 class ImageHeader:
-    kind: str
+    image_format: str  # "jpeg" or "png", from the first bytes
     width: int
     height: int
 

@@ -1,4 +1,6 @@
-"""Form posts that walk the intake wizard like a patient would (for tests and bench/web.py)."""
+"""Form posts that walk the intake wizard like a patient would (for tests and bench/web.py).
+
+Test support, so it lives under tests/ and never ships in the package."""
 
 from __future__ import annotations
 
@@ -6,9 +8,9 @@ from typing import Any
 
 from django.test import Client
 
-from .demo_intakes import DESK_WORKER
-from .draft_answers import initial
-from .intake_fields import STEP_NAMES
+from upperback.web.records.demo_intakes import DESK_WORKER
+from upperback.web.records.draft_answers import initial
+from upperback.web.records.intake_fields import STEP_NAMES
 
 
 def as_posts(intake: dict[str, Any]) -> dict[str, dict[str, Any]]:
