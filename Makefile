@@ -29,7 +29,7 @@ run: setup
 lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	$(BIN)/mypy src/upperback/clinical src/upperback/vision
+	$(BIN)/mypy src/upperback
 	$(BIN)/lint-imports
 
 test: setup lint

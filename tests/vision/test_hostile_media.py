@@ -10,16 +10,16 @@ import cv2
 import numpy as np
 import pytest
 from tests.vision import hostile
-from upperback.vision.media import (
+
+from upperback.vision import video
+from upperback.vision.errors import MediaError
+from upperback.vision.file_checks import (
     MAX_ASPECT_RATIO,
     MAX_IMAGE_PIXELS,
     MAX_MODEL_SIDE,
     check_image,
     check_video,
 )
-
-from upperback.vision import video
-from upperback.vision.errors import MediaError
 from upperback.vision.photo import analyse_photo
 from upperback.vision.pose import detect_photo, model_square_side
 from upperback.vision.video import check_decoded, track_video

@@ -51,7 +51,7 @@ def _dead_pid() -> int:
 
 def _left_running(record: MediaUpload, *, worker: str, beat_ago_s: float = 0) -> None:
     """As a worker that claimed the job and then died would leave it."""
-    assert actions.claim(record.pk)
+    assert actions.claim(upload_id=record.pk)
     MediaUpload.objects.filter(pk=record.pk).update(
         worker=worker, heartbeat_at=timezone.now() - timedelta(seconds=beat_ago_s)
     )

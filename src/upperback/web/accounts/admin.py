@@ -9,7 +9,7 @@ admin.site.login_form = ThrottledAdminLoginForm
 
 
 @admin.register(User)
-class ClinicUserAdmin(UserAdmin):
+class ClinicUserAdmin(UserAdmin):  # type: ignore[type-arg]
     ordering = ("email",)
     list_display = ("email", "first_name", "last_name", "role", "is_active")
     list_filter = ("role", "is_active", "is_staff")

@@ -75,13 +75,13 @@ def _enrol(request: HttpRequest, user: Any, target: str) -> HttpResponse:
         codes = second_factor.confirm_authenticator(device=device, code=form.cleaned_data["code"])
         if codes is not None:
             otp_login(request, device)
-            context = {"codes": codes, "next": target}
-            return render(request, "registration/two_factor_codes.html", context)
+            done = {"codes": codes, "next": target}
+            return render(request, "registration/two_factor_codes.html", done)
         form.add_error(
             "code",
             _("That code is not right. Check your phone's clock; type the newest code."),
         )
-    context = {
+    context: dict[str, Any] = {
         "form": form,
         "next": target,
         "secret": second_factor.secret_of(device),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from upperback.web.accounts.users import signed_in_user
 from upperback.web.records.access import access_assessment, is_clinic_staff
 
 from . import actions
@@ -102,8 +103,8 @@ def book(request: HttpRequest) -> HttpResponse:
         )
     try:
         appointment = actions.book(
-            patient=request.user,
-            clinician=data["clinician"],  # type: ignore[arg-type]
+            patient=signed_in_user(request),
+            clinician=data["clinician"],
             location=data["location"],
             appointment_type=data["appointment_type"],
             starts_at=data["starts_at"],

@@ -39,7 +39,7 @@ def _write(upload: Any, destination: Path) -> int:
 def _check(kind: str, path: Path) -> str:
     """The content type by content, and the size, duration and resolution limits."""
     if kind == Kind.PHOTO:
-        return check_image(path).image_format
+        return str(check_image(path).image_format)
     check_video(path)
     return "video"
 

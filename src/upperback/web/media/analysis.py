@@ -18,7 +18,7 @@ def analyse_photo_file(
     from upperback.vision import analyse_photo, posture_picture, write_png
 
     placed = {name: Point(x, y) for name, (x, y) in points.items()}
-    report, image = analyse_photo(path, view, placed)  # type: ignore[arg-type]
+    report, image = analyse_photo(path, view, placed)
     picture = out / "posture.png"
     write_png(picture, posture_picture(image, report))
     return report.to_json(), {"annotated_photo": picture}
@@ -33,7 +33,7 @@ def analyse_video_file(
         path,
         exercise_id,
         view=view,
-        progress=progress,  # type: ignore[arg-type]
+        progress=progress,
     )
     pictures = {"signal_plot": out / "signal.png"}
     signal_plot(report, pictures["signal_plot"])

@@ -38,7 +38,9 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["exercise"].choices = exercise_choices()
+        exercise = self.fields["exercise"]
+        assert isinstance(exercise, forms.ChoiceField)  # declared above: a narrowing for mypy
+        exercise.choices = exercise_choices()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

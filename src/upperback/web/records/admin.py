@@ -48,7 +48,7 @@ class PatientDataAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return response
 
 
-class OverrideInline(admin.TabularInline):
+class OverrideInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Override
     extra = 0
     readonly_fields = ("author", "created_at", "old_triage", "new_triage", "reason", "plan_note")
@@ -75,7 +75,7 @@ class ProgressEntryAdmin(PatientDataAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("at", "actor", "action", "patient", "object_type", "object_id", "outcome")
     list_filter = ("outcome", "action")
 

@@ -33,7 +33,7 @@ NRS = [(str(n), str(n)) for n in range(11)]
 __all__ = ["NRS", "STEPS", "STEP_NAMES", "form_class", "summary"]
 
 
-def _radio(label: Any, options: Any, *, required: bool = False, css: str = "") -> Any:
+def _radio(label: Any, options: Any, *, required: bool = False, css: str = "") -> forms.ChoiceField:
     attrs = {"class": css} if css else {}
     return forms.ChoiceField(
         label=label, choices=options, widget=forms.RadioSelect(attrs=attrs), required=required
@@ -85,7 +85,7 @@ def _step_names() -> list[tuple[str, str]]:
 
 
 def _add_treatment_rows(form: forms.Form) -> None:
-    blank = [("", _("(none)"))]
+    blank: list[tuple[str, Any]] = [("", _("(none)"))]
     for row in range(1, TREATMENT_ROWS + 1):
         form.fields[f"treatment_{row}"] = forms.ChoiceField(
             label=_("Treatment already tried (%(n)s)") % {"n": row},

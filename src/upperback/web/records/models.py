@@ -26,7 +26,7 @@ class Triage(models.TextChoices):
 
 def triage_rank(triage: str) -> int:
     """0 for emergency, 4 for self-care: the queue sorts on this."""
-    return TRIAGE_ORDER.index(triage)  # type: ignore[arg-type]
+    return TRIAGE_ORDER.index(triage)
 
 
 class IntakeDraft(models.Model):

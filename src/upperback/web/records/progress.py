@@ -131,7 +131,7 @@ def _keep(record: AssessmentRecord, symptoms: list[str]) -> AssessmentRecord:
 
 
 def _emergency_despite_errors(
-    latest: AssessmentRecord | None, form: ProgressForm
+    user: Any, latest: AssessmentRecord | None, form: ProgressForm
 ) -> AssessmentRecord | None:
     """A new warning sign the engine re-triages to an emergency is acted on even when another
     answer on the form is missing or wrong (say the pain score): the patient must not be held
@@ -139,14 +139,16 @@ def _emergency_despite_errors(
     signs = form.cleaned_data.get("new_symptoms")
     if latest is None or not signs:
         return None
-    entries = list(latest.patient.progress.all())
+    entries = access_progress(user, latest.patient_id, purpose="progress.entries")
     decision = review_decision(latest, entries, signs)
     if decision.assessment is None or decision.assessment.triage != "emergency":
         return None
     return _keep(latest, signs)
 
 
-def _check_in(patient: Any, latest: AssessmentRecord | None, form: ProgressForm) -> Any:
+def _check_in(
+    user: Any, patient: Any, latest: AssessmentRecord | None, form: ProgressForm
+) -> HttpResponse:
     """Save the reading, ask the engine, store its phase; new signs make a new assessment."""
     entry = actions.add_progress(
         patient=patient,
@@ -157,8 +159,9 @@ def _check_in(patient: Any, latest: AssessmentRecord | None, form: ProgressForm)
     if latest is None:
         return redirect("records:progress")
     signs = form.cleaned_data["new_symptoms"]
-    before = _where(latest, [e for e in patient.progress.all() if e.pk != entry.pk])
-    decision = review_decision(latest, list(patient.progress.all()), signs)
+    entries = access_progress(user, patient.pk, purpose="progress.entries")
+    before = _where(latest, [e for e in entries if e.pk != entry.pk])
+    decision = review_decision(latest, entries, signs)
     same = decision.phase == before[0]
     started = dt.date.fromisoformat(before[1]) if same else timezone.localdate()
     actions.record_review(entry=entry, action=decision.action, phase=decision.phase, since=started)
@@ -174,11 +177,11 @@ def progress(request: HttpRequest) -> HttpResponse:
     latest = access_history(request.user, patient.pk, purpose="progress.assessment").first()
     form = ProgressForm(request.POST or None, activities=_activities(latest))
     if request.method == "POST" and not form.is_valid():
-        emergency = _emergency_despite_errors(latest, form)
+        emergency = _emergency_despite_errors(request.user, latest, form)
         if emergency is not None:
             return redirect("records:result", assessment_id=emergency.pk)
     if request.method == "POST" and form.is_valid():
-        return _check_in(patient, latest, form)
+        return _check_in(request.user, patient, latest, form)
     entries = access_progress(request.user, patient.pk, purpose="progress.entries")
     context = {
         "form": form,

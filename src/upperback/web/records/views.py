@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from upperback.clinical import TRIAGE_ORDER, StepId
+from upperback.web.accounts.users import signed_in_user
 
 from . import actions
 from .access import access_assessment, access_history, access_queue, is_clinic_staff
@@ -68,7 +69,7 @@ class OverrideForm(forms.Form):
     )
 
     def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
+        reason = str(self.cleaned_data["reason"]).strip()
         if not reason:
             raise forms.ValidationError(_("Say why you change the engine's answer."))
         return reason
@@ -81,7 +82,9 @@ def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
     record = access_assessment(request.user, assessment_id, purpose=purpose, staff_only=True)
     form = OverrideForm(request.POST or None, initial={"new_triage": record.current_triage})
     if request.method == "POST" and form.is_valid():
-        actions.override_assessment(record=record, author=request.user, **form.cleaned_data)
+        actions.override_assessment(
+            record=record, author=signed_in_user(request), **form.cleaned_data
+        )
         return redirect("records:review", assessment_id=record.pk)
     history = access_history(request.user, record.patient_id, purpose="assessment.history")
     context: dict[str, Any] = {

@@ -32,7 +32,7 @@ def _next_step(draft: IntakeDraft) -> str | None:
     return next((s for s in STEP_NAMES if s not in draft.completed_steps), None)
 
 
-def _step_url(draft: IntakeDraft, step: str | None) -> Any:
+def _step_url(draft: IntakeDraft, step: str | None) -> HttpResponse:
     if step is None:
         return redirect("records:intake_review", draft_id=draft.pk)
     return redirect("records:intake_step", draft_id=draft.pk, step=step)

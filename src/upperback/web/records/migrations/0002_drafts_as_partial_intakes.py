@@ -124,7 +124,8 @@ def old_to_partial(answers: dict[str, Any]) -> dict[str, Any]:
         "pain": _pain(answers),
         **_steps_fields(answers),
     }
-    return _strip(intake)
+    stripped: dict[str, Any] = _strip(intake)
+    return stripped
 
 
 def forward(apps: Any, schema_editor: Any) -> None:
