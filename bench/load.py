@@ -14,6 +14,7 @@ assessments and intakes. Only loopback addresses are used.
 
 from __future__ import annotations
 
+import concurrent.futures
 import http.cookiejar
 import json
 import os
@@ -44,6 +45,7 @@ STEP_SECONDS = 12.0
 CONCURRENCY_STEPS = (1, 2, 4, 8, 16, 32)
 P95_LIMIT_MS = 500.0
 GUNICORN_WORKERS = 2
+LOGIN_CONCURRENCY = 4
 LOCAL_ENV = {
     "UPPERBACK_LOCAL": "1",
     "DJANGO_SETTINGS_MODULE": "upperback.web.settings",
@@ -163,7 +165,7 @@ class Patient:
     def _get(self, page: str, path: str, data: bytes | None = None) -> str | None:
         started = time.perf_counter()
         try:
-            with self.opener.open(self.address + path.lstrip("/"), data=data, timeout=30) as r:
+            with self.opener.open(self.address + path.lstrip("/"), data=data, timeout=60) as r:
                 body = r.read().decode()
         except (urllib.error.URLError, OSError) as error:
             self.timings.fail(page, str(error))
@@ -216,15 +218,14 @@ def _patient_loop(patient: Patient, until: float, think: tuple[float, float], se
 
 def _logged_in(address: str, count: int, timings: Timings) -> list[Patient]:
     patients = [Patient(address, timings) for _ in range(count)]
-    threads = [threading.Thread(target=p.log_in) for p in patients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    # Patients arrive a few at a time: a burst of 50 password checks (Argon2, made to be slow)
+    # at the same instant is not what the phase below measures.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=LOGIN_CONCURRENCY) as pool:
+        list(pool.map(lambda p: p.log_in(), patients))
     ready = [p for p in patients if p.pages]
-    if len(ready) != count:
-        raise RuntimeError(f"only {len(ready)} of {count} patients logged in: {timings.errors}")
-    return ready
+    if not ready:
+        raise RuntimeError(f"no patient logged in: {timings.errors[:5]}")
+    return ready  # the report counts the others' failures as errors
 
 
 def run_patients(
@@ -275,6 +276,7 @@ def measure(address: str, think_seconds: float, step_seconds: float) -> dict[str
     patients = _logged_in(address, PATIENTS, login_timings)
     think = _summary(*run_patients(patients, think_seconds, THINK_SECONDS))
     think["login"] = _summary(login_timings, 1.0)
+    think["patients"] = len(patients)
     steps = []
     for concurrency in CONCURRENCY_STEPS:
         step = _summary(*run_patients(patients[:concurrency], step_seconds, (0.0, 0.0)))
@@ -315,7 +317,7 @@ def _think_rows(engine: str, f: dict[str, Any]) -> list[str]:
         rows.append(f"| {engine} | {page} | | | {median:.1f} | {high:.1f} |")
     login = think["login"]
     rows.append(
-        f"| {engine} | log in (form, then POST; before the {THINK_PHASE_SECONDS:.0f} s) | "
+        f"| {engine} | log in (form, POST, API; {LOGIN_CONCURRENCY} at a time, before) | "
         f"{login['requests']} | {login['errors']} | {login['median_ms']:.1f} | "
         f"{login['p95_ms']:.1f} |"
     )
@@ -332,7 +334,8 @@ def _step_rows(engine: str, f: dict[str, Any]) -> list[str]:
 
 def _verdict(engine: str, f: dict[str, Any]) -> str:
     think = f["think"]
-    ok = think["p95_ms"] < 200 and think["errors"] == 0
+    errors = think["errors"] + think["login"]["errors"]
+    ok = think["p95_ms"] < 200 and errors == 0 and think["patients"] == PATIENTS
     best = best_rate(f["steps"])
     rate = (
         f"{best['per_second']:.0f} requests/s at {best['concurrency']} concurrent clients "
@@ -342,8 +345,9 @@ def _verdict(engine: str, f: dict[str, Any]) -> str:
     )
     target = "meets" if ok else "MISSES"
     return (
-        f"- {engine}: {PATIENTS} patients, p95 {think['p95_ms']:.0f} ms with "
-        f"{think['errors']} errors ({target} the target: p95 under 200 ms, no error); "
+        f"- {engine}: {think['patients']} of {PATIENTS} patients logged in; p95 "
+        f"{think['p95_ms']:.0f} ms with {errors} errors ({target} the target: p95 under "
+        "200 ms, no error); "
         f"the most with p95 under {P95_LIMIT_MS:.0f} ms: {rate}."
     )
 
@@ -386,10 +390,17 @@ def report(results: dict[str, dict[str, Any] | str], think_s: float, step_s: flo
 def run(quick: bool = False) -> str:
     think_s, step_s = (15.0, 4.0) if quick else (THINK_PHASE_SECONDS, STEP_SECONDS)
     results: dict[str, dict[str, Any] | str] = {}
+    loads = [os.getloadavg()[0]]
     for engine in ("SQLite", "PostgreSQL"):
         print(f"bench.load: {engine}", file=sys.stderr)
         results[engine] = measure_on(engine, think_s, step_s)
-    return report(results, think_s, step_s)
+        loads.append(os.getloadavg()[0])
+    load = ", ".join(f"{value:.1f}" for value in loads)
+    return (
+        report(results, think_s, step_s)
+        + f"\n\nLoad average (1 min) before, between and after: {load} on {os.cpu_count()} cores;"
+        " the server, the clients and anything else on the machine share those cores."
+    )
 
 
 if __name__ == "__main__":

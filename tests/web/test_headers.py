@@ -36,7 +36,7 @@ def _assert_strict(response: Any) -> None:
     assert directives["default-src"] == "'self'"
     assert directives["frame-ancestors"] == "'none'"
     assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
-    assert response.headers["Cache-Control"] == "no-store"
+    assert "no-store" in response.headers["Cache-Control"].split(", ")
 
 
 def test_the_policy_names_no_other_site_and_no_inline_code() -> None:
@@ -99,3 +99,21 @@ def test_no_template_holds_inline_script_or_style(template: Path) -> None:
 
 def test_the_template_scan_finds_the_templates() -> None:
     assert len(TEMPLATES) > 20
+
+
+def test_a_view_that_says_private_no_store_keeps_it_and_a_max_age_is_replaced() -> None:
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from upperback.web.headers import SecurityHeadersMiddleware
+
+    def answer(cache_control: str) -> HttpResponse:
+        response = HttpResponse("x")
+        response["Cache-Control"] = cache_control
+        return response
+
+    request = RequestFactory().get("/")
+    kept = SecurityHeadersMiddleware(lambda r: answer("private, no-store"))(request)
+    assert kept["Cache-Control"] == "private, no-store"
+    replaced = SecurityHeadersMiddleware(lambda r: answer("max-age=3600"))(request)
+    assert replaced["Cache-Control"] == "no-store"
