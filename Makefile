@@ -21,9 +21,12 @@ $(STAMP): requirements.txt requirements-mediapipe.txt pyproject.toml
 
 setup: $(STAMP)
 
+# One machine, plain HTTP on loopback, a secret key made on first run in the data folder.
+run: export UPPERBACK_LOCAL ?= 1
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python -m upperback.web.serve --host $(HOST) --port $(PORT)
 
 lint: setup

@@ -14,7 +14,13 @@ import platform
 import sys
 from pathlib import Path
 
-BENCHMARKS: tuple[str, ...] = ("bench.engine", "bench.scheduling", "bench.vision", "bench.web")
+BENCHMARKS: tuple[str, ...] = (
+    "bench.engine",
+    "bench.scheduling",
+    "bench.vision",
+    "bench.web",
+    "bench.load",
+)
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -57,6 +58,48 @@ def _fetch(url: str) -> str:
         return str(response.read().decode())
 
 
+def _headers(url: str) -> dict[str, str]:
+    with urllib.request.urlopen(url, timeout=20) as response:
+        return dict(response.headers)
+
+
+def _missing_page(url: str) -> tuple[int, str]:
+    try:
+        urllib.request.urlopen(url, timeout=20)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+    pytest.fail(f"{url} answered")
+
+
+def _group_processes(group: int, word: str) -> list[int]:
+    """The ids of the processes in this process group whose command line holds `word`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            in_group = os.getpgid(int(entry.name)) == group
+        except (OSError, ProcessLookupError):
+            continue
+        if in_group and word in command:
+            found.append(int(entry.name))
+    return found
+
+
+def _task_worker_restarts(group: int) -> None:
+    """Kill the task worker: the web server must go on, and a new worker must start."""
+    (worker,) = _group_processes(group, "db_worker")
+    os.kill(worker, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        again = _group_processes(group, "db_worker")
+        if again and again != [worker]:
+            return
+        time.sleep(0.5)
+    pytest.fail("the task worker was not started again")
+
+
 def test_make_run_serves_home_and_login_with_the_demo_logins(tmp_path: Path) -> None:
     port = _free_port()
     env = {**os.environ, "UPPERBACK_DATA_DIR": str(tmp_path / "data"), "PYTHONUNBUFFERED": "1"}
@@ -75,10 +118,23 @@ def test_make_run_serves_home_and_login_with_the_demo_logins(tmp_path: Path) -> 
         address, output = _read_until_address(process, timeout=240)
         home = _fetch(address)
         login = _fetch(address + "accounts/login/")
+        headers = _headers(address)
+        css = _headers(address + "static/upperback/site.css")
+        missing, missing_page = _missing_page(address + "no-such-page/")
+        servers = _group_processes(process.pid, "gunicorn")
+        _task_worker_restarts(process.pid)
+        home_again = _fetch(address)
     finally:
         _stop(process)
-    assert "Upperback" in home
+    assert "Upperback" in home and "Upperback" in home_again
     assert 'name="password"' in login
+    assert len(servers) >= 3  # gunicorn's arbiter and at least two worker processes
+    assert headers["Cache-Control"] == "no-store"
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["Server"] == "gunicorn"
+    assert css["Content-Type"].startswith("text/css") and css["Cache-Control"] != "no-store"
+    assert missing == 404 and "URLconf" not in missing_page  # DEBUG is off
+    assert (tmp_path / "data" / "secret_key").exists()
     assert "patient@demo.upperback.example" in output
     assert "clinician@demo.upperback.example" in output
     assert (tmp_path / "data" / "upperback.sqlite3").exists()

@@ -1,61 +1,84 @@
-"""`upperback.web.serve`: a task worker that dies is started again (its abandoned uploads
-recovered first), and the web server keeps running; the server's death stops everything."""
+"""`upperback.web.serve`: gunicorn with several worker processes, and a task worker that is
+started again, after a growing pause, whenever it stops."""
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
-from typing import Any
-
-import pytest
+import sys
+from pathlib import Path
+import time
 
 from upperback.web import serve
 
 
-class FakeProcess:
-    def __init__(self, args: list[str], lives: int) -> None:
-        self.args, self.lives, self.stopped = args, lives, False
-
-    def poll(self) -> int | None:
-        self.lives -= 1
-        return None if self.lives > 0 and not self.stopped else 1
-
-    def terminate(self) -> None:
-        self.stopped = True
-
-    def wait(self, timeout: float | None = None) -> int:
-        return 1
-
-    def kill(self) -> None:
-        self.stopped = True
+def _exits() -> serve.Supervised:
+    return serve.Supervised([sys.executable, "-c", "pass"], name="test worker")
 
 
-@pytest.fixture
-def keep_sigterm() -> Iterator[None]:
-    handler = signal.getsignal(signal.SIGTERM)
-    yield
-    signal.signal(signal.SIGTERM, handler)
+def _wait_until_ended(worker: serve.Supervised) -> None:
+    assert worker.process is not None
+    worker.process.wait(timeout=30)
 
 
-def test_a_dead_worker_is_recovered_and_restarted_while_the_server_runs(
-    monkeypatch: pytest.MonkeyPatch, keep_sigterm: None
-) -> None:
-    started: list[FakeProcess] = []
-    ran: list[list[str]] = []
+def test_the_web_server_is_gunicorn_with_several_threaded_workers() -> None:
+    command = serve._gunicorn("127.0.0.1", 8123, workers=3, threads=4)
+    assert command[1:4] == ["-m", "gunicorn", "upperback.web.wsgi:application"]
+    assert command[command.index("--bind") + 1] == "127.0.0.1:8123"
+    assert command[command.index("--workers") + 1] == "3"
+    assert command[command.index("--worker-class") + 1] == "gthread"
 
-    def popen(args: list[str], **kwargs: Any) -> FakeProcess:
-        lives = 8 if "runserver" in args else 2  # each worker dies after one look
-        started.append(FakeProcess(args, lives))
-        return started[-1]
 
-    monkeypatch.setattr(serve.subprocess, "Popen", popen)
-    monkeypatch.setattr(serve.subprocess, "run", lambda args, **kw: ran.append(args))
-    monkeypatch.setattr(serve, "_wait_for_port", lambda *a, **kw: True)
-    monkeypatch.setattr(serve, "_announce", lambda host, port: None)
-    monkeypatch.setattr(serve.time, "sleep", lambda seconds: None)
-    assert serve.serve("127.0.0.1", 8000) == 1  # the server died at last: say so
-    workers = [p for p in started if "worker" in p.args]
-    assert len(workers) >= 3  # the first, then restarts while the server lived
-    assert len(ran) == len(workers) and all("recover_uploads" in args for args in ran)
-    server = next(p for p in started if "runserver" in p.args)
-    assert server.lives <= 0  # it ran until it died on its own, never stopped for a worker
+def test_a_stopped_worker_starts_again_after_a_pause_that_doubles() -> None:
+    worker = _exits()
+    worker.start()
+    pauses = []
+    for _ in range(3):
+        _wait_until_ended(worker)
+        now = time.monotonic()
+        worker.check(now)
+        assert worker.process is None
+        assert worker.restart_at is not None
+        pauses.append(worker.restart_at - now)
+        worker.check(now + 0.1)  # too early: still waiting
+        assert worker.process is None
+        worker.check(worker.restart_at)
+        assert worker.process is not None
+    assert pauses == [1.0, 2.0, 4.0]
+    assert worker.restarts == 3
+    assert "test worker stopped (exit 0)" in worker.log[0]
+    _wait_until_ended(worker)
+
+
+def test_the_pause_stops_growing_at_its_limit() -> None:
+    worker = _exits()
+    worker.pause = serve.WORKER_BACKOFF_MAX
+    worker.start()
+    _wait_until_ended(worker)
+    now = time.monotonic()
+    worker.check(now)
+    assert worker.restart_at == now + serve.WORKER_BACKOFF_MAX
+    assert worker.pause == serve.WORKER_BACKOFF_MAX
+
+
+def test_a_worker_that_ran_long_enough_starts_again_after_the_first_pause() -> None:
+    worker = _exits()
+    worker.pause = 32.0
+    worker.start()
+    _wait_until_ended(worker)
+    later = worker.started_at + serve.WORKER_HEALTHY_AFTER + 1
+    worker.check(later)
+    assert worker.restart_at == later + serve.WORKER_BACKOFF_FIRST
+
+
+def test_the_abandoned_uploads_are_recovered_before_every_start(tmp_path: Path) -> None:
+    marker = tmp_path / "recovered"
+    note = f"open({str(marker)!r}, 'a').write('x')"
+    worker = serve.Supervised(
+        [sys.executable, "-c", "pass"], name="test worker", before=[sys.executable, "-c", note]
+    )
+    worker.start()
+    _wait_until_ended(worker)
+    worker.check(time.monotonic())
+    assert worker.restart_at is not None
+    worker.check(worker.restart_at)
+    _wait_until_ended(worker)
+    assert marker.read_text() == "xx"  # once before the first start, once before the restart

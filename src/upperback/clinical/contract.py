@@ -8,9 +8,9 @@ Unknown fields are refused: a misspelt `symtoms` must not silently hide a red fl
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Any, Final, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 CONTRACT_VERSION: Final = "1"
 
@@ -176,6 +176,17 @@ class _Strict(BaseModel):
     """Refuse unknown fields and silent coercion ("5" is not 5, "yes" is not true)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _whole_number(cls, value: Any, info: ValidationInfo) -> Any:
+        """23.0 is the JSON number 23 (JSON Schema's "integer" allows it): an integer field
+        takes it as 23. 23.5, "23" and true go on to strict validation, which refuses them."""
+        if isinstance(value, float) and value.is_integer() and info.field_name is not None:
+            annotation = cls.model_fields[info.field_name].annotation
+            if annotation is int or int in get_args(annotation):
+                return int(value)
+        return value
 
 
 class Pain(_Strict):

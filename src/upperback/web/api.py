@@ -1,8 +1,10 @@
 """The JSON API under /api/v1 (django-ninja): a stateless assess, and a patient's own records.
 
 Bad input gets a 422 whose `errors` are the engine's own `field.path: message` lines, the
-same words the command line prints. A record that is not the caller's is a 404 (the access
-door decides), and an anonymous caller gets 401 on everything but `POST /assess`.
+same words the command line prints; a body that is not JSON gets a 400. A record that is not
+the caller's is a 404 (the access door decides), an anonymous caller gets 401 on everything
+but `POST /assess`, and a session-authenticated POST without its CSRF token gets 403. The
+OpenAPI document lists each of these answers for each operation (`_answers`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema, Status
+from ninja import NinjaAPI, Path, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 from pydantic import Field
@@ -39,6 +41,16 @@ Language = Literal["en", "es"]
 class ErrorOut(Schema):
     detail: str
     errors: list[str] = []
+
+
+def _record_id() -> Any:
+    """A record id: a positive 64-bit integer (a larger one would overflow the database)."""
+    return Path(..., ge=1, le=2**63 - 1)
+
+
+def _answers(success: dict[int, Any], *errors: int) -> dict[int, Any]:
+    """The operation's answers for the OpenAPI document: its success, then each error."""
+    return {**success, **{code: ErrorOut for code in errors}}
 
 
 class IntakeOut(Schema):
@@ -111,7 +123,7 @@ def _language(language: str | None, request: HttpRequest) -> str:
     return language or ("es" if getattr(request, "LANGUAGE_CODE", "en") == "es" else "en")
 
 
-@api.post("/assess", response={200: Assessment, 422: ErrorOut}, auth=None, tags=["assess"])
+@api.post("/assess", response=_answers({200: Assessment}, 400, 422), auth=None, tags=["assess"])
 def assess_intake(request: HttpRequest, intake: Intake, language: Language = "en") -> Any:
     """Assess an intake without storing anything; no account needed."""
     from upperback.clinical import assess
@@ -130,7 +142,12 @@ def _assessment_out(record: AssessmentRecord) -> dict[str, Any]:
     }
 
 
-@api.get("/assessments", response=list[AssessmentOut], auth=django_auth, tags=["records"])
+@api.get(
+    "/assessments",
+    response=_answers({200: list[AssessmentOut]}, 401),
+    auth=django_auth,
+    tags=["records"],
+)
 def list_assessments(request: HttpRequest) -> Any:
     """The caller's own assessments, newest first."""
     records = access_history(request.auth, request.auth.pk, purpose="api.assessment.list")
@@ -139,7 +156,7 @@ def list_assessments(request: HttpRequest) -> Any:
 
 @api.post(
     "/assessments",
-    response={201: AssessmentOut, 422: ErrorOut},
+    response=_answers({201: AssessmentOut}, 400, 401, 403, 422),
     auth=django_auth,
     tags=["records"],
 )
@@ -152,16 +169,21 @@ def create_assessment(request: HttpRequest, intake: Intake, language: Language =
 
 @api.get(
     "/assessments/{assessment_id}",
-    response={200: AssessmentOut, 404: ErrorOut},
+    response=_answers({200: AssessmentOut}, 401, 404, 422),
     auth=django_auth,
     tags=["records"],
 )
-def get_assessment(request: HttpRequest, assessment_id: int) -> Any:
+def get_assessment(request: HttpRequest, assessment_id: int = _record_id()) -> Any:
     record = access_assessment(request.auth, assessment_id, purpose="api.assessment.read")
     return _assessment_out(record)
 
 
-@api.get("/intakes", response=list[IntakeOut], auth=django_auth, tags=["records"])
+@api.get(
+    "/intakes",
+    response=_answers({200: list[IntakeOut]}, 401),
+    auth=django_auth,
+    tags=["records"],
+)
 def list_intakes(request: HttpRequest) -> Any:
     """The intakes behind the caller's assessments, newest first."""
     records = access_history(request.auth, request.auth.pk, purpose="api.intake.list")
@@ -170,11 +192,11 @@ def list_intakes(request: HttpRequest) -> Any:
 
 @api.get(
     "/intakes/{intake_id}",
-    response={200: IntakeOut, 404: ErrorOut},
+    response=_answers({200: IntakeOut}, 401, 404, 422),
     auth=django_auth,
     tags=["records"],
 )
-def get_intake(request: HttpRequest, intake_id: int) -> Any:
+def get_intake(request: HttpRequest, intake_id: int = _record_id()) -> Any:
     """An intake, by the id of the assessment it produced."""
     record = access_assessment(request.auth, intake_id, purpose="api.intake.read")
     return {"id": record.pk, "created_at": record.created_at, "intake": record.intake}
@@ -193,10 +215,10 @@ def _draft_out(draft: IntakeDraft) -> dict[str, Any]:
 
 @api.get(
     "/drafts/{draft_id}",
-    response={200: DraftOut, 404: ErrorOut},
+    response=_answers({200: DraftOut}, 401, 404, 422),
     auth=django_auth,
     tags=["records"],
 )
-def get_draft(request: HttpRequest, draft_id: int) -> Any:
+def get_draft(request: HttpRequest, draft_id: int = _record_id()) -> Any:
     """An unfinished (or finished) intake draft of the caller's."""
     return _draft_out(access_draft(request.auth, draft_id, purpose="api.draft.read"))

@@ -1,9 +1,14 @@
 """`python -m upperback.web.serve --host H --port P`: the web app and its task worker together.
 
-Starts Django's server (static files included, so no web server is needed for the demo) and
-the django-tasks database worker beside it; prints the address and the demo logins once the
-server answers; Ctrl-C (or SIGTERM) stops both. A worker that dies is started again (after
-its abandoned uploads are recovered); the web server keeps answering meanwhile.
+Serves with gunicorn (several worker processes, threads in each; static files by WhiteNoise),
+DEBUG off, and runs the django-tasks database worker beside it as its own supervised process:
+a worker that dies is started again (its abandoned uploads recovered first) after a pause that
+doubles each time (up to a minute), and never takes the web server down with it. Prints the address and the demo logins once the
+server answers; Ctrl-C (or SIGTERM) stops both.
+
+This is `make run`'s server, for one machine: it sets UPPERBACK_LOCAL=1 (plain HTTP on
+loopback, a secret key kept in the data folder) unless the environment says otherwise. A
+deployment runs gunicorn and `manage.py worker` itself (README, "Deployment").
 """
 
 from __future__ import annotations
@@ -15,14 +20,39 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from types import FrameType
 
 SETTINGS = "upperback.web.settings"
-WORKER_RESTART_PAUSE_S = 5.0
+WORKER_BACKOFF_FIRST = 1.0
+WORKER_BACKOFF_MAX = 60.0
+# A worker that ran this long before dying starts again after the first pause, not a longer one.
+WORKER_HEALTHY_AFTER = 60.0
 
 
 def _django(*args: str) -> list[str]:
     return [sys.executable, "-m", "django", *args, "--settings", SETTINGS]
+
+
+def _gunicorn(host: str, port: int, workers: int, threads: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "upperback.web.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--graceful-timeout",
+        "10",
+        "--log-level",
+        "warning",
+    ]
 
 
 def _wait_for_port(host: str, port: int, server: subprocess.Popen[bytes], timeout: float) -> bool:
@@ -44,12 +74,56 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.terminate()
     for process in processes:
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
 
 
-def _announce(host: str, port: int) -> None:
+@dataclass
+class Supervised:
+    """A process started again, after a growing pause, each time it ends."""
+
+    command: list[str]
+    name: str
+    process: subprocess.Popen[bytes] | None = None
+    started_at: float = 0.0
+    pause: float = WORKER_BACKOFF_FIRST
+    restart_at: float | None = None
+    restarts: int = 0
+    log: list[str] = field(default_factory=list)
+
+    # Run to completion before each start (the uploads a dead worker left running, recovered).
+    before: list[str] | None = None
+
+    def start(self) -> None:
+        if self.before is not None:
+            subprocess.run(self.before, check=False)
+        self.process = subprocess.Popen(self.command)
+        self.started_at = time.monotonic()
+        self.restart_at = None
+
+    def check(self, now: float) -> None:
+        """Call often: notices an end, and starts the process again when its pause is over."""
+        if self.process is not None and self.process.poll() is not None:
+            code = self.process.returncode
+            self.process = None
+            if now - self.started_at >= WORKER_HEALTHY_AFTER:
+                self.pause = WORKER_BACKOFF_FIRST
+            self.restart_at = now + self.pause
+            message = f"{self.name} stopped (exit {code}); starting it again in {self.pause:.0f} s"
+            print(message, file=sys.stderr, flush=True)
+            self.log.append(message)
+            self.pause = min(self.pause * 2, WORKER_BACKOFF_MAX)
+        if self.process is None and self.restart_at is not None and now >= self.restart_at:
+            self.restarts += 1
+            self.start()
+
+    def running(self) -> list[subprocess.Popen[bytes]]:
+        return [self.process] if self.process is not None else []
+
+
+def _announce(host: str, port: int, workers: int) -> None:
     from upperback.web.demo_accounts import DEMO_TOTP_SECRET, demo_logins
 
     print(f"Upperback is running at http://{host}:{port}/", flush=True)
@@ -60,23 +134,21 @@ def _announce(host: str, port: int) -> None:
         " (current code: python -m upperback.web.demo_accounts)",
         flush=True,
     )
-    print("  task worker: running (manage.py worker)", flush=True)
+    print(f"  web server: gunicorn, {workers} worker processes", flush=True)
+    print("  task worker: running (manage.py worker), restarted if it stops", flush=True)
     print("Press Ctrl-C to stop.", flush=True)
 
 
-def _start_worker() -> subprocess.Popen[bytes]:
-    """Recover the uploads a dead worker left running, then start the worker."""
-    subprocess.run(_django("recover_uploads", "--verbosity", "0"), check=False)
-    return subprocess.Popen(_django("worker", "--no-reload"))
-
-
-def serve(host: str, port: int) -> int:
+def serve(host: str, port: int, workers: int = 2, threads: int = 4) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
-    server = subprocess.Popen(
-        _django("runserver", f"{host}:{port}", "--noreload", "--insecure", "--skip-checks")
+    os.environ.setdefault("UPPERBACK_LOCAL", "1")
+    server = subprocess.Popen(_gunicorn(host, port, workers, threads))
+    worker = Supervised(
+        _django("worker", "--no-reload"),
+        name="task worker",
+        before=_django("recover_uploads", "--verbosity", "0"),
     )
-    worker = _start_worker()
-    processes = [server, worker]
+    worker.start()
 
     def _on_term(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -86,27 +158,27 @@ def serve(host: str, port: int) -> int:
         if not _wait_for_port(host, port, server, timeout=60):
             print(f"the server did not start on {host}:{port}", file=sys.stderr)
             return 1
-        _announce(host, port)
+        _announce(host, port, workers)
         while server.poll() is None:
-            if processes[1].poll() is not None:  # the worker died: the site stays up
-                print("the task worker stopped; starting it again", file=sys.stderr)
-                processes[1] = _start_worker()
-                time.sleep(WORKER_RESTART_PAUSE_S)  # a worker that cannot start: no busy loop
+            worker.check(time.monotonic())
             time.sleep(0.5)
-        return 1  # the server died on its own: stop the worker and say so
+        print(f"the web server stopped (exit {server.returncode})", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("stopping", flush=True)
         return 0
     finally:
-        _stop(processes)
+        _stop([server, *worker.running()])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads in each worker")
     args = parser.parse_args(argv)
-    return serve(args.host, args.port)
+    return serve(args.host, args.port, args.workers, args.threads)
 
 
 if __name__ == "__main__":

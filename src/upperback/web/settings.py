@@ -1,7 +1,8 @@
 """One settings module, driven by the environment, strict and loud on a bad value.
 
-Every variable is optional for development; production must set UPPERBACK_SECRET_KEY and
-UPPERBACK_DEBUG=0. SQLite in UPPERBACK_DATA_DIR is the default; DATABASE_URL selects PostgreSQL.
+DEBUG is off unless UPPERBACK_DEBUG=1. A server must set UPPERBACK_SECRET_KEY (`make run` sets
+UPPERBACK_LOCAL=1 instead: see below). SQLite in UPPERBACK_DATA_DIR is the default;
+DATABASE_URL selects PostgreSQL.
 """
 
 from __future__ import annotations
@@ -44,13 +45,42 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r}: expected a whole number") from None
 
 
-DEBUG = env_bool("UPPERBACK_DEBUG", True)
+# DEBUG only when asked for: a 404 in debug lists every URL, an error shows the settings.
+DEBUG = env_bool("UPPERBACK_DEBUG", False)
+# `make run` (upperback.web.serve) sets UPPERBACK_LOCAL=1: plain HTTP on loopback, and a secret
+# key made on first run and kept in the data folder. A real server sets neither.
+LOCAL = env_bool("UPPERBACK_LOCAL", False)
+DATA_DIR = Path(os.environ.get("UPPERBACK_DATA_DIR", str(REPO_DIR / "var"))).resolve()
 _DEV_SECRET = "upperback-development-only-secret-key-never-use-in-production"
-SECRET_KEY = os.environ.get("UPPERBACK_SECRET_KEY", _DEV_SECRET)
-if not DEBUG and SECRET_KEY == _DEV_SECRET:
+
+
+def _local_secret_key(path: Path) -> str:
+    """The data folder's own key, made on first use, readable by its owner only."""
+    if not path.exists():
+        from django.core.management.utils import get_random_secret_key
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(get_random_secret_key())
+    return path.read_text().strip()
+
+
+def _secret_key() -> str:
+    key = os.environ.get("UPPERBACK_SECRET_KEY", "")
+    if key:
+        return key
+    if LOCAL:
+        return _local_secret_key(DATA_DIR / "secret_key")
+    if DEBUG:
+        return _DEV_SECRET
     raise ImproperlyConfigured("UPPERBACK_SECRET_KEY must be set when UPPERBACK_DEBUG is off")
 
-# Django's test client's "testserver" only in development: production names its hosts.
+
+SECRET_KEY = _secret_key()
+
+# Loopback only unless the server's names are given. Django's test client's "testserver" only
+# in development: production names its hosts.
 _DEFAULT_HOSTS = "127.0.0.1,localhost,testserver" if DEBUG else "127.0.0.1,localhost"
 ALLOWED_HOSTS = [
     h.strip()
@@ -58,7 +88,6 @@ ALLOWED_HOSTS = [
     if h.strip()
 ]
 
-DATA_DIR = Path(os.environ.get("UPPERBACK_DATA_DIR", str(REPO_DIR / "var"))).resolve()
 # Uploaded media lives outside the web root and is served only through access-checked views.
 MEDIA_ROOT = DATA_DIR / "media"
 # No URL route serves MEDIA_ROOT (uploads go through access-checked views). MEDIA_URL must still
@@ -86,6 +115,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files first: WhiteNoise answers them before the rest (and before no-store).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "upperback.web.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -172,6 +204,12 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 # The site-wide CSS and scripts (web/ is a package, not an app, so list its folder).
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# `make run` collects them into STATIC_ROOT; WhiteNoise serves them compressed, under names
+# that carry a hash of their content, so browsers may keep them for a year.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 EMAIL_BACKEND = os.environ.get(
@@ -199,7 +237,7 @@ SECURE_REFERRER_POLICY = "same-origin"  # record ids in our URLs never leave the
 # Health data: a session ends with the browser, and after 8 hours in any case.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
-if not DEBUG:
+if not DEBUG and not LOCAL:
     # Production is HTTPS: secure cookies, a redirect from plain HTTP, and HSTS. Behind a
     # TLS-terminating proxy set UPPERBACK_BEHIND_PROXY=1 (it must set X-Forwarded-Proto).
     SESSION_COOKIE_SECURE = env_bool("UPPERBACK_SECURE_COOKIES", True)
