@@ -32,7 +32,7 @@ run: setup
 lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	$(BIN)/mypy src/upperback
+	UPPERBACK_DEBUG=1 $(BIN)/mypy src/upperback  # the django-stubs plugin loads the settings
 	$(BIN)/lint-imports
 
 test: setup lint

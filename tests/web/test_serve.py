@@ -4,8 +4,8 @@ started again, after a growing pause, whenever it stops."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 import time
+from pathlib import Path
 
 from upperback.web import serve
 

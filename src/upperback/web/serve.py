@@ -3,8 +3,8 @@
 Serves with gunicorn (several worker processes, threads in each; static files by WhiteNoise),
 DEBUG off, and runs the django-tasks database worker beside it as its own supervised process:
 a worker that dies is started again (its abandoned uploads recovered first) after a pause that
-doubles each time (up to a minute), and never takes the web server down with it. Prints the address and the demo logins once the
-server answers; Ctrl-C (or SIGTERM) stops both.
+doubles each time (up to a minute), and never takes the web server down with it. Prints the
+address and the demo logins once the server answers; Ctrl-C (or SIGTERM) stops both.
 
 This is `make run`'s server, for one machine: it sets UPPERBACK_LOCAL=1 (plain HTTP on
 loopback, a secret key kept in the data folder) unless the environment says otherwise. A
