@@ -107,13 +107,17 @@ def handle_kb_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def write_markdown(text: str, output: Path | None) -> int:
+    """A generated document to `output`, or to stdout when none is given."""
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        print(f"wrote {output}", file=sys.stderr)
+    return 0
+
+
 def handle_kb_docs(args: argparse.Namespace) -> int:
     from upperback.clinical.kb_docs import kb_markdown
 
-    text = kb_markdown()
-    if args.output is None:
-        sys.stdout.write(text)
-    else:
-        args.output.write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}", file=sys.stderr)
-    return 0
+    return write_markdown(kb_markdown(), args.output)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +18,7 @@ def register(subparsers: Any) -> None:
 
 
 def handle_validate(args: argparse.Namespace) -> int:
+    from upperback.clinical.commands import write_markdown
     from upperback.clinical.validation.report import validation_markdown
 
-    text = validation_markdown()
-    if args.output is None:
-        sys.stdout.write(text)
-    else:
-        args.output.write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}", file=sys.stderr)
-    return 0
+    return write_markdown(validation_markdown(), args.output)
