@@ -7,6 +7,7 @@ the test that made it.
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -92,3 +93,21 @@ def _flush_past_the_audit_guard() -> Iterator[None]:
     flush.sql_flush = _flush_sql_past_the_audit_guard(original)
     yield
     flush.sql_flush = original
+
+
+# What a process a test starts (manage.py, a server, a worker) needs: the suite's own settings
+# (tests/settings_for_tests.py: the app's settings, DEBUG off as on a server, with a test key,
+# plain HTTP on loopback and static files from the apps' folders), on the child's path.
+TESTS_DIR = Path(__file__).resolve().parent
+CHILD_SETTINGS: dict[str, str] = {
+    "DJANGO_SETTINGS_MODULE": "settings_for_tests",
+    "UPPERBACK_SECRET_KEY": "tests-only-secret-key-never-use-on-a-server-0123456789",
+    "UPPERBACK_LOCAL": "1",
+    "UPPERBACK_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+}
+
+
+def child_environment(**overrides: str) -> dict[str, str]:
+    """This process's environment for a child process, with the suite's settings readable."""
+    path = os.pathsep.join(p for p in (str(TESTS_DIR), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, **CHILD_SETTINGS, "PYTHONPATH": path, **overrides}

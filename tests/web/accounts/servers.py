@@ -22,6 +22,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
+from tests.conftest import CHILD_SETTINGS
+
 HERE = Path(__file__).resolve().parent
 HOST = "127.0.0.1"
 DJANGO = (sys.executable, "-m", "django")
@@ -56,6 +58,9 @@ class Site:
             UPPERBACK_DATA_DIR=str(folder),
             UPPERBACK_TEST_HASH_COUNT=str(self.count_file),
             UPPERBACK_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            UPPERBACK_SECRET_KEY=CHILD_SETTINGS["UPPERBACK_SECRET_KEY"],
+            UPPERBACK_LOCAL="1",
+            UPPERBACK_ALLOWED_HOSTS=CHILD_SETTINGS["UPPERBACK_ALLOWED_HOSTS"],
             DJANGO_SETTINGS_MODULE="counting_settings",
             PYTHONPATH=os.pathsep.join([str(HERE), self.env.get("PYTHONPATH", "")]),
         )

@@ -27,6 +27,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from tests.conftest import child_environment
 
 from upperback.web.demo_accounts import DEMO_PASSWORD, DEMO_PATIENT
 
@@ -71,8 +72,7 @@ class Site:
     def __init__(self, data: Path) -> None:
         self.data = data
         self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "upperback.web.settings",
+            **child_environment(),
             "UPPERBACK_DATA_DIR": str(data),
             "UPPERBACK_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "UPPERBACK_EMAIL_FILE_PATH": str(data / "mail"),

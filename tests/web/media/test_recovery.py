@@ -22,6 +22,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from tests.conftest import child_environment
 
 from upperback.web.media import actions, tasks
 from upperback.web.media.models import MediaUpload, Status
@@ -142,7 +143,7 @@ def test_a_worker_killed_mid_analysis_leaves_no_job_running(
     _post(alice_client, video, kind="video", view="front", exercise="front_raise")
     record = MediaUpload.objects.get()
     env = {
-        **os.environ,
+        **child_environment(),
         "DATABASE_URL": _test_database_url(),
         "UPPERBACK_DATA_DIR": str(media_root.parent),
     }
