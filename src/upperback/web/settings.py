@@ -60,9 +60,13 @@ def _local_secret_key(path: Path) -> str:
         from django.core.management.utils import get_random_secret_key
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(get_random_secret_key())
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first: read theirs
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(get_random_secret_key())
     return path.read_text().strip()
 
 
