@@ -348,6 +348,11 @@ RED_FLAGS: dict[str, Example] = {
 }
 
 CONTRAINDICATIONS: dict[str, Example] = {
+    "medicines_or_history_not_asked": Example(
+        {"medications": None},
+        {"medications": []},
+        "the medicines asked, none taken: an anti-inflammatory may be offered",
+    ),
     "urgent_review_first": Example(
         {"pain_night_pain": "unrelieved"},
         {"pain_night_pain": "eased_by_position"},
