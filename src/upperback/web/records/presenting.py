@@ -66,8 +66,8 @@ def kb_label(kind: Any, item: str) -> str:
 
 
 def triage_title(level: str) -> str:
-    """A triage level as the knowledge base words it, in the reader's language."""
-    return kb_label("triage", level)
+    """A triage level's short name in the knowledge base (the badge; "what to do now" follows)."""
+    return kb_label("triage_short", level)
 
 
 def _citation(key: str, *, short: bool = False) -> str:
