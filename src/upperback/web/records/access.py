@@ -164,7 +164,7 @@ def access_progress(user: Any, patient_id: Any, *, purpose: str) -> list[Progres
 
 
 def access_queue(user: Any, *, purpose: str) -> list[AssessmentRecord]:
-    """Each patient's latest assessment, by triage level (highest first), then waiting time."""
+    """Each patient's latest assessment, in `queue_order`."""
     if not is_clinic_staff(user):
         raise refuse(user, purpose=purpose, patient=None)
     audit(user, purpose=purpose, patient=None, allowed=True)
@@ -178,4 +178,12 @@ def access_queue(user: Any, *, purpose: str) -> list[AssessmentRecord]:
         _entry(user, purpose=purpose, patient=r.patient, obj=r, allowed=True)
         for r in latest.values()
     )
-    return sorted(latest.values(), key=lambda r: (r.current_rank, r.created_at))
+    return sorted(latest.values(), key=queue_order)
+
+
+def queue_order(record: AssessmentRecord) -> tuple[int, int, Any]:
+    """Emergencies, and raises by `upperback retriage` not yet reviewed, first (an emergency
+    before a raise); then by triage level (most urgent first); then by waiting time."""
+    raised = record.raised_by_retriage and record.reviewed_at is None
+    top = 0 if record.current_rank == 0 or raised else 1
+    return (top, record.current_rank, record.created_at)

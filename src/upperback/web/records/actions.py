@@ -7,6 +7,7 @@ build their data here too, never by saving models directly.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -190,3 +191,62 @@ def record_review(
     entry.phase_started_on = since
     entry.save(update_fields=["action", "phase", "phase_started_on"])
     return entry
+
+
+@dataclass(frozen=True)
+class RetriagePlan:
+    """One re-run to record: the old assessment and the engine's answer under the new rules."""
+
+    old: AssessmentRecord
+    assessment: dict[str, Any]
+    triage: str
+    current_triage: str
+    raised: bool
+    reason: str
+
+
+@transaction.atomic
+def record_retriage(*, plans: list[RetriagePlan]) -> list[tuple[RetriagePlan, AssessmentRecord]]:
+    """Record a batch of re-runs (`upperback retriage`), each as a new assessment of the same
+    intake, linked to the one it re-ran. An old assessment that is no longer its patient's
+    latest (she answered again meanwhile) or was already re-run is left alone; the others
+    are returned with their new records."""
+    if not plans:
+        return []
+    olds = [plan.old for plan in plans]
+    already = set(
+        AssessmentRecord.objects.filter(retriaged_from_id__in=[o.pk for o in olds]).values_list(
+            "retriaged_from_id", flat=True
+        )
+    )
+    latest_created = {
+        patient: created
+        for patient, created in AssessmentRecord.objects.filter(
+            patient_id__in=[o.patient_id for o in olds]
+        )
+        .order_by("patient_id", "created_at")
+        .values_list("patient_id", "created_at")
+    }
+    kept = [
+        plan
+        for plan in plans
+        if plan.old.pk not in already and latest_created[plan.old.patient_id] <= plan.old.created_at
+    ]
+    records = [
+        AssessmentRecord(
+            patient_id=plan.old.patient_id,
+            intake=plan.old.intake,
+            assessment=plan.assessment,
+            triage=plan.triage,
+            current_triage=plan.current_triage,
+            current_rank=triage_rank(plan.current_triage),
+            knowledge_base=plan.assessment["knowledge_base"],
+            language=plan.old.language,
+            retriaged_from_id=plan.old.pk,
+            raised_by_retriage=plan.raised,
+            retriage_reason=plan.reason,
+        )
+        for plan in kept
+    ]
+    created = AssessmentRecord.objects.bulk_create(records)
+    return list(zip(kept, created, strict=True))

@@ -74,6 +74,16 @@ class AssessmentRecord(models.Model):
     language = models.CharField(max_length=8, default="en")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Set by `upperback retriage`: the earlier assessment of the same intake that this one
+    # re-ran under a newer knowledge base. One re-run per assessment (the unique key), so two
+    # runs at once cannot both record one.
+    retriaged_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="retriaged_to"
+    )
+    raised_by_retriage = models.BooleanField(
+        default=False, help_text="the re-run raised the triage: top of the queue until reviewed"
+    )
+    retriage_reason = models.TextField(blank=True, help_text="why the triage changed, in English")
 
     class Meta:
         ordering = ["-created_at"]
