@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from upperback.clinical import Intake, knowledge_base_version
 from upperback.cli import main as upperback
+from upperback.clinical import Intake, knowledge_base_version
 from upperback.web.records import actions
 from upperback.web.records.access import access_queue
 from upperback.web.records.demo_intakes import DESK_WORKER
@@ -181,7 +181,7 @@ def test_the_command_lists_the_raise_and_draws_progress(
 
 
 def test_the_command_names_a_bad_workers_value(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run_cli(["retriage", "--workers", "0"], capsys)
+    code, _, err = run_cli(["retriage", "--workers", "0"], capsys)
     assert code == 2 and "--workers: must be 1 or more, not 0" in err
 
 

@@ -5,25 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('records', '0005_auditevent_append_only'),
+        ("records", "0005_auditevent_append_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assessmentrecord',
-            name='raised_by_retriage',
-            field=models.BooleanField(default=False, help_text='the re-run raised the triage: top of the queue until reviewed'),
+            model_name="assessmentrecord",
+            name="raised_by_retriage",
+            field=models.BooleanField(
+                default=False,
+                help_text="the re-run raised the triage: top of the queue until reviewed",
+            ),
         ),
         migrations.AddField(
-            model_name='assessmentrecord',
-            name='retriage_reason',
-            field=models.TextField(blank=True, help_text='why the triage changed, in English'),
+            model_name="assessmentrecord",
+            name="retriage_reason",
+            field=models.TextField(blank=True, help_text="why the triage changed, in English"),
         ),
         migrations.AddField(
-            model_name='assessmentrecord',
-            name='retriaged_from',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='retriaged_to', to='records.assessmentrecord'),
+            model_name="assessmentrecord",
+            name="retriaged_from",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="retriaged_to",
+                to="records.assessmentrecord",
+            ),
         ),
     ]
