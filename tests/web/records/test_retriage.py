@@ -21,7 +21,7 @@ from upperback.web.records import actions
 from upperback.web.records.access import access_queue
 from upperback.web.records.demo_intakes import DESK_WORKER
 from upperback.web.records.models import AssessmentRecord, triage_rank
-from upperback.web.records.retriage import retriage
+from upperback.web.records.retriage import _load, retriage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -117,10 +117,12 @@ def test_a_second_run_changes_nothing(alice: Any) -> None:
 def test_a_patient_who_answered_again_keeps_her_new_answer(alice: Any) -> None:
     old = _record(alice, URGENT)
     _as_made_by_old_rules(old, triage="self_care")
+    stored = _load([(old.pk, alice.pk)])
     plans = [
         actions.RetriagePlan(
-            old=AssessmentRecord.objects.get(pk=old.pk),
-            assessment=old.assessment,
+            old=stored[0],
+            assessment_json=json.dumps(old.assessment),
+            knowledge_base=knowledge_base_version(),
             triage="urgent",
             current_triage="urgent",
             raised=True,

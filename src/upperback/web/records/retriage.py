@@ -21,9 +21,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from upperback.clinical import TRIAGE_ORDER, knowledge_base_version
 
@@ -85,83 +87,109 @@ def _batches(items: Sequence[tuple[int, int]], size: int) -> Iterator[list[tuple
         yield list(items[start : start + size])
 
 
-def _load(batch: list[tuple[int, int]]) -> list[tuple[int, dict[str, Any], str]]:
-    ids = [pk for pk, _ in batch]
-    rows = AssessmentRecord.objects.filter(pk__in=ids).values_list("pk", "intake", "language")
-    return [(pk, intake, language) for pk, intake, language in rows]
+def _load(batch: list[tuple[int, int]]) -> list[actions.StoredAssessment]:
+    """The old assessments' facts a re-run needs, the intake as its stored JSON text (the
+    workers decode it; this process never does)."""
+    rows = (
+        AssessmentRecord.objects.filter(pk__in=[pk for pk, _ in batch])
+        .annotate(intake_text=Cast("intake", TextField()))
+        .values_list(
+            "pk",
+            "patient_id",
+            "patient__email",
+            "created_at",
+            "current_triage",
+            "knowledge_base",
+            "language",
+            "intake_text",
+        )
+    )
+    return [actions.StoredAssessment(*row) for row in rows]
+
+
+def _jobs(olds: list[actions.StoredAssessment]) -> list[tuple[int, str, str]]:
+    return [(old.pk, old.intake_text, old.language) for old in olds]
 
 
 def _is_raise(old: str, new: str) -> bool:
     return TRIAGE_ORDER.index(new) < TRIAGE_ORDER.index(old)
 
 
-def _reason(old: AssessmentRecord, rerun: ReRun, version: str) -> str:
+def _reason(old: actions.StoredAssessment, before: set[str], rerun: ReRun, version: str) -> str:
     """Why the triage changed, for the clinician: the versions and the warning signs that are
     new (or gone) under the new rules."""
-    before = {flag["id"] for flag in old.assessment.get("red_flags", [])}
-    after = {flag["id"]: flag for flag in rerun.assessment.get("red_flags", [])}
-    new_flags = [after[i] for i in after if i not in before]
-    gone = sorted(before - set(after))
+    after = {flag_id for flag_id, _, _ in rerun.red_flags}
     words = [
         f"Knowledge base {old.knowledge_base} -> {version}: "
         f"triage {old.current_triage} -> {rerun.triage}."
     ]
-    for flag in new_flags:
-        words.append(f"New warning sign {flag['id']} ({flag['level']}): {flag['explanation']}")
+    for flag_id, level, explanation in rerun.red_flags:
+        if flag_id not in before:
+            words.append(f"New warning sign {flag_id} ({level}): {explanation}")
+    gone = sorted(before - after)
     if gone:
         words.append("No longer fired: " + ", ".join(gone) + ".")
     return " ".join(words)
 
 
-def _current_triage(old: AssessmentRecord, engine_triage: str, overridden: bool) -> str:
+def _flags_before(record_ids: list[int]) -> dict[int, set[str]]:
+    """The warning signs the old rules fired, read only for the assessments that changed."""
+    stored = AssessmentRecord.objects.filter(pk__in=record_ids).values_list("pk", "assessment")
+    return {pk: {flag["id"] for flag in answer.get("red_flags", [])} for pk, answer in stored}
+
+
+def _current_triage(old_triage: str, engine_triage: str, overridden: bool) -> str:
     """The triage the new assessment starts with. A clinician's decision on the old one
     stands unless the new rules ask for more urgency: a re-run never lowers what a clinician
     set, and never hides a raise."""
-    if overridden and not _is_raise(old.current_triage, engine_triage):
-        return old.current_triage
+    if overridden and not _is_raise(old_triage, engine_triage):
+        return old_triage
     return engine_triage
 
 
-def _write_batch(results: list[ReRun], version: str, report: Report) -> None:
-    olds = {
-        record.pk: record
-        for record in AssessmentRecord.objects.select_related("patient").filter(
-            pk__in=[result.record_id for result in results]
-        )
-    }
+def _write_batch(
+    olds: list[actions.StoredAssessment], results: list[ReRun], version: str, report: Report
+) -> None:
+    by_id = {old.pk: old for old in olds}
     overridden = set(
-        Override.objects.filter(record_id__in=list(olds)).values_list("record_id", flat=True)
+        Override.objects.filter(record_id__in=list(by_id)).values_list("record_id", flat=True)
     )
-    planned: list[actions.RetriagePlan] = []
+    decided: list[tuple[actions.StoredAssessment, ReRun, str]] = []
     for result in results:
-        old = olds[result.record_id]
+        old = by_id[result.record_id]
         if result.error:
-            report.failed.append((old.patient.email, old.pk, result.error))
+            report.failed.append((old.patient_email, old.pk, result.error))
             continue
-        current = _current_triage(old, result.triage, old.pk in overridden)
-        changed = current != old.current_triage
-        raised = changed and _is_raise(old.current_triage, current)
-        reason = _reason(old, result, version) if changed else ""
-        planned.append(
-            actions.RetriagePlan(
-                old=old,
-                assessment=result.assessment,
-                triage=result.triage,
-                current_triage=current,
-                raised=raised,
-                reason=reason,
-            )
+        current = _current_triage(old.current_triage, result.triage, old.pk in overridden)
+        decided.append((old, result, current))
+    changed = [old.pk for old, _, current in decided if current != old.current_triage]
+    before = _flags_before(changed) if changed else {}
+    planned = [
+        actions.RetriagePlan(
+            old=old,
+            assessment_json=result.assessment_json,
+            knowledge_base=result.knowledge_base,
+            triage=result.triage,
+            current_triage=current,
+            raised=current != old.current_triage and _is_raise(old.current_triage, current),
+            reason=(
+                _reason(old, before[old.pk], result, version)
+                if current != old.current_triage
+                else ""
+            ),
         )
+        for old, result, current in decided
+    ]
     written = actions.record_retriage(plans=planned)
     report.skipped_answered_again += len(planned) - len(written)
     report.rerun += len(written)
-    for plan, new in written:
+    for plan, new_id in written:
         if plan.current_triage != plan.old.current_triage:
             report.changes.append(
                 Change(
-                    patient_email=plan.old.patient.email,
+                    patient_email=plan.old.patient_email,
                     old_record_id=plan.old.pk,
-                    new_record_id=new.pk,
+                    new_record_id=new_id,
                     old_triage=plan.old.current_triage,
                     new_triage=plan.current_triage,
                     raised=plan.raised,
@@ -196,29 +224,37 @@ def retriage(
     batches = list(_batches(stale, batch_size))
     done = 0
     if workers == 1:
-        results: Iterator[list[ReRun]] = (assess_batch(_load(batch)) for batch in batches)
-        for batch_results in results:
-            _write_batch(batch_results, version, report)
-            done += len(batch_results)
+        for batch in batches:
+            olds = _load(batch)
+            _write_batch(olds, assess_batch(_jobs(olds)), version, report)
+            done += len(batch)
             if progress is not None:
                 progress(done, len(stale))
         return report
     with _pool(workers) as pool:
         # Load the next batches while the workers assess: a bounded window of futures, so
         # 100,000 intakes are never all in memory at once.
-        window = workers * 2
-        pending = [pool.submit(assess_batch, _load(batch)) for batch in batches[:window]]
-        next_batch = window
-        while pending:
-            batch_results = pending.pop(0).result()
-            if next_batch < len(batches):
-                pending.append(pool.submit(assess_batch, _load(batches[next_batch])))
-                next_batch += 1
-            _write_batch(batch_results, version, report)
-            done += len(batch_results)
+        window: list[tuple[list[actions.StoredAssessment], Future[list[ReRun]]]] = []
+        for batch in batches:
+            olds = _load(batch)
+            window.append((olds, pool.submit(assess_batch, _jobs(olds))))
+            if len(window) > workers * 2:
+                done += _finish(window.pop(0), version, report)
+                if progress is not None:
+                    progress(done, len(stale))
+        while window:
+            done += _finish(window.pop(0), version, report)
             if progress is not None:
                 progress(done, len(stale))
     return report
+
+
+def _finish(
+    job: tuple[list[actions.StoredAssessment], Future[list[ReRun]]], version: str, report: Report
+) -> int:
+    olds, future = job
+    _write_batch(olds, future.result(), version, report)
+    return len(olds)
 
 
 __all__ = ["Change", "Report", "retriage", "stale_latest"]

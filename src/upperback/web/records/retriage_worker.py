@@ -1,13 +1,15 @@
 """The engine's half of `upperback retriage`, run in worker processes.
 
 It imports only the clinical engine (no Django), so a freshly spawned worker starts in a
-fraction of a second and holds no database connection.
+fraction of a second and holds no database connection. It takes the stored intake as its
+JSON text and gives the answer back as JSON text: the encoding work happens here, on every
+core, not in the one process that writes to the database.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import json
+from dataclasses import dataclass, field
 
 from upperback.clinical import assess
 
@@ -17,27 +19,30 @@ class ReRun:
     """The engine's new answer for one stored assessment."""
 
     record_id: int
-    assessment: dict[str, Any]
-    triage: str
+    assessment_json: str
     knowledge_base: str
+    triage: str
+    # (id, level, explanation) of each warning sign fired: the reason for a change
+    red_flags: list[tuple[str, str, str]] = field(default_factory=list)
     error: str = ""  # the engine refused the stored intake (the contract changed): say so
 
 
-def assess_batch(batch: list[tuple[int, dict[str, Any], str]]) -> list[ReRun]:
-    """(record id, stored intake, language) -> the engine's answer under the current rules."""
+def assess_batch(batch: list[tuple[int, str, str]]) -> list[ReRun]:
+    """(record id, stored intake as JSON text, language) -> the engine's answer now."""
     results = []
-    for record_id, intake, language in batch:
+    for record_id, intake_text, language in batch:
         try:
-            assessment = assess(intake, language=language)
-        except ValueError as error:  # pydantic's ValidationError is a ValueError
-            results.append(ReRun(record_id, {}, "", "", error=str(error).splitlines()[0]))
+            assessment = assess(json.loads(intake_text), language=language)
+        except ValueError as error:  # pydantic's ValidationError and bad JSON are ValueErrors
+            results.append(ReRun(record_id, "", "", "", error=str(error).splitlines()[0]))
             continue
         results.append(
             ReRun(
                 record_id=record_id,
-                assessment=assessment.model_dump(mode="json"),
-                triage=assessment.triage,
+                assessment_json=assessment.model_dump_json(),
                 knowledge_base=assessment.knowledge_base,
+                triage=assessment.triage,
+                red_flags=[(f.id, f.level, f.explanation) for f in assessment.red_flags],
             )
         )
     return results
