@@ -20,6 +20,7 @@ BENCHMARKS: tuple[str, ...] = (
     "bench.vision",
     "bench.web",
     "bench.load",
+    "bench.retriage",
 )
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
