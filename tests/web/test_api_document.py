@@ -21,6 +21,7 @@ EXPECTED = {
     ("get", "/api/v1/intakes"): {"200", "401"},
     ("get", "/api/v1/intakes/{intake_id}"): {"200", "401", "404", "422"},
     ("get", "/api/v1/drafts/{draft_id}"): {"200", "401", "404", "422"},
+    ("get", "/api/v1/export/fhir"): {"200", "401", "422"},
 }
 
 

@@ -10,6 +10,7 @@ OpenAPI document lists each of these answers for each operation (`_answers`).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
@@ -181,6 +182,28 @@ def create_assessment(request: HttpRequest, intake: Intake, language: Language =
 def get_assessment(request: HttpRequest, assessment_id: int = _record_id()) -> Any:
     record = access_assessment(_caller(request), assessment_id, purpose="api.assessment.read")
     return _assessment_out(record)
+
+
+@api.get(
+    "/export/fhir",
+    response=_answers({200: dict[str, Any]}, 401, 422),
+    auth=django_auth,
+    tags=["records"],
+)
+def export_fhir(request: HttpRequest, language: Language | None = None) -> Any:
+    """The caller's own record as a FHIR R4B Bundle (JSON, type `collection`): Patient,
+    intake Questionnaire and QuestionnaireResponses, pain (LOINC 72514-3) and PSFS
+    Observations, a RiskAssessment and a CarePlan per assessment, Appointments."""
+    from upperback.web.records.fhir_export import as_json, export_patient
+
+    caller = _caller(request)
+    bundle = export_patient(
+        caller,
+        caller.pk,
+        language=language or caller.preferred_language or "en",
+        purpose="api.export.fhir",
+    )
+    return json.loads(as_json(bundle))
 
 
 @api.get(

@@ -10,6 +10,7 @@ even that the id exists. Refusals are audited too.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
@@ -41,6 +42,20 @@ def _entry(user: Any, *, purpose: str, patient: User | None, obj: Any, allowed: 
 
 def audit(user: Any, *, purpose: str, patient: User | None, obj: Any = None, allowed: bool) -> None:
     append_one(_entry(user, purpose=purpose, patient=patient, obj=obj, allowed=allowed))
+
+
+@dataclass(frozen=True)
+class CommandLineActor:
+    """The clinic's own command line (`upperback export fhir`): the clinic's authority, with
+    no person signed in; its audit rows have no actor and a purpose naming the command."""
+
+    pk: None = None
+    is_authenticated: bool = True
+    is_active: bool = True
+    role: str = Role.ADMIN
+
+
+COMMAND_LINE = CommandLineActor()
 
 
 def is_clinic_staff(user: Any) -> bool:

@@ -20,4 +20,5 @@ urlpatterns = [
     path("progress/", progress.progress, name="progress"),
     path("clinic/queue/", views.queue, name="queue"),
     path("clinic/assessments/<int:assessment_id>/", views.review, name="review"),
+    path("clinic/patients/<int:patient_id>/fhir.json", views.fhir_export, name="fhir_export"),
 ]

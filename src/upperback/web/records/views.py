@@ -12,13 +12,14 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from upperback.clinical import TRIAGE_ORDER, StepId
 from upperback.web.accounts.users import signed_in_user
 
 from . import actions
-from .access import access_assessment, access_history, access_queue, is_clinic_staff
+from .access import access_assessment, access_history, access_queue, is_clinic_staff, refuse
 from .presenting import kb_label, result_context, triage_title
 
 
@@ -113,4 +114,20 @@ def _intake_rows(intake: dict[str, Any], prefix: str = "") -> list[tuple[str, st
     return rows
 
 
-__all__ = ["my_assessments", "queue", "result", "review"]
+@login_required
+def fhir_export(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The patient's record as a FHIR R4B Bundle, downloaded from the clinician's view."""
+    from .fhir_export import as_json, export_patient
+
+    user = signed_in_user(request)
+    if not is_clinic_staff(user):  # a patient has her own export in the API
+        raise refuse(user, purpose="export.fhir", patient=None)
+    bundle = export_patient(
+        user, patient_id, language=get_language() or "en", purpose="export.fhir"
+    )
+    response = HttpResponse(as_json(bundle), content_type="application/fhir+json")
+    response["Content-Disposition"] = f'attachment; filename="patient-{patient_id}-fhir.json"'
+    return response
+
+
+__all__ = ["fhir_export", "my_assessments", "queue", "result", "review"]
