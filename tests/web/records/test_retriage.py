@@ -197,3 +197,23 @@ def test_an_intake_the_new_rules_cannot_read_is_reported(alice: Any) -> None:
     assert report.rerun == 0
     assert report.failed and report.failed[0][:2] == ("alice@example.com", old.pk)
     assert json.dumps(report.failed)  # plain data, printable
+
+
+def test_an_emergency_stays_above_a_raise_and_a_reviewed_raise_takes_its_place(
+    alice: Any, carol: Any, bob: Any
+) -> None:
+    tearing = {**DESK_WORKER["pain"], "character": ["tearing_or_ripping"], "onset": "sudden"}
+    emergency = _record(carol, {**DESK_WORKER, "pain": tearing})
+    dora = actions.create_patient(email="dora@example.com", password="correct-horse-battery-9")
+    waiting = _record(dora, URGENT)  # urgent, and waiting longer than the raise
+    old = _record(alice, URGENT)
+    _as_made_by_old_rules(old, triage="self_care")
+    retriage(workers=1)
+    raised = AssessmentRecord.objects.get(retriaged_from=old)
+    assert emergency.triage == "emergency" and raised.current_triage == "urgent"
+
+    assert [r.pk for r in access_queue(bob, purpose="t")] == [emergency.pk, raised.pk, waiting.pk]
+
+    actions.override_assessment(record=raised, author=bob, new_triage="urgent", reason="seen")
+
+    assert [r.pk for r in access_queue(bob, purpose="t")] == [emergency.pk, waiting.pk, raised.pk]
