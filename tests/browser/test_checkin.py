@@ -37,6 +37,8 @@ def test_a_check_in_shows_a_success_message_in_both_languages(
     page.wait_for_load_state()
     page.goto("/progress/")
     assert page.locator("html").get_attribute("lang") == "es"
+    # The reason stored in English reads in Spanish now.
+    assert "siguiente nivel de dosis" in row.inner_text()
     _check_in(page, "Guardar el registro de hoy")
     assert "Gracias: su control semanal está guardado." in page.locator(".messages").inner_text()
     assert page.get_by_role("heading", name="Su plan ahora").is_visible()

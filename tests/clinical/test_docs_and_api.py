@@ -38,6 +38,7 @@ def test_the_public_api_exports_exactly_these_names() -> None:
             "DoseChange",
             "current_dosage",
             "plan_ends_on",
+            "reason_text",
         ]
     )
     for name in clinical.__all__:

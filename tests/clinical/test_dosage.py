@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 from tests.clinical.vignettes import desk_strain
 
-from upperback.clinical import Assessment, assess, current_dosage, escalate, plan_ends_on
+from upperback.clinical import (
+    Assessment,
+    assess,
+    current_dosage,
+    escalate,
+    plan_ends_on,
+    reason_text,
+)
 from upperback.clinical.knowledge import knowledge_base
 
 START = dt.date(2026, 11, 2)  # a Monday
@@ -189,3 +196,14 @@ def test_the_plan_ends_after_the_review_of_its_last_phase(plan: Assessment) -> N
     later = plan_ends_on(plan, phases[-1], START)
     assert later is not None and later < end
     assert plan_ends_on(plan, phases[-1] + 1, START) is None
+
+
+def test_a_stored_reason_id_reads_in_either_language(plan: Assessment) -> None:
+    result = escalate(plan, _weeks(plan, (3, 0.8)), week(1))
+    change = result.dosage[0]
+    assert reason_text(change.reason, "en") == change.because
+    spanish = reason_text(change.reason, "es")
+    assert spanish is not None and "siguiente nivel" in spanish
+    assert reason_text("keep_going", "es") is not None
+    assert reason_text("review", "en") is None  # its words need the number of days
+    assert reason_text("no_such_reason", "en") is None

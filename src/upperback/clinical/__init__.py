@@ -17,7 +17,7 @@ from upperback.clinical.contract import (
     PsfsActivity,
     StepId,
 )
-from upperback.clinical.dosage import Dose, DoseChange, current_dosage
+from upperback.clinical.dosage import Dose, DoseChange, current_dosage, reason_text
 from upperback.clinical.engine import (
     assess,
     citation,
@@ -55,6 +55,7 @@ __all__ = [
     "kb_name",
     "knowledge_base_version",
     "plan_ends_on",
+    "reason_text",
     "screen_partial",
     "translate",
     "validation_messages",

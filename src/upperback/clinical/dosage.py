@@ -41,6 +41,7 @@ class DoseChange(Dose):
 
     change: Change
     rule: str = Field(default="", description="the escalation rule that moved it, if any")
+    reason: str = Field(default="", description="the knowledge-base reason id of `because`")
     because: str
 
 
@@ -103,6 +104,19 @@ def _because(kb: KnowledgeBase, rule_or_reason: str, language: Language) -> str:
     return kb.escalation.consult_reasons[rule_or_reason](language)
 
 
+def reason_text(reason: str, language: str) -> str | None:
+    """A stored decision's reason id (an escalation rule's id or a reason of escalation.yaml)
+    in plain words in `language`, to show it in the reader's language; None for an id this
+    knowledge base does not have, or whose words need a number of days."""
+    kb = knowledge_base()
+    wanted: Language = "es" if language == "es" else "en"
+    known = {rule.id for rule in kb.escalation.rules} | set(kb.escalation.consult_reasons)
+    if reason not in known:
+        return None
+    text = _because(kb, reason, wanted)
+    return None if "{days}" in text else text
+
+
 def _decide(
     kb: KnowledgeBase, dose: Dose, flare: bool, easy_week: bool, done: int
 ) -> tuple[Change, str, str]:
@@ -149,6 +163,7 @@ def weekly_dosage(
                 **moved.model_dump(),
                 change=change,
                 rule=rule,
+                reason=reason,
                 because=_because(kb, reason, assessment.language),
             )
         )

@@ -14,10 +14,10 @@ from typing import Any
 from django.apps import apps
 from django.utils import timezone
 
-from upperback.clinical import current_dosage, plan_ends_on
+from upperback.clinical import current_dosage, plan_ends_on, reason_text
 
 from .models import AssessmentRecord, ProgressEntry
-from .presenting import localized
+from .presenting import localized, reader_language
 
 # The engine's actions that come with a consultation offer.
 CONSULT_ACTIONS = ("step_up", "consult")
@@ -36,11 +36,19 @@ def levels_now(entries: list[ProgressEntry]) -> dict[str, int]:
     return dict(done[-1].dosage) if done else {}
 
 
+def _in_reader_language(reason: str, stored: str) -> str:
+    """A stored reason in the reader's language (the stored words when the id is unknown)."""
+    return reason_text(reason, reader_language()) or stored
+
+
 def doses(record: AssessmentRecord, entries: list[ProgressEntry]) -> list[dict[str, Any]]:
     """Each exercise of the plan as it stands: the last stored decision, or level 1."""
     done = reviewed(entries)
     if done and done[-1].dosage_changes:
-        return list(done[-1].dosage_changes)
+        return [
+            {**c, "because": _in_reader_language(c.get("reason", ""), c["because"])}
+            for c in done[-1].dosage_changes
+        ]
     phase = done[-1].phase if done else 1
     return [dose.model_dump() for dose in current_dosage(localized(record), phase)]
 
@@ -52,7 +60,7 @@ def plan_now(record: AssessmentRecord, entries: list[ProgressEntry]) -> dict[str
     return {
         "phase": last.phase if last else 1,
         "since": last.phase_started_on if last else timezone.localdate(record.created_at),
-        "because": last.because if last else "",
+        "because": _in_reader_language(last.reason, last.because) if last else "",
         # The engine moved the phase or asked for a consultation: the offer stays on the plan.
         "offer_consult": bool(last and last.action in CONSULT_ACTIONS),
         "doses": doses(record, entries),
