@@ -34,6 +34,11 @@ def test_the_public_api_exports_exactly_these_names() -> None:
             "PriorTreatment",
             "PsfsActivity",
             "StepId",
+            "Dose",
+            "DoseChange",
+            "current_dosage",
+            "plan_ends_on",
+            "reason_text",
         ]
     )
     for name in clinical.__all__:

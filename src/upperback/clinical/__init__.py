@@ -17,6 +17,7 @@ from upperback.clinical.contract import (
     PsfsActivity,
     StepId,
 )
+from upperback.clinical.dosage import Dose, DoseChange, current_dosage, reason_text
 from upperback.clinical.engine import (
     assess,
     citation,
@@ -25,7 +26,7 @@ from upperback.clinical.engine import (
     translate,
 )
 from upperback.clinical.errors import validation_messages
-from upperback.clinical.escalation import Escalation, Progress, escalate
+from upperback.clinical.escalation import Escalation, Progress, escalate, plan_ends_on
 from upperback.clinical.kb_schema import LANGUAGES
 from upperback.clinical.knowledge import KnowledgeBaseError
 from upperback.clinical.names import kb_name
@@ -35,6 +36,8 @@ __all__ = [
     "LANGUAGES",
     "TRIAGE_ORDER",
     "Assessment",
+    "Dose",
+    "DoseChange",
     "Escalation",
     "Intake",
     "KnowledgeBaseError",
@@ -46,10 +49,13 @@ __all__ = [
     "StepId",
     "assess",
     "citation",
+    "current_dosage",
     "escalate",
     "exercise_library",
     "kb_name",
     "knowledge_base_version",
+    "plan_ends_on",
+    "reason_text",
     "screen_partial",
     "translate",
     "validation_messages",

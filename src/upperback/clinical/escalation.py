@@ -1,15 +1,16 @@
 """`escalate(assessment, progress, today)`: what the review of a plan decides. Pure.
 
-Rules are data (escalation.yaml): a new warning sign re-triages; pain worse by the threshold
-offers a consultation at once; at the review date, no clinically important improvement
-(pain down 2 points or 30%, Farrar 2001; PSFS up 2 points, Abbott 2014) moves the patient up
-a phase and offers a consultation. Nothing here reads a clock: `today` is passed in.
+Rules are data (escalation.yaml): a new warning sign re-triages; pain worse by the threshold,
+or function lost, offers a consultation soon; at the review date, no clinically important
+improvement (pain down 2 points or 30%, Farrar 2001; PSFS up 2 points, Abbott 2014) moves the
+patient up a phase and offers a consultation. Each check-in also decides the week's exercise
+dosage (`dosage.weekly_dosage`). Nothing here reads a clock: `today` is passed in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,6 +24,7 @@ from upperback.clinical.contract import (
     Specialty,
     Symptom,
 )
+from upperback.clinical.dosage import DoseChange, weekly_dosage
 from upperback.clinical.engine import assess
 from upperback.clinical.kb_schema import EscalationKind, EscalationRule, Language
 from upperback.clinical.knowledge import KnowledgeBase, knowledge_base
@@ -39,6 +41,12 @@ class Reading(BaseModel):
     on: dt.date = Field(strict=False)  # ISO text from JSON is fine for a date
     pain_nrs: int | None = Field(default=None, ge=0, le=10)
     psfs: float | None = Field(default=None, ge=0, le=10)
+    # Added in contract 1.2 (optional: earlier readings stay valid).
+    pain_worst_week: int | None = Field(default=None, ge=0, le=10)
+    loss_of_function: bool | None = None
+    sessions: dict[str, int] = Field(
+        default_factory=dict, description="exercise id -> sessions done in the week before"
+    )
 
 
 class Progress(BaseModel):
@@ -52,6 +60,9 @@ class Progress(BaseModel):
     new_symptoms: list[Symptom] = Field(default_factory=list)
     new_history: list[HistoryItem] = Field(default_factory=list)
     new_medications: list[Medication] = Field(default_factory=list)
+    dosage: dict[str, int] = Field(
+        default_factory=dict, description="exercise id -> dosage level now (1 when absent)"
+    )
 
 
 class Escalation(BaseModel):
@@ -65,6 +76,9 @@ class Escalation(BaseModel):
     review_on: dt.date | None
     consult: Consult | None = None
     assessment: Assessment | None = Field(default=None, description="set on re-triage")
+    dosage: list[DoseChange] = Field(
+        default_factory=list, description="the week's level of each exercise; empty on re-triage"
+    )
 
 
 def _rule(kb: KnowledgeBase, kind: EscalationKind) -> EscalationRule:
@@ -99,6 +113,41 @@ def _improved(kb: KnowledgeBase, progress: Progress, today: dt.date) -> bool | N
 def _pain_worse(kb: KnowledgeBase, progress: Progress, today: dt.date) -> bool:
     pain = _series(progress, today, "pain_nrs")
     return len(pain) >= 2 and pain[-1] - pain[0] >= kb.escalation.thresholds.worse_nrs_points
+
+
+def _function_lost(kb: KnowledgeBase, progress: Progress, today: dt.date) -> bool:
+    """The latest reading says usual activities are lost (and the first did not), or the PSFS
+    fell by its minimal important difference."""
+    readings = sorted((r for r in progress.readings if r.on <= today), key=lambda r: r.on)
+    if not readings:
+        return False
+    lost = readings[-1].loss_of_function is True and readings[0].loss_of_function is not True
+    psfs = _series(progress, today, "psfs")
+    fell = len(psfs) >= 2 and psfs[0] - psfs[-1] >= kb.escalation.thresholds.psfs_points
+    return lost or fell
+
+
+def _week_pain(reading: Reading) -> int | None:
+    values = [v for v in (reading.pain_nrs, reading.pain_worst_week) if v is not None]
+    return max(values, default=None)
+
+
+def _with_dosage(
+    assessment: Assessment, progress: Progress, today: dt.date, result: Escalation
+) -> Escalation:
+    """The week's dosage at the phase the decision moves to, from the latest two readings."""
+    readings = sorted((r for r in progress.readings if r.on <= today), key=lambda r: r.on)
+    latest = readings[-1] if readings else None
+    before = readings[-2] if len(readings) >= 2 else None
+    dosage = weekly_dosage(
+        assessment,
+        result.phase,
+        progress.dosage,
+        week_pain=_week_pain(latest) if latest else None,
+        last_week_pain=_week_pain(before) if before else None,
+        sessions=latest.sessions if latest else {},
+    )
+    return result.model_copy(update={"dosage": dosage})
 
 
 def _consult(
@@ -219,7 +268,6 @@ def escalate(
     """
     kb = knowledge_base()
     progress = progress if isinstance(progress, Progress) else Progress.model_validate(progress)
-    language = assessment.language
     if progress.new_symptoms or progress.new_history or progress.new_medications:
         if intake is None:
             raise ValueError("new symptoms, history or medicines need the intake to re-triage")
@@ -237,18 +285,33 @@ def escalate(
             review_on=None,
             consult=assessment.consult,
         )
-    if _pain_worse(kb, progress, today):
-        rule = _rule(kb, "pain_worse")
-        days = kb.escalation.consult_within_days["soon"]
-        return Escalation(
-            action="consult",
-            rules=[rule.id],
-            reason=rule.id,
-            because=rule.because(language),
-            phase=progress.phase,
-            review_on=None,
-            consult=_consult(kb, rule.consult, days, "review", language),
-        )
+    return _with_dosage(assessment, progress, today, _review(kb, assessment, progress, today))
+
+
+def _review(
+    kb: KnowledgeBase, assessment: Assessment, progress: Progress, today: dt.date
+) -> Escalation:
+    language = assessment.language
+    checks: tuple[
+        tuple[EscalationKind, Callable[[KnowledgeBase, Progress, dt.date], bool], str], ...
+    ]
+    checks = (
+        ("pain_worse", _pain_worse, "review"),
+        ("function_lost", _function_lost, "function_lost"),
+    )
+    for kind, worse, reason in checks:
+        if worse(kb, progress, today):
+            rule = _rule(kb, kind)
+            days = kb.escalation.consult_within_days["soon"]
+            return Escalation(
+                action="consult",
+                rules=[rule.id],
+                reason=rule.id,
+                because=rule.because(language),
+                phase=progress.phase,
+                review_on=None,
+                consult=_consult(kb, rule.consult, days, reason, language),
+            )
     review_on = progress.phase_started_on + dt.timedelta(
         days=_phase_days(assessment, progress.phase)
     )
@@ -263,3 +326,13 @@ def escalate(
             review_on=review_on,
         )
     return _at_review(kb, assessment, progress, today)
+
+
+def plan_ends_on(assessment: Assessment, phase: int, phase_started_on: dt.date) -> dt.date | None:
+    """The day the plan's last phase reaches its review, counting from the start of `phase`
+    (the phase the patient is in); None for a plan without steps from that phase on."""
+    phases = sorted({step.phase for step in assessment.plan if step.phase >= phase})
+    if not phases:
+        return None
+    days = sum(_phase_days(assessment, each) for each in phases)
+    return phase_started_on + dt.timedelta(days=days)

@@ -110,11 +110,19 @@ def _exercises(kb: KnowledgeBase) -> list[str]:
         ]
         lines += [f"{n}. {step.en}" for n, step in enumerate(ex.instructions, 1)]
         lines += ["", f"Progression: {ex.progression.en}", ""]
+        if ex.dosage is not None:
+            steps = "; ".join(
+                f"{n}: {lv.sets} x {lv.repetitions}"
+                + (f", hold {lv.hold_seconds} s" if lv.hold_seconds else "")
+                for n, lv in enumerate(ex.dosage.levels, 1)
+            )
+            lines += [f"Dosage levels ({ex.dosage.source}): {steps}.", ""]
     return lines
 
 
 def _escalation(kb: KnowledgeBase) -> list[str]:
     t = kb.escalation.thresholds
+    d = kb.escalation.dosage
     days = ", ".join(f"{k} {v}" for k, v in kb.escalation.consult_within_days.items())
     lines = [
         "## Escalation",
@@ -122,6 +130,11 @@ def _escalation(kb: KnowledgeBase) -> list[str]:
         f"Clinically important improvement: pain down {t.nrs_points:g} points or "
         f"{t.nrs_percent:g}%, or PSFS up {t.psfs_points:g} points ({t.source}). "
         f"Pain worse by {t.worse_nrs_points:g} points prompts a consultation.",
+        "",
+        f"Weekly exercise dosage ({d.source}): a week with pain at most {d.max_pain} and at "
+        f"least {d.min_sessions_percent:g}% of the planned sessions done moves an exercise up "
+        f"one level; pain up {d.flare_nrs_points:g} points or more from the week before moves "
+        "every exercise back one level.",
         "",
         f"Consultation within (days): {days}.",
         "",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from upperback.clinical.contract import DeliveredBy, Grade, SourceId, Specialty, StepId, Triage
 
@@ -132,6 +132,21 @@ class ContraindicationFile(_Strict):
     rules: list[ContraindicationRule]
 
 
+class DoseLevel(_Strict):
+    """One dosage level of an exercise: sets of repetitions (and a hold, in seconds)."""
+
+    sets: int = Field(ge=1, le=10)
+    repetitions: int = Field(ge=1, le=50)
+    hold_seconds: int = Field(default=0, ge=0, le=120)
+
+
+class Dosage(_Strict):
+    """The levels an exercise moves through, easiest first; level 1 is the prescription."""
+
+    levels: list[DoseLevel] = Field(min_length=1)
+    source: str
+
+
 class ExerciseRule(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: Text
@@ -142,13 +157,40 @@ class ExerciseRule(_Strict):
     instructions: list[Text] = Field(min_length=2)
     progression: Text
     source: str
+    dosage: Dosage | None = None
+
+    @model_validator(mode="after")
+    def _level_one_is_the_prescription(self) -> ExerciseRule:
+        first = self.dosage.levels[0] if self.dosage else None
+        if first is not None and (first.sets, first.repetitions, first.hold_seconds) != (
+            self.sets,
+            self.repetitions,
+            self.hold_seconds,
+        ):
+            raise ValueError("dosage level 1 must be the exercise's own sets, repetitions, hold")
+        return self
+
+    def levels(self) -> list[DoseLevel]:
+        """The dosage levels; an exercise without them has its prescription as its one level."""
+        if self.dosage is not None:
+            return list(self.dosage.levels)
+        return [
+            DoseLevel(sets=self.sets, repetitions=self.repetitions, hold_seconds=self.hold_seconds)
+        ]
 
 
 class ExerciseFile(_Strict):
     rules: list[ExerciseRule]
 
 
-EscalationKind = Literal["no_important_improvement", "pain_worse", "new_red_flag"]
+EscalationKind = Literal[
+    "no_important_improvement",
+    "pain_worse",
+    "function_lost",
+    "new_red_flag",
+    "dosage_progress",
+    "dosage_flare",
+]
 
 
 class EscalationRule(Rule):
@@ -166,8 +208,19 @@ class Thresholds(_Strict):
     source: str
 
 
+class DosageThresholds(_Strict):
+    """The weekly exercise dosage rule: progress after an easy, well-kept week; step back
+    after a flare (pain up from the week before)."""
+
+    max_pain: int = Field(ge=0, le=10)
+    min_sessions_percent: float = Field(gt=0, le=100)
+    flare_nrs_points: float = Field(gt=0)
+    source: str
+
+
 class EscalationFile(_Strict):
     consult_within_days: dict[Triage, int]
     consult_reasons: dict[str, Text]
     thresholds: Thresholds
+    dosage: DosageThresholds
     rules: list[EscalationRule]

@@ -129,6 +129,8 @@ def _check_citations(kb: KnowledgeBase) -> None:
         *(("exercises.yaml", r.id, r.source) for r in kb.exercises.values()),
         *(("escalation.yaml", r.id, r.source) for r in kb.escalation.rules),
         ("escalation.yaml", "thresholds", kb.escalation.thresholds.source),
+        ("escalation.yaml", "dosage", kb.escalation.dosage.source),
+        *(("exercises.yaml", r.id, r.dosage.source) for r in kb.exercises.values() if r.dosage),
     ]
     for file, rule_id, key in cited:
         if key not in kb.citations:

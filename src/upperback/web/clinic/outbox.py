@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 RERUNNABLE = (
     "upperback.web.clinic.tasks.send_appointment_email",
     "upperback.web.clinic.tasks.send_reminder",
+    "upperback.web.records.tasks.send_weekly_reminders",
+    "upperback.web.records.tasks.send_checkin_reminder",
 )
 MAX_ATTEMPTS = 8
 FIRST_RETRY = dt.timedelta(minutes=1)  # then 2, 4, ... minutes: about four hours in all

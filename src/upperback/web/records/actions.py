@@ -10,13 +10,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from upperback.clinical import Assessment, Intake
 from upperback.web.accounts.models import Role, User
 
-from .models import AssessmentRecord, IntakeDraft, Override, ProgressEntry, triage_rank
+from .models import (
+    AssessmentRecord,
+    IntakeDraft,
+    Override,
+    ProgressEntry,
+    WeeklyReminder,
+    triage_rank,
+)
 
 
 @transaction.atomic
@@ -170,26 +177,61 @@ def add_progress(
     recorded_on: dt.date | None = None,
     psfs: list[dict[str, Any]] | None = None,
     note: str = "",
+    pain_worst_week: int | None = None,
+    loss_of_function: bool | None = None,
+    sessions: dict[str, int] | None = None,
+    camera_sessions: dict[str, int] | None = None,
 ) -> ProgressEntry:
+    """A check-in; `sessions` the patient reported and `camera_sessions` (finished camera
+    checks) by exercise id."""
     return ProgressEntry.objects.create(
         patient=patient,
         recorded_on=recorded_on or timezone.localdate(),
         pain_now=pain_now,
+        pain_worst_week=pain_worst_week,
+        loss_of_function=loss_of_function,
         psfs=list(psfs or []),
+        sessions=dict(sessions or {}),
+        camera_sessions=dict(camera_sessions or {}),
         note=note,
     )
 
 
 @transaction.atomic
 def record_review(
-    *, entry: ProgressEntry, action: str, phase: int, since: dt.date
+    *,
+    entry: ProgressEntry,
+    action: str,
+    phase: int,
+    since: dt.date,
+    reason: str = "",
+    because: str = "",
+    rules: list[str] | None = None,
+    dosage: list[dict[str, Any]] | None = None,
 ) -> ProgressEntry:
     """The engine's review at a check-in: its action, the plan phase it moves to and the day
-    that phase began (the next review counts from it)."""
+    that phase began (the next review counts from it), its reason, and the dosage level each
+    exercise moves to (`dosage`: the engine's dosage decisions, as dicts)."""
     entry.action = action
     entry.phase = phase
     entry.phase_started_on = since
-    entry.save(update_fields=["action", "phase", "phase_started_on"])
+    entry.reason = reason
+    entry.because = because
+    entry.rules = list(rules or [])
+    entry.dosage_changes = list(dosage or [])
+    entry.dosage = {change["exercise"]: change["level"] for change in entry.dosage_changes}
+    entry.save(
+        update_fields=[
+            "action",
+            "phase",
+            "phase_started_on",
+            "reason",
+            "because",
+            "rules",
+            "dosage",
+            "dosage_changes",
+        ]
+    )
     return entry
 
 
@@ -297,3 +339,18 @@ def record_retriage(*, plans: list[RetriagePlan]) -> list[tuple[RetriagePlan, in
         ).values_list("retriaged_from_id", "pk")
     )
     return [(plan, new_ids[plan.old.pk]) for plan in kept]
+
+
+def remind_for_week(*, patient: User, on: dt.date) -> WeeklyReminder | None:
+    """The patient's check-in reminder for the ISO week of `on`, and its email queued in the
+    same transaction; None when this week's reminder exists already (a second run)."""
+    from .reminders import queue_email
+
+    year, week, _ = on.isocalendar()
+    try:
+        with transaction.atomic():
+            reminder = WeeklyReminder.objects.create(patient=patient, iso_year=year, iso_week=week)
+            queue_email(reminder)
+    except IntegrityError:
+        return None
+    return reminder

@@ -113,24 +113,76 @@ class Override(models.Model):
 
 
 class ProgressEntry(models.Model):
-    """Pain (0-10) and the PSFS average over time, for the progress chart."""
+    """A check-in: pain now and worst this week (0-10), the PSFS scores, function, and the
+    exercise sessions done this week; with the engine's review of it."""
 
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress"
     )
     recorded_on = models.DateField()
     pain_now = models.PositiveSmallIntegerField()
+    pain_worst_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    loss_of_function = models.BooleanField(
+        null=True, blank=True, help_text="cannot do usual work, self-care or sleep"
+    )
     psfs = models.JSONField(default=list, blank=True)
+    sessions = models.JSONField(
+        default=dict, blank=True, help_text="exercise id -> sessions the patient reported"
+    )
+    camera_sessions = models.JSONField(
+        default=dict, blank=True, help_text="exercise id -> finished camera checks counted"
+    )
     note = models.CharField(max_length=200, blank=True)
     # The engine's review (`escalate`) at this check-in: its action and the plan phase it
     # moves to, so the next review starts from that phase.
     action = models.CharField(max_length=16, blank=True, help_text="the engine's escalate action")
     phase = models.PositiveSmallIntegerField(default=1, help_text="the plan phase it moves to")
     phase_started_on = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=64, blank=True, help_text="the engine's reason id")
+    because = models.TextField(blank=True, help_text="the engine's reason, in plain words")
+    rules = models.JSONField(default=list, blank=True, help_text="the escalation rules that fired")
+    dosage = models.JSONField(
+        default=dict, blank=True, help_text="exercise id -> the dosage level it moves to"
+    )
+    dosage_changes = models.JSONField(
+        default=list, blank=True, help_text="the engine's dosage decisions, as it returned them"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def sessions_done(self) -> dict[str, int]:
+        """Reported sessions plus finished camera checks, by exercise id."""
+        done = dict(self.sessions)
+        for exercise, count in self.camera_sessions.items():
+            done[exercise] = done.get(exercise, 0) + count
+        return done
 
     class Meta:
         ordering = ["recorded_on", "created_at"]
+
+
+class WeeklyReminder(models.Model):
+    """The check-in reminder of one patient for one ISO week: one row, made in the same
+    transaction as its email task, so a second run of the reminder task (a retry, a restarted
+    worker, two workers) finds the row and sends nothing."""
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_reminders"
+    )
+    iso_year = models.PositiveSmallIntegerField()
+    iso_week = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-iso_year", "-iso_week"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "iso_year", "iso_week"], name="weeklyreminder_once_a_week"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"reminder {self.iso_year}-W{self.iso_week:02d} of {self.patient_id}"
 
 
 class Outcome(models.TextChoices):

@@ -1,8 +1,9 @@
-"""Progress: pain (0-10) and PSFS scores over time, a chart, and the engine's review decision.
+"""Progress: weekly check-ins (pain now and worst this week, PSFS scores, function, exercise
+sessions), a chart, and the engine's review decision.
 
-The decision (carry on, step up, consult, re-triage) is the engine's `escalate`; this module
-only gathers the readings and shows the answer. New warning signs reported here go to the
-engine again as a new assessment.
+The decision (carry on, step up, consult, re-triage, and each exercise's dosage level) is the
+engine's `escalate`; this module only gathers the readings, stores the answer with the check-in
+and shows it. New warning signs reported here go to the engine again as a new assessment.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from upperback.clinical import Intake
 
-from . import actions
+from . import actions, checkins
 from .access import access_history, access_patient, access_progress
 from .intake_fields import SYMPTOMS
 from .models import AssessmentRecord, ProgressEntry
@@ -30,6 +32,13 @@ from .presenting import localized
 
 class ProgressForm(forms.Form):
     pain_now = forms.IntegerField(label=_("Pain right now (0-10)"), min_value=0, max_value=10)
+    pain_worst_week = forms.IntegerField(
+        label=_("Worst pain in the last 7 days (0-10)"), min_value=0, max_value=10, required=False
+    )
+    loss_of_function = forms.BooleanField(
+        label=_("The pain stops me doing my usual work, looking after myself or sleeping"),
+        required=False,
+    )
     new_symptoms = forms.MultipleChoiceField(
         label=_("Anything new since your assessment?"),
         choices=list(SYMPTOMS.items()),
@@ -38,9 +47,26 @@ class ProgressForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, activities: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        activities: list[str],
+        doses: Sequence[dict[str, Any]] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.activities = activities
+        self.doses = list(doses)
+        for dose in self.doses:
+            self.fields[f"sessions_{dose['exercise']}"] = forms.IntegerField(
+                label=_("%(exercise)s: sessions done this week (planned: %(planned)s)")
+                % {"exercise": dose["name"], "planned": dose["planned_per_week"]},
+                help_text=_("Each session: %(sets)s sets of %(repetitions)s")
+                % {"sets": dose["sets"], "repetitions": dose["repetitions"]},
+                min_value=0,
+                max_value=50,
+                required=False,
+            )
         for index, activity in enumerate(activities, start=1):
             self.fields[f"psfs_{index}"] = forms.IntegerField(
                 label=_("How well can you do this now (0-10): %(activity)s")
@@ -57,6 +83,13 @@ class ProgressForm(forms.Form):
             if self.cleaned_data.get(f"psfs_{i}") is not None
         ]
 
+    def sessions(self) -> dict[str, int]:
+        """Sessions the patient reported, by exercise id (a blank is none reported)."""
+        found = {
+            d["exercise"]: self.cleaned_data.get(f"sessions_{d['exercise']}") for d in self.doses
+        }
+        return {exercise: count for exercise, count in found.items() if count is not None}
+
 
 def _activities(record: AssessmentRecord | None) -> list[str]:
     if record is None:
@@ -69,16 +102,22 @@ def _reading(entry: ProgressEntry) -> dict[str, Any]:
     return {
         "on": entry.recorded_on.isoformat(),
         "pain_nrs": entry.pain_now,
+        "pain_worst_week": entry.pain_worst_week,
+        "loss_of_function": entry.loss_of_function,
         "psfs": round(statistics.fmean(scores), 2) if scores else None,
+        "sessions": entry.sessions_done(),
     }
 
 
 def _baseline(record: AssessmentRecord) -> dict[str, Any]:
     """The intake's own answers are the first reading of the series."""
-    scores = [row["score"] for row in record.intake.get("function", {}).get("psfs", [])]
+    function = record.intake.get("function", {})
+    scores = [row["score"] for row in function.get("psfs", [])]
     return {
         "on": timezone.localdate(record.created_at).isoformat(),
         "pain_nrs": record.intake["pain"]["intensity_now"],
+        "pain_worst_week": record.intake["pain"].get("intensity_worst_week"),
+        "loss_of_function": function.get("loss_of_function"),
         "psfs": round(statistics.fmean(scores), 2) if scores else None,
     }
 
@@ -93,26 +132,37 @@ def _where(record: AssessmentRecord, since: list[ProgressEntry]) -> tuple[int, s
 
 
 def _progress(
-    record: AssessmentRecord, entries: list[ProgressEntry], new_symptoms: list[str]
+    record: AssessmentRecord,
+    entries: list[ProgressEntry],
+    new_symptoms: list[str],
+    before: list[ProgressEntry] | None = None,
 ) -> dict[str, Any]:
-    since = [e for e in entries if e.recorded_on >= timezone.localdate(record.created_at)]
-    phase, started = _where(record, since)
+    """The engine's input; `before`: the check-ins whose dosage the week starts from (all
+    but the one being reviewed)."""
+    began = timezone.localdate(record.created_at)
+    since = [e for e in entries if e.recorded_on >= began]
+    prior = since if before is None else [e for e in before if e.recorded_on >= began]
+    phase, started = _where(record, prior)
     return {
         "phase": phase,
         "phase_started_on": started,
         "readings": [_baseline(record), *(_reading(e) for e in since)],
         "new_symptoms": sorted(new_symptoms),
+        "dosage": checkins.levels_now(prior),
     }
 
 
 def review_decision(
-    record: AssessmentRecord, entries: list[ProgressEntry], new_symptoms: Sequence[str] = ()
+    record: AssessmentRecord,
+    entries: list[ProgressEntry],
+    new_symptoms: Sequence[str] = (),
+    before: list[ProgressEntry] | None = None,
 ) -> Any:
     """The engine's decision (`escalate`) for this plan as of today, from the readings since
     it began and any new warning signs (the engine re-triages them with the intake)."""
     from upperback.clinical import escalate
 
-    progress = _progress(record, entries, list(new_symptoms))
+    progress = _progress(record, entries, list(new_symptoms), before)
     intake = record.intake if new_symptoms else None
     return escalate(localized(record), progress, timezone.localdate(), intake=intake)
 
@@ -147,24 +197,48 @@ def _emergency_despite_errors(
 
 
 def _check_in(
-    user: Any, patient: Any, latest: AssessmentRecord | None, form: ProgressForm
+    request: HttpRequest, patient: Any, latest: AssessmentRecord | None, form: ProgressForm
 ) -> HttpResponse:
-    """Save the reading, ask the engine, store its phase; new signs make a new assessment."""
+    """Save the reading, ask the engine, store its phase and dosage; new signs make a new
+    assessment (an emergency shows the emergency page)."""
+    user = request.user
+    earlier = access_progress(user, patient.pk, purpose="progress.entries")
+    camera = checkins.camera_sessions(
+        user,
+        patient.pk,
+        [dose["exercise"] for dose in form.doses],
+        checkins.last_check_in(earlier),
+        timezone.localdate(),
+    )
     entry = actions.add_progress(
         patient=patient,
         pain_now=form.cleaned_data["pain_now"],
+        pain_worst_week=form.cleaned_data["pain_worst_week"],
+        loss_of_function=form.cleaned_data["loss_of_function"],
         psfs=form.psfs(),
+        sessions=form.sessions(),
+        camera_sessions=camera,
         note=form.cleaned_data["note"],
     )
+    messages.success(request, _("Thank you: your check-in is saved."))
     if latest is None:
         return redirect("records:progress")
     signs = form.cleaned_data["new_symptoms"]
-    entries = access_progress(user, patient.pk, purpose="progress.entries")
-    before = _where(latest, [e for e in entries if e.pk != entry.pk])
-    decision = review_decision(latest, entries, signs)
+    entries = [*earlier, entry]
+    before = _where(latest, earlier)
+    decision = review_decision(latest, entries, signs, before=earlier)
     same = decision.phase == before[0]
     started = dt.date.fromisoformat(before[1]) if same else timezone.localdate()
-    actions.record_review(entry=entry, action=decision.action, phase=decision.phase, since=started)
+    actions.record_review(
+        entry=entry,
+        action=decision.action,
+        phase=decision.phase,
+        since=started,
+        reason=decision.reason,
+        because=decision.because,
+        rules=decision.rules,
+        dosage=[dose.model_dump(mode="json") for dose in decision.dosage],
+    )
     if signs:
         return redirect("records:result", assessment_id=_keep(latest, signs).pk)
     return redirect("records:progress")
@@ -175,20 +249,22 @@ def progress(request: HttpRequest) -> HttpResponse:
     purpose = "progress.write" if request.method == "POST" else "progress.read"
     patient = access_patient(request.user, request.user.pk, purpose=purpose)
     latest = access_history(request.user, patient.pk, purpose="progress.assessment").first()
-    form = ProgressForm(request.POST or None, activities=_activities(latest))
+    entries = access_progress(request.user, patient.pk, purpose="progress.entries")
+    doses = checkins.doses(latest, entries) if latest is not None else []
+    form = ProgressForm(request.POST or None, activities=_activities(latest), doses=doses)
     if request.method == "POST" and not form.is_valid():
         emergency = _emergency_despite_errors(request.user, latest, form)
         if emergency is not None:
             return redirect("records:result", assessment_id=emergency.pk)
     if request.method == "POST" and form.is_valid():
-        return _check_in(request.user, patient, latest, form)
-    entries = access_progress(request.user, patient.pk, purpose="progress.entries")
+        return _check_in(request, patient, latest, form)
     context = {
         "form": form,
         "entries": entries,
         "chart": _chart(entries),
         "latest": latest,
         "decision": review_decision(latest, entries) if latest is not None else None,
+        "plan_now": checkins.plan_now(latest, entries) if latest is not None else None,
     }
     return render(request, "records/progress.html", context)
 

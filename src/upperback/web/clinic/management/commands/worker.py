@@ -9,6 +9,7 @@ from typing import Any
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from upperback.web.clinic.outbox import requeue_abandoned, sweep_forever
+from upperback.web.records.tasks import ensure_scheduled
 
 
 class Command(DbWorkerCommand):
@@ -16,6 +17,8 @@ class Command(DbWorkerCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         requeue_abandoned()
+        if not options.get("batch"):  # a batch run drains the queue; it schedules nothing
+            ensure_scheduled()  # the weekly check-in reminder's daily run (records.tasks)
         stop = threading.Event()
         sweeper = threading.Thread(target=sweep_forever, args=(stop,), daemon=True)
         sweeper.start()

@@ -1,0 +1,123 @@
+"""What a check-in needs besides its form: the dosage each exercise is at, the camera checks
+counted as sessions, and the plan as it stands now (phase, dosage and why) for the page.
+
+The engine decides every level and phase (`escalate`, `current_dosage`); this module reads
+what was stored and what the camera finished, and shapes it for the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from django.apps import apps
+from django.utils import timezone
+
+from upperback.clinical import current_dosage, plan_ends_on, reason_text
+
+from .models import AssessmentRecord, ProgressEntry
+from .presenting import localized, reader_language
+
+# The engine's actions that come with a consultation offer.
+CONSULT_ACTIONS = ("step_up", "consult")
+# Camera checks count for the week before a check-in, at most this many days back.
+WEEK = dt.timedelta(days=7)
+
+
+def reviewed(entries: list[ProgressEntry]) -> list[ProgressEntry]:
+    """The check-ins the engine reviewed (they carry a phase and a dosage), oldest first."""
+    return [e for e in entries if e.action]
+
+
+def levels_now(entries: list[ProgressEntry]) -> dict[str, int]:
+    """The dosage level of each exercise after the last reviewed check-in ({}: level 1)."""
+    done = reviewed(entries)
+    return dict(done[-1].dosage) if done else {}
+
+
+def _in_reader_language(reason: str, stored: str) -> str:
+    """A stored reason in the reader's language (the stored words when the id is unknown)."""
+    return reason_text(reason, reader_language()) or stored
+
+
+def doses(record: AssessmentRecord, entries: list[ProgressEntry]) -> list[dict[str, Any]]:
+    """Each exercise of the plan as it stands: the last stored decision, or level 1."""
+    done = reviewed(entries)
+    if done and done[-1].dosage_changes:
+        return [
+            {**c, "because": _in_reader_language(c.get("reason", ""), c["because"])}
+            for c in done[-1].dosage_changes
+        ]
+    phase = done[-1].phase if done else 1
+    return [dose.model_dump() for dose in current_dosage(localized(record), phase)]
+
+
+def plan_now(record: AssessmentRecord, entries: list[ProgressEntry]) -> dict[str, Any]:
+    """The phase the plan is in, since when, why, and each exercise's dosage and why."""
+    done = reviewed(entries)
+    last = done[-1] if done else None
+    return {
+        "phase": last.phase if last else 1,
+        "since": last.phase_started_on if last else timezone.localdate(record.created_at),
+        "because": _in_reader_language(last.reason, last.because) if last else "",
+        # The engine moved the phase or asked for a consultation: the offer stays on the plan.
+        "offer_consult": bool(last and last.action in CONSULT_ACTIONS),
+        "doses": doses(record, entries),
+    }
+
+
+def camera_sessions(
+    user: Any, patient_id: int, exercises: list[str], since: dt.date | None, today: dt.date
+) -> dict[str, int]:
+    """Finished camera checks of the plan's exercises since the last check-in (at most a week
+    back), by exercise id: each counts as one session."""
+    if not apps.is_installed("upperback.web.media") or not exercises:
+        return {}
+    from upperback.web.media.access import access_uploads
+
+    start = max(since + dt.timedelta(days=1), today - WEEK) if since else today - WEEK
+    uploads = access_uploads(user, patient_id, purpose="progress.camera_checks")
+    counted: Counter[str] = Counter()
+    for upload in uploads:
+        on = timezone.localdate(upload.analysed_at) if upload.analysed_at else None
+        if (
+            upload.status == "done"
+            and upload.exercise_id in exercises
+            and on is not None
+            and start <= on <= today
+        ):
+            counted[upload.exercise_id] += 1
+    return dict(counted)
+
+
+def last_check_in(entries: list[ProgressEntry]) -> dt.date | None:
+    return entries[-1].recorded_on if entries else None
+
+
+def due_this_week(entries: list[ProgressEntry], today: dt.date) -> bool:
+    """No check-in yet in the ISO week of `today`."""
+    week = today.isocalendar()[:2]
+    return not any(e.recorded_on.isocalendar()[:2] == week for e in entries)
+
+
+def plan_running(record: AssessmentRecord, entries: list[ProgressEntry], today: dt.date) -> bool:
+    """The record's plan has steps and has not ended by `today` (the engine's
+    `plan_ends_on`, from the phase the last reviewed check-in stored)."""
+    began = timezone.localdate(record.created_at)
+    done = reviewed([e for e in entries if e.recorded_on >= began])
+    last = done[-1] if done else None
+    phase = last.phase if last else 1
+    started = last.phase_started_on if last and last.phase_started_on else began
+    ends = plan_ends_on(localized(record), phase, started)
+    return ends is not None and today <= ends
+
+
+def reminder_due(record: AssessmentRecord | None, entries: list[ProgressEntry]) -> bool:
+    """The home page's reminder: a plan running and no check-in yet this week."""
+    today = timezone.localdate()
+    return (
+        record is not None
+        and plan_running(record, entries, today)
+        and due_this_week(entries, today)
+    )
