@@ -9,6 +9,7 @@ Everything public is named in `__all__`; the modules behind it are private and m
 
 from __future__ import annotations
 
+from upperback.clinical.bands import important_improvement
 from upperback.clinical.contract import (
     TRIAGE_ORDER,
     Assessment,
@@ -48,6 +49,7 @@ __all__ = [
     "citation",
     "escalate",
     "exercise_library",
+    "important_improvement",
     "kb_name",
     "knowledge_base_version",
     "screen_partial",
