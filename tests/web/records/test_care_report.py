@@ -158,3 +158,28 @@ def test_the_report_renders_a_non_blank_first_page(alice_client: Client, record:
     out = io.BytesIO()
     image.save(out, format="PNG")
     assert out.getvalue().startswith(b"\x89PNG")
+
+
+def test_the_report_shows_the_latest_posture_photo_with_its_angles(
+    alice_client: Client, alice: Any, record: Any, shared_data: Path, media_root: Path
+) -> None:
+    from PIL import Image
+
+    from upperback.web.media import storage
+
+    upload = _photo(alice, shared_data, media_root)
+    picture = storage.picture_dir(upload.pk) / "posture.png"
+    Image.new("RGB", (120, 160), (200, 80, 40)).save(picture)
+    measures = {"craniovertebral_angle": {"value_deg": 51.5, "confidence": 0.9}}
+    pictures = {"annotated_photo": storage.relative(picture)}
+    media_actions.finish(upload=upload, result={"measures": measures}, pictures=pictures)
+    content = alice_client.get(reverse("records:my_report")).content
+    text = pdf_text(content)
+    assert "Latest posture photo" in text and "51.5°" in text
+    images = [
+        obj
+        for page in pdfium.PdfDocument(content)
+        for obj in page.get_objects()
+        if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE
+    ]
+    assert len(images) >= 3  # the pain chart, the posture chart, the photo
