@@ -49,6 +49,8 @@ def test_a_patient_sees_her_weeks_in_charts_and_downloads_her_report(
 ) -> None:
     record = _assessed(patient)
     _past_check_ins(patient)
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
     login(page, patient)
     page.goto("/progress/")
     page.get_by_label("Pain right now (0-10)").fill("2")
@@ -65,6 +67,7 @@ def test_a_patient_sees_her_weeks_in_charts_and_downloads_her_report(
     table.locator("summary").click()
     assert table.locator("tbody tr").count() == WEEKS + 2  # the start, the weeks, today
     assert page.locator("#chart-psfs svg").is_visible()
+    assert refused == []  # the charts draw under the strict policy (no inline styles)
 
     with page.expect_download() as waiting:
         page.locator("#report-link").click()

@@ -64,6 +64,16 @@ def test_the_pain_chart_has_a_date_axis_in_the_readers_words() -> None:
     assert svg.startswith('<svg role="img" aria-label="Dolor" ')
 
 
+def test_the_svg_has_no_inline_css_so_a_strict_content_security_policy_draws_it() -> None:
+    figure = reports.pain_chart(
+        _weeks([6, 3]), baseline=6, improved_at_most=4, texts=PAIN_TEXTS, date_label=spanish
+    )
+    svg = reports.as_svg(figure, label="Pain")
+    assert "style=" not in svg and "<style" not in svg
+    assert 'stroke="#0b5cad"' in svg and 'font-size="10px"' in svg and 'text-anchor="middle"' in svg
+    assert re.match(r'<svg [^>]*width="100%"', svg) and "height=" not in svg.split(">", 1)[0]
+
+
 def test_the_improvement_band_runs_from_0_to_the_given_top() -> None:
     figure = reports.pain_chart(
         _weeks([6, 3]), baseline=6, improved_at_most=4, texts=PAIN_TEXTS, date_label=spanish

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
@@ -141,14 +142,30 @@ def sessions_chart(
     return _finish(figure, texts["title"], texts["y_label"])
 
 
+STYLE_ATTRIBUTE = re.compile(r'style="([^"]*)"')
+STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.S)
+ROOT_SIZE = re.compile(r'<svg([^>]*?) width="[^"]*" height="[^"]*"')
+
+
+def _presentation(match: re.Match[str]) -> str:
+    """`style="fill: none; stroke: #000"` -> `fill="none" stroke="#000"`: the same look as SVG
+    presentation attributes, which a strict Content-Security-Policy (no inline styles) lets
+    through. Every property matplotlib writes here is also a presentation attribute."""
+    pairs = (part.split(":", 1) for part in match.group(1).split(";") if ":" in part)
+    return " ".join(f'{name.strip()}="{escape(value.strip())}"' for name, value in pairs)
+
+
 def as_svg(figure: Figure, *, label: str) -> str:
-    """The chart as an inline <svg> element (no XML prologue), an image named `label`."""
+    """The chart as an inline <svg> element (no XML prologue, no inline CSS), an image named
+    `label` that scales to the width of its container."""
     out = io.StringIO()
     with rc_context({"svg.fonttype": "none", "svg.hashsalt": "upperback"}):
         figure.savefig(out, format="svg", metadata={"Date": None})
     text = out.getvalue()
-    svg = text[text.index("<svg") :]
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+    svg = STYLE_ATTRIBUTE.sub(_presentation, STYLE_ELEMENT.sub("", text[text.index("<svg") :]))
+    svg = ROOT_SIZE.sub(r'<svg\1 width="100%"', svg, count=1)
+    joins = 'stroke-linejoin="round" stroke-linecap="butt"'  # was the <style> element's rule
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" {joins} ', 1)
 
 
 def as_png(figure: Figure, *, dpi: int = 150) -> bytes:
