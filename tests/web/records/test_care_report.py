@@ -124,6 +124,7 @@ def test_the_patients_pdf_has_triage_plan_and_what_was_withheld(
     assert "Care report" in text and "Triage and why" in text and "Self-care" in text
     assert "Phase 1" in text and "Left out for you, and why" in text
     assert "Exercise program" in text
+    assert "Pain now 4/10" in text and "How long it has lasted 21 days" in text  # the intake
     assert "Anti-inflammatory medication: Anti-inflammatories can cause bleeding" in text
     assert AuditEvent.objects.filter(action="report.read", patient=alice).exists()
 

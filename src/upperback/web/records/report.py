@@ -50,8 +50,18 @@ def _shown(value: Any) -> str:
     return str(value).replace("_", " ") if value not in (None, "") else "—"
 
 
+def _answer(intake: dict[str, Any], path: str) -> str:
+    """An answer as the report shows it: a scale out of 10, a duration in days."""
+    value = _value(intake, path)
+    if value is not None and path in ("pain.intensity_now", "pain.intensity_worst_week"):
+        return f"{value}/10"
+    if value is not None and path == "pain.duration_days":
+        return _("%(n)s days") % {"n": value}
+    return _shown(value)
+
+
 def intake_section(record: AssessmentRecord) -> reports.Section:
-    rows = [(field_words([p]).capitalize(), _shown(_value(record.intake, p))) for p in SHORT_INTAKE]
+    rows = [(field_words([p]).capitalize(), _answer(record.intake, p)) for p in SHORT_INTAKE]
     psfs = record.intake.get("function", {}).get("psfs", [])
     rows.extend((row["activity"], f"{row['score']}/10") for row in psfs)
     return reports.Section(_("Your answers in short"), rows=tuple(rows))
