@@ -21,6 +21,7 @@ def test_the_public_api_exports_exactly_these_names() -> None:
             "assess",
             "escalate",
             "exercise_library",
+            "important_improvement",
             "knowledge_base_version",
             "Progress",
             "Escalation",

@@ -69,6 +69,7 @@ VIEWS = [
     "records/views.py",
     "records/wizard.py",
     "records/progress.py",
+    "records/report.py",
     "records/presenting.py",
 ]
 

@@ -21,7 +21,8 @@ def test_a_progress_entry_is_saved_with_its_psfs_scores(
     entry = ProgressEntry.objects.get(patient=alice)
     assert (entry.pain_now, entry.psfs) == (3, [{"activity": "desk work", "score": 7}])
     page = alice_client.get("/progress/")
-    assert len(page.context["chart"]) == 1
+    pain = next(c for c in page.context["charts"] if c.id == "chart-pain")
+    assert len(pain.rows) == 2  # the intake's pain, then this entry
     assert 'id="review-decision"' in page.content.decode()
 
 

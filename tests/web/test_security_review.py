@@ -169,8 +169,11 @@ TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "records:result": ("/assessments/{assessment}/", ALICES),
     "records:intake_reopen": ("/assessments/{assessment}/answer/pain/", ONLY_POST),
     "records:progress": ("/progress/", OWN_LIST),
+    # Her own report of her latest assessment: Carol has none yet, Dr Bob is no patient.
+    "records:my_report": ("/progress/report.pdf", _private(200, 404, 404)),
     "records:queue": ("/clinic/queue/", STAFF_ONLY),
     "records:review": ("/clinic/assessments/{assessment}/", STAFF_ONLY),
+    "records:consultation_report": ("/clinic/assessments/{assessment}/report.pdf", STAFF_ONLY),
     "clinic:book_for_assessment": ("/consultations/assessment/{assessment}/", ALICES),
     "clinic:search": ("/consultations/search/", OWN_LIST),
     "clinic:book": ("/consultations/book/", ONLY_POST),

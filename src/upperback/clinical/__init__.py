@@ -9,6 +9,7 @@ Everything public is named in `__all__`; the modules behind it are private and m
 
 from __future__ import annotations
 
+from upperback.clinical.bands import important_improvement
 from upperback.clinical.contract import (
     TRIAGE_ORDER,
     Assessment,
@@ -52,6 +53,7 @@ __all__ = [
     "current_dosage",
     "escalate",
     "exercise_library",
+    "important_improvement",
     "kb_name",
     "knowledge_base_version",
     "plan_ends_on",

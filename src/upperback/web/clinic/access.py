@@ -64,13 +64,13 @@ def access_own_appointments(user: Any, *, purpose: str) -> list[Appointment]:
 
 
 def access_patient_appointments(user: Any, patient_id: Any, *, purpose: str) -> list[Appointment]:
-    """A patient's appointments, oldest first, for herself or the clinic's staff (the export
-    of her record)."""
+    """A patient's appointments, newest first, for whoever may see her (the clinician's
+    timeline of the patient; her own list is `access_own_appointments`)."""
     patient = access_patient(user, patient_id, purpose=purpose)
     return list(
         Appointment.objects.filter(patient=patient)
         .select_related("clinician", "location", "appointment_type")
-        .order_by("starts_at")
+        .order_by("-starts_at")
     )
 
 

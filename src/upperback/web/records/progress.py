@@ -25,6 +25,7 @@ from upperback.clinical import Intake
 
 from . import actions, checkins
 from .access import access_history, access_patient, access_progress
+from .charts import progress_charts
 from .intake_fields import SYMPTOMS
 from .models import AssessmentRecord, ProgressEntry
 from .presenting import localized
@@ -261,18 +262,9 @@ def progress(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "entries": entries,
-        "chart": _chart(entries),
+        "charts": progress_charts(request.user, patient.pk, latest, purpose="progress.charts"),
         "latest": latest,
         "decision": review_decision(latest, entries) if latest is not None else None,
         "plan_now": checkins.plan_now(latest, entries) if latest is not None else None,
     }
     return render(request, "records/progress.html", context)
-
-
-def _chart(entries: list[ProgressEntry]) -> list[dict[str, Any]]:
-    """Points for an inline SVG line chart of pain over time (x spread evenly)."""
-    step = 560 / max(len(entries) - 1, 1)
-    return [
-        {"x": round(40 + i * step), "y": 20 + (10 - entry.pain_now) * 20, "pain": entry.pain_now}
-        for i, entry in enumerate(entries)
-    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import progress, views, wizard
+from . import progress, report, views, wizard
 
 app_name = "records"
 
@@ -18,7 +18,13 @@ urlpatterns = [
         name="intake_reopen",
     ),
     path("progress/", progress.progress, name="progress"),
+    path("progress/report.pdf", report.my_report, name="my_report"),
     path("clinic/queue/", views.queue, name="queue"),
     path("clinic/assessments/<int:assessment_id>/", views.review, name="review"),
     path("clinic/patients/<int:patient_id>/fhir.json", views.fhir_export, name="fhir_export"),
+    path(
+        "clinic/assessments/<int:assessment_id>/report.pdf",
+        report.consultation_report,
+        name="consultation_report",
+    ),
 ]

@@ -20,7 +20,9 @@ from upperback.web.accounts.users import signed_in_user
 
 from . import actions
 from .access import access_assessment, access_history, access_queue, is_clinic_staff, refuse
+from .charts import progress_charts
 from .presenting import kb_label, result_context, triage_title
+from .timeline import patient_timeline
 
 
 def _levels() -> list[tuple[str, str]]:
@@ -93,6 +95,8 @@ def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
         "form": form,
         "history": [{"record": r, "title": triage_title(r.current_triage)} for r in history],
         "intake_rows": _intake_rows(record.intake),
+        "charts": progress_charts(request.user, record.patient_id, record, purpose="review.charts"),
+        "timeline": patient_timeline(request.user, record.patient_id),
     }
     return render(request, "records/review.html", context)
 

@@ -1,0 +1,135 @@
+"""The PDF report, from plain data (no ORM, no translation here): ReportLab. Pure.
+
+The caller (the web's report module) fills a `Report` in the reader's language: sections with
+paragraphs, bullet lists, two-column rows and pictures (PNG bytes: the charts, the posture
+photo). `build_pdf` lays them out on A4 and returns the file's bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+WIDTH = A4[0] - 4 * cm  # the text width between 2 cm margins
+
+
+@dataclass(frozen=True)
+class Picture:
+    png: bytes
+    caption: str
+    max_width_cm: float = 16.0
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    paragraphs: tuple[str, ...] = ()
+    bullets: tuple[str, ...] = ()
+    rows: tuple[tuple[str, str], ...] = ()
+    pictures: tuple[Picture, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    subtitle: str
+    language: str
+    sections: tuple[Section, ...] = ()
+    footer: str = ""
+    author: str = "Upperback"
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    sheet = getSampleStyleSheet()
+    return {
+        "title": sheet["Title"],
+        "subtitle": ParagraphStyle("subtitle", parent=sheet["Normal"], textColor=colors.grey),
+        "h2": sheet["Heading2"],
+        "body": sheet["BodyText"],
+        "small": ParagraphStyle("small", parent=sheet["BodyText"], fontSize=8, leading=10),
+    }
+
+
+def _text(value: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(value), style)
+
+
+def _picture(picture: Picture, styles: dict[str, ParagraphStyle]) -> Flowable:
+    width, height = ImageReader(io.BytesIO(picture.png)).getSize()
+    shown = min(picture.max_width_cm * cm, WIDTH)
+    image = Image(io.BytesIO(picture.png), width=shown, height=shown * height / width)
+    return KeepTogether([image, _text(picture.caption, styles["small"]), Spacer(1, 6)])
+
+
+def _rows(rows: tuple[tuple[str, str], ...], styles: dict[str, ParagraphStyle]) -> Table:
+    cells = [[_text(k, styles["body"]), _text(v, styles["body"])] for k, v in rows]
+    table = Table(cells, colWidths=[WIDTH * 0.35, WIDTH * 0.65])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
+            ]
+        )
+    )
+    return table
+
+
+def _section(section: Section, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    body = styles["body"]
+    out: list[Flowable] = [_text(section.heading, styles["h2"])]
+    out.extend(_text(p, body) for p in section.paragraphs)
+    if section.bullets:
+        items = [ListItem(_text(b, body), leftIndent=12) for b in section.bullets]
+        out.append(ListFlowable(items, bulletType="bullet", start="•", leftIndent=12))
+    if section.rows:
+        out.append(_rows(section.rows, styles))
+    out.extend(_picture(p, styles) for p in section.pictures)
+    return out
+
+
+def build_pdf(report: Report) -> bytes:
+    """The report as PDF bytes (A4; the same input gives the same file)."""
+    styles = _styles()
+    out = io.BytesIO()
+    document = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        topMargin=2 * cm,
+        bottomMargin=2 * cm,
+        title=report.title,
+        author=report.author,
+        lang=report.language,
+        invariant=1,
+    )
+    story: list[Flowable] = [
+        _text(report.title, styles["title"]),
+        _text(report.subtitle, styles["subtitle"]),
+    ]
+    for section in report.sections:
+        story.extend(_section(section, styles))
+    if report.footer:
+        story.extend([Spacer(1, 12), _text(report.footer, styles["small"])])
+    document.build(story)
+    return out.getvalue()
