@@ -34,6 +34,10 @@ def test_the_public_api_exports_exactly_these_names() -> None:
             "PriorTreatment",
             "PsfsActivity",
             "StepId",
+            "Preference",
+            "SourceId",
+            "StepOption",
+            "step_option",
         ]
     )
     for name in clinical.__all__:

@@ -13,8 +13,10 @@ from upperback.clinical.contract import (
     TRIAGE_ORDER,
     Assessment,
     Intake,
+    Preference,
     PriorTreatment,
     PsfsActivity,
+    SourceId,
     StepId,
 )
 from upperback.clinical.engine import (
@@ -29,6 +31,7 @@ from upperback.clinical.escalation import Escalation, Progress, escalate
 from upperback.clinical.kb_schema import LANGUAGES
 from upperback.clinical.knowledge import KnowledgeBaseError
 from upperback.clinical.names import kb_name
+from upperback.clinical.options import StepOption, step_option
 from upperback.clinical.partial import PartialFlag, PartialScreen, screen_partial
 
 __all__ = [
@@ -40,10 +43,13 @@ __all__ = [
     "KnowledgeBaseError",
     "PartialFlag",
     "PartialScreen",
+    "Preference",
     "PriorTreatment",
     "Progress",
     "PsfsActivity",
+    "SourceId",
     "StepId",
+    "StepOption",
     "assess",
     "citation",
     "escalate",
@@ -51,6 +57,7 @@ __all__ = [
     "kb_name",
     "knowledge_base_version",
     "screen_partial",
+    "step_option",
     "translate",
     "validation_messages",
 ]
