@@ -38,7 +38,6 @@ def test_choosing_together_in_spanish_on_a_phone(
     login: Callable[[Any, Any], Any],
 ) -> None:
     actions.set_language(user=patient, language="es")
-    actions.set_language(user=clinician, language="es")
     record = actions.record_assessment(
         patient=patient, intake=Intake.model_validate(DESK_WORKER), language="es"
     )
@@ -66,6 +65,10 @@ def test_choosing_together_in_spanish_on_a_phone(
     # The clinician sees her choice, records a diagnosis and the agreed plan.
     login(second_tab, clinician)
     second_tab.goto(f"/clinic/assessments/{record.pk}/")
+    second_tab.locator("#language-select").select_option("es")  # the header's switch
+    second_tab.locator("#language-submit").click()
+    second_tab.wait_for_url(f"**/clinic/assessments/{record.pk}/")
+    assert second_tab.locator("html").get_attribute("lang") == "es"
     row = second_tab.locator('#patient-preferences tr[data-step="exercise_program"]')
     assert row.get_attribute("data-choice") == "rather_not"
     assert "No tengo tiempo en casa" in row.inner_text()

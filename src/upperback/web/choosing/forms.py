@@ -90,10 +90,10 @@ class OutcomeForm(forms.Form):
     agreed_on = forms.DateField(
         label=_("Agreed on"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     next_review = forms.DateField(
-        label=_("Next review"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Next review"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def clean(self) -> dict[str, Any]:
