@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any, get_args
 
+import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.clinical.vignettes import desk_strain
 
-from upperback.clinical import Assessment, assess, translate
-from upperback.clinical.contract import StepId
-from upperback.clinical.knowledge import knowledge_base
+from upperback.clinical import Assessment, StepId, assess, step_option, translate
+from upperback.clinical.knowledge import (
+    KB_DIR,
+    KnowledgeBaseError,
+    knowledge_base,
+    load_knowledge_base,
+)
 from upperback.clinical.validation.cases import load_cases
 
 settings.register_profile("ci", max_examples=200, deadline=None)
@@ -171,3 +180,52 @@ def test_no_preference_brings_back_a_withheld_step_or_removes_a_safety_step(
     assert all(change.because for change in after.changes)
     phases = [phase for _, phase in _plan(after)]
     assert phases == sorted(phases)
+
+
+def _kb_refusal(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> str:
+    folder = tmp_path / "kb"
+    shutil.copytree(KB_DIR, folder)
+    data = yaml.safe_load((folder / "treatments.yaml").read_text())
+    edit(data)
+    (folder / "treatments.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
+    with pytest.raises(KnowledgeBaseError) as refused:
+        load_knowledge_base(folder)
+    return str(refused.value)
+
+
+def _step(data: dict[str, Any], step_id: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(r for r in data["rules"] if r["id"] == step_id)
+    return found
+
+
+def test_a_risk_citing_a_missing_source_is_refused(tmp_path: Path) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        _step(data, "acupuncture")["risks"]["source"] = "nobody_2099"
+
+    assert _kb_refusal(tmp_path, edit) == (
+        "treatments.yaml: rule acupuncture: source 'nobody_2099' is not in meta.yaml citations"
+    )
+
+
+def test_a_step_that_is_its_own_alternative_is_refused(tmp_path: Path) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        _step(data, "acupuncture")["alternatives"] = ["acupuncture"]
+
+    assert "a step is not its own alternative" in _kb_refusal(tmp_path, edit)
+
+
+def test_every_kind_of_change_needs_its_words(tmp_path: Path) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        del data["preference_changes"]["kept_for_safety"]
+
+    assert _kb_refusal(tmp_path, edit) == (
+        "treatments.yaml: preference_changes: no 'kept_for_safety'"
+    )
+
+
+def test_every_option_tells_its_course_risks_and_waiting_with_a_source() -> None:
+    kb = knowledge_base()
+    for step_id in get_args(StepId):
+        option = step_option(step_id, "es")
+        for part in (option.course, option.risks, option.if_waiting):
+            assert part.text and part.source in kb.citations
