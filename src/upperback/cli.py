@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "upperback.clinical.validation.commands",
     "upperback.vision.commands",
     "upperback.web.commands",
+    "upperback.web.choosing.commands",
 )
 
 

@@ -40,6 +40,10 @@ def test_the_public_api_exports_exactly_these_names() -> None:
             "current_dosage",
             "plan_ends_on",
             "reason_text",
+            "Preference",
+            "SourceId",
+            "StepOption",
+            "step_option",
         ]
     )
     for name in clinical.__all__:

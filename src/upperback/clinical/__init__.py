@@ -14,8 +14,10 @@ from upperback.clinical.contract import (
     TRIAGE_ORDER,
     Assessment,
     Intake,
+    Preference,
     PriorTreatment,
     PsfsActivity,
+    SourceId,
     StepId,
 )
 from upperback.clinical.dosage import Dose, DoseChange, current_dosage, reason_text
@@ -31,6 +33,7 @@ from upperback.clinical.escalation import Escalation, Progress, escalate, plan_e
 from upperback.clinical.kb_schema import LANGUAGES
 from upperback.clinical.knowledge import KnowledgeBaseError
 from upperback.clinical.names import kb_name
+from upperback.clinical.options import StepOption, step_option
 from upperback.clinical.partial import PartialFlag, PartialScreen, screen_partial
 
 __all__ = [
@@ -44,10 +47,13 @@ __all__ = [
     "KnowledgeBaseError",
     "PartialFlag",
     "PartialScreen",
+    "Preference",
     "PriorTreatment",
     "Progress",
     "PsfsActivity",
+    "SourceId",
     "StepId",
+    "StepOption",
     "assess",
     "citation",
     "current_dosage",
@@ -59,6 +65,7 @@ __all__ = [
     "plan_ends_on",
     "reason_text",
     "screen_partial",
+    "step_option",
     "translate",
     "validation_messages",
 ]

@@ -167,6 +167,8 @@ DeliveredBy = Literal[
     "primary_care",
 ]
 Grade = Literal["moderate", "low", "very_low", "expert_opinion"]
+Choice = Literal["like", "unsure", "rather_not"]
+ChangeKind = Literal["put_first", "to_discuss", "replaced", "dropped", "kept_for_safety"]
 
 # Highest first: the order in which levels win.
 TRIAGE_ORDER: tuple[Triage, ...] = ("emergency", "urgent", "soon", "routine", "self_care")
@@ -229,6 +231,15 @@ class Work(_Strict):
     overhead_or_heavy: bool | None = None
 
 
+class Preference(_Strict):
+    """(1.2) What the patient thinks of one plan step: "I'd like this", "not sure", "I'd
+    rather not", with her reason in her own words (the engine reads only the choice)."""
+
+    step: StepId
+    choice: Choice
+    reason: str | None = Field(default=None, max_length=200)
+
+
 class Intake(_Strict):
     contract: Literal["1"]
     age: int = Field(ge=12, le=110)
@@ -242,6 +253,7 @@ class Intake(_Strict):
     prior_treatments: list[PriorTreatment] | None = None
     function: Function | None = None
     work: Work | None = None
+    preferences: list[Preference] | None = Field(default=None, max_length=12)
 
 
 class _Output(BaseModel):
@@ -309,6 +321,16 @@ class Withheld(_Output):
     source: str = ""
 
 
+class PlanChange(_Output):
+    """(1.2) What one preference did to the plan, and why, in the knowledge base's words."""
+
+    step: StepId
+    choice: Choice
+    change: ChangeKind
+    replaced_by: StepId | None = None
+    because: str
+
+
 class Assessment(_Output):
     contract: Literal["1"] = CONTRACT_VERSION
     knowledge_base: str
@@ -323,6 +345,10 @@ class Assessment(_Output):
         default=True,
         description="(1.1) symptoms, history and medications were all answered; when false the "
         "triage is never routine or self_care and a `screening_incomplete` red flag says why",
+    )
+    changes: list[PlanChange] = Field(
+        default_factory=list,
+        description="(1.2) what the patient's preferences changed in the plan, and why",
     )
     language: Literal["en", "es"] = "en"
     disclaimer: str = ""

@@ -153,13 +153,17 @@ def _plan_rules(kb: KnowledgeBase) -> tuple[Which, Which]:
     return offers, holds
 
 
-def plan_steps(
-    kb: KnowledgeBase, context: Context
-) -> tuple[list[StepRule], list[tuple[StepRule, ContraindicationRule]]]:
-    """The offered steps in order of phase, and those a contraindication withholds."""
-    offers, holds = _plan_rules(kb)
+def offered_steps(kb: KnowledgeBase, context: Context) -> list[StepRule]:
+    """The steps the knowledge base offers for this intake (before contraindications)."""
+    offers, _ = _plan_rules(kb)
     steps = list(kb.steps.values())
-    offered = [steps[index] for index in offers(context)]
+    return [steps[index] for index in offers(context)]
+
+
+def blocked_steps(kb: KnowledgeBase, context: Context) -> dict[str, ContraindicationRule]:
+    """Every step a contraindication withholds for this intake, offered or not, with the
+    first rule that withholds it."""
+    _, holds = _plan_rules(kb)
     blocked: dict[str, ContraindicationRule] = {}
     for index in holds(context):
         rule = kb.contraindications[index]
@@ -167,6 +171,15 @@ def plan_steps(
         for step_id in rule.withhold:
             if tried is None or step_id in tried:
                 blocked.setdefault(step_id, rule)
+    return blocked
+
+
+def plan_steps(
+    kb: KnowledgeBase, context: Context
+) -> tuple[list[StepRule], list[tuple[StepRule, ContraindicationRule]]]:
+    """The offered steps in order of phase, and those a contraindication withholds."""
+    offered = offered_steps(kb, context)
+    blocked = blocked_steps(kb, context)
     plan = sorted((s for s in offered if s.id not in blocked), key=lambda s: s.phase)
     withheld = [(step, blocked[step.id]) for step in offered if step.id in blocked]
     return plan, withheld

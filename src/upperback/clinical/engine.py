@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from upperback.clinical import decide, render
-from upperback.clinical.contract import Assessment, ExercisePrescription, Intake
+from upperback.clinical import decide, preferences, render
+from upperback.clinical.contract import Assessment, ExercisePrescription, Intake, PlanStep
 from upperback.clinical.fields import context_of
 from upperback.clinical.kb_schema import (
     LANGUAGES,
@@ -20,7 +20,7 @@ from upperback.clinical.kb_schema import (
     Language,
     StepRule,
 )
-from upperback.clinical.knowledge import knowledge_base
+from upperback.clinical.knowledge import KnowledgeBase, knowledge_base
 
 
 def _language(language: str) -> Language:
@@ -42,12 +42,14 @@ def assess(intake: Intake | Mapping[str, Any], *, language: str = "en") -> Asses
     context["triage"] = triage
     if triage == "emergency":
         sources: list[decide.ScoredSource] = []
-        plan: list[StepRule] = []
+        placed: list[preferences.Placed] = []
+        changes: list[preferences.Change] = []
         withheld: list[tuple[StepRule, ContraindicationRule]] = []
     else:
         sources = decide.score_sources(kb, context)
         plan, withheld = decide.plan_steps(kb, context)
-    consult = decide.consult_for(kb, triage, fired, plan, sources)
+        placed, changes = preferences.apply(kb, context, plan, intake.preferences)
+    consult = decide.consult_for(kb, triage, fired, [item.rule for item in placed], sources)
     return render.build(
         Assessment,
         contract="1",
@@ -55,14 +57,22 @@ def assess(intake: Intake | Mapping[str, Any], *, language: str = "en") -> Asses
         triage=triage,
         red_flags=[render.red_flag(flag, lang) for flag in fired],
         likely_sources=[render.likely_source(source) for source in sources],
-        plan=[render.plan_step(kb, step, lang) for step in plan],
+        plan=[_placed_step(kb, item, lang) for item in placed],
         consult=render.consult(kb, consult, lang),
         withheld=[render.withheld(step, rule, lang) for step, rule in withheld],
         questions=decide.questions(kb, context, triage),
         screening_complete=decide.screening_complete(context),
+        changes=[render.plan_change(kb, *change, lang) for change in changes],
         language=lang,
         disclaimer=kb.meta.disclaimer(lang),
     )
+
+
+def _placed_step(kb: KnowledgeBase, item: preferences.Placed, language: Language) -> PlanStep:
+    step = render.plan_step(kb, item.rule, language)
+    if item.phase != item.rule.phase:  # an alternative takes the phase of the declined step
+        step.__dict__["phase"] = item.phase
+    return step
 
 
 def translate(assessment: Assessment, language: str) -> Assessment:
@@ -89,6 +99,10 @@ def translate(assessment: Assessment, language: str) -> Assessment:
         else item
         for item in assessment.withheld
     ]
+    changes = [
+        render.plan_change(kb, c.step, c.choice, c.change, c.replaced_by, lang)
+        for c in assessment.changes
+    ]
     consult = assessment.consult
     if consult.reason in kb.escalation.consult_reasons:
         text = render.consult_text(kb, consult.reason, consult.within_days, lang)
@@ -98,6 +112,7 @@ def translate(assessment: Assessment, language: str) -> Assessment:
             "red_flags": red_flags,
             "plan": plan,
             "withheld": withheld,
+            "changes": changes,
             "consult": consult,
             "language": lang,
             "disclaimer": kb.meta.disclaimer(lang),

@@ -80,6 +80,27 @@ def _treatments(kb: KnowledgeBase) -> list[str]:
             f"| `{step.id}` | {step.phase} | {step.delivered_by} | {step.review_after_days} | "
             f"{_cell(when)} | {step.evidence.grade} ({step.evidence.source}) | {_cell(note)} |"
         )
+    return [*lines, "", *_choosing(kb)]
+
+
+def _choosing(kb: KnowledgeBase) -> list[str]:
+    """What a patient weighs for each option, and what replaces it when she declines it."""
+    lines = [
+        "### Weighing the options (preferences)",
+        "",
+        "| step | alternatives | stays for safety | common risks | if she waits |",
+        "|---|---|---|---|---|",
+    ]
+    for step in kb.steps.values():
+        safety = "always" if step.safety else ""
+        if step.safety_when is not None:
+            safety = _condition(step.safety_when)
+        alternatives = ", ".join(f"`{a}`" for a in step.alternatives) or "none"
+        lines.append(
+            f"| `{step.id}` | {alternatives} | {_cell(safety) or 'no'} | "
+            f"{_cell(step.risks.en)} ({step.risks.source}) | "
+            f"{_cell(step.if_waiting.en)} ({step.if_waiting.source}) |"
+        )
     return lines
 
 

@@ -10,7 +10,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from upperback.clinical.contract import DeliveredBy, Grade, SourceId, Specialty, StepId, Triage
+from upperback.clinical.contract import (
+    ChangeKind,
+    DeliveredBy,
+    Grade,
+    SourceId,
+    Specialty,
+    StepId,
+    Triage,
+)
 
 Language = Literal["en", "es"]
 LANGUAGES: tuple[Language, ...] = ("en", "es")
@@ -26,6 +34,12 @@ class Text(_Strict):
 
     def __call__(self, language: Language) -> str:
         return self.es if language == "es" else self.en
+
+
+class SourcedText(Text):
+    """A text a patient reads when she weighs an option, with the citation that supports it."""
+
+    source: str
 
 
 class Citation(_Strict):
@@ -110,6 +124,18 @@ class StepRule(_Strict):
     summary: Text
     because: Text
     evidence: EvidenceSpec
+    # For the patient weighing her options: how long and how many visits, the common side
+    # effects and risks, what happens if she waits; each with its source.
+    course: SourcedText
+    risks: SourcedText
+    if_waiting: SourcedText
+    # What may take this step's place, in order, when she would rather not have it (only
+    # one the plan offers her and no contraindication withholds).
+    alternatives: list[StepId] = Field(default_factory=list)
+    # A safety step stays in the plan whatever she prefers: always (`safety: true`) or when
+    # `safety_when` holds (relative rest in an urgent case).
+    safety: bool = False
+    safety_when: Any = None
 
     @property
     def source(self) -> str:
@@ -118,6 +144,8 @@ class StepRule(_Strict):
 
 class TreatmentFile(_Strict):
     rules: list[StepRule]
+    # What a preference did to the plan, in words: {step} and {alternative} are step names.
+    preference_changes: dict[ChangeKind, Text]
 
 
 class ContraindicationRule(Rule):

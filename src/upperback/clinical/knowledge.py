@@ -17,7 +17,14 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from upperback.clinical.conditions import Condition, ConditionError, Test, compile_condition
-from upperback.clinical.contract import TRIAGE_ORDER, DeliveredBy, Grade, Specialty, StepId
+from upperback.clinical.contract import (
+    TRIAGE_ORDER,
+    ChangeKind,
+    DeliveredBy,
+    Grade,
+    Specialty,
+    StepId,
+)
 from upperback.clinical.fields import FIELDS
 from upperback.clinical.kb_schema import (
     Citation,
@@ -33,6 +40,7 @@ from upperback.clinical.kb_schema import (
     SourceFile,
     SourceRule,
     StepRule,
+    Text,
     TreatmentFile,
 )
 
@@ -65,6 +73,8 @@ class KnowledgeBase:
     exercises: dict[str, ExerciseRule]
     escalation: EscalationFile
     labels: LabelsFile
+    # What a patient's preference did to the plan, in words (treatments.yaml).
+    preference_changes: dict[str, Text] = field(default_factory=dict)
     # Compiled conditions keyed by rule id (source features as "<source>#<index>").
     conditions: dict[str, Condition] = field(default_factory=dict)
     # Each red flag with its compiled condition, in file order, ready for the screen.
@@ -125,6 +135,11 @@ def _check_citations(kb: KnowledgeBase) -> None:
         *(("red_flags.yaml", r.id, r.source) for r in kb.red_flags),
         *(("sources.yaml", r.id, r.source) for r in kb.sources),
         *(("treatments.yaml", r.id, r.source) for r in kb.steps.values()),
+        *(
+            ("treatments.yaml", r.id, text.source)
+            for r in kb.steps.values()
+            for text in (r.course, r.risks, r.if_waiting)
+        ),
         *(("contraindications.yaml", r.id, r.source) for r in kb.contraindications),
         *(("exercises.yaml", r.id, r.source) for r in kb.exercises.values()),
         *(("escalation.yaml", r.id, r.source) for r in kb.escalation.rules),
@@ -200,6 +215,9 @@ def _check_texts(kb: KnowledgeBase) -> None:
         if reason not in kb.escalation.consult_reasons:
             raise KnowledgeBaseError(f"escalation.yaml: consult_reasons: no {reason!r}")
     _check_labels(kb.labels)
+    for kind in get_args(ChangeKind):
+        if kind not in kb.preference_changes:
+            raise KnowledgeBaseError(f"treatments.yaml: preference_changes: no {kind!r}")
 
 
 def _check_labels(labels: LabelsFile) -> None:
@@ -228,6 +246,10 @@ def _check_references(kb: KnowledgeBase) -> None:
                     f"contraindications.yaml: rule {rule.id}: unknown step id {step!r}"
                 )
     for step_rule in kb.steps.values():
+        if step_rule.id in step_rule.alternatives:
+            raise KnowledgeBaseError(
+                f"treatments.yaml: rule {step_rule.id}: a step is not its own alternative"
+            )
         for exercise in step_rule.exercises:
             if exercise not in kb.exercises:
                 raise KnowledgeBaseError(
@@ -265,6 +287,8 @@ def _compile_all(kb: KnowledgeBase) -> None:
     for step in kb.steps.values():
         if step.offer_when is not None:
             _compile("treatments.yaml", step.id, step.offer_when, conditions)
+        if step.safety_when is not None:
+            _compile("treatments.yaml", f"{step.id}#safety", step.safety_when, conditions)
     for rule in kb.contraindications:
         _compile("contraindications.yaml", rule.id, rule.when, conditions)
 
@@ -274,6 +298,7 @@ def load_knowledge_base(directory: Path = KB_DIR) -> KnowledgeBase:
     meta = _read(directory, "meta.yaml", MetaFile)
     escalation = _read(directory, "escalation.yaml", EscalationFile)
     sources = _read(directory, "sources.yaml", SourceFile)
+    treatments = _read(directory, TREATMENTS, TreatmentFile)
     kb = KnowledgeBase(
         version=meta.version,
         meta=meta,
@@ -281,13 +306,14 @@ def load_knowledge_base(directory: Path = KB_DIR) -> KnowledgeBase:
         red_flags=tuple(_read(directory, "red_flags.yaml", RedFlagFile).rules),
         sources=tuple(sources.rules),
         source_list_from=sources.list_from,
-        steps=_unique_map("treatments.yaml", _read(directory, TREATMENTS, TreatmentFile).rules),
+        steps=_unique_map("treatments.yaml", treatments.rules),
         contraindications=tuple(
             _read(directory, "contraindications.yaml", ContraindicationFile).rules
         ),
         exercises=_unique_map("exercises.yaml", _read(directory, EXERCISES, ExerciseFile).rules),
         escalation=escalation,
         labels=_read(directory, "labels.yaml", LabelsFile),
+        preference_changes={str(k): v for k, v in treatments.preference_changes.items()},
     )
     _check_unique(kb)
     _check_citations(kb)

@@ -19,6 +19,7 @@ from upperback.clinical.contract import (
     Evidence,
     ExercisePrescription,
     LikelySource,
+    PlanChange,
     PlanStep,
     RedFlag,
     StepDetails,
@@ -187,4 +188,26 @@ def consult(kb: KnowledgeBase, decision: ConsultDecision, language: Language) ->
         within_days=decision.within_days,
         because=consult_text(kb, decision.reason, decision.within_days, language),
         reason=decision.reason,
+    )
+
+
+def plan_change(
+    kb: KnowledgeBase,
+    step: str,
+    choice: str,
+    kind: str,
+    replaced_by: str | None,
+    language: Language,
+) -> PlanChange:
+    """What one preference did, in the knowledge base's words with the steps' names."""
+    text = kb.preference_changes[kind](language).replace("{step}", kb.steps[step].name(language))
+    if replaced_by is not None:
+        text = text.replace("{alternative}", kb.steps[replaced_by].name(language))
+    return build(
+        PlanChange,
+        step=step,
+        choice=choice,
+        change=kind,
+        replaced_by=replaced_by,
+        because=text,
     )

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "upperback.web.records",
     "upperback.web.clinic",
     "upperback.web.media",
+    "upperback.web.choosing",
 ]
 
 MIDDLEWARE = [

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("upperback.web.records.urls")),
     path("", include("upperback.web.clinic.urls")),
     path("", include("upperback.web.media.urls", namespace="media")),
+    path("", include("upperback.web.choosing.urls")),
 ]

@@ -1,0 +1,118 @@
+"""The patient's preferences form and the clinician's outcome form, built per plan."""
+
+from __future__ import annotations
+
+from typing import Any, get_args
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from upperback.clinical import SourceId, StepId
+from upperback.web.records.presenting import kb_label
+
+from .models import OTHER_CAUSE, Basis, Certainty
+
+CHOICES = [
+    ("", _("No view")),
+    ("like", _("I'd like this")),
+    ("unsure", _("Not sure")),
+    ("rather_not", _("I'd rather not")),
+]
+
+
+class PreferencesForm(forms.Form):
+    """One choice and one optional reason per option shown."""
+
+    def __init__(
+        self, *args: Any, steps: list[str], initial_choices: list[dict[str, Any]], **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        given = {item["step"]: item for item in initial_choices}
+        self.steps = steps
+        for step in steps:
+            self.fields[f"choice_{step}"] = forms.ChoiceField(
+                label=kb_label("step", step),
+                choices=CHOICES,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=given.get(step, {}).get("choice", ""),
+            )
+            self.fields[f"reason_{step}"] = forms.CharField(
+                label=_("Why? (optional)"),
+                required=False,
+                max_length=200,
+                initial=given.get(step, {}).get("reason", ""),
+            )
+
+    def choices(self) -> list[dict[str, str]]:
+        chosen = []
+        for step in self.steps:
+            choice = self.cleaned_data.get(f"choice_{step}") or ""
+            if choice:
+                item = {"step": step, "choice": choice}
+                reason = (self.cleaned_data.get(f"reason_{step}") or "").strip()
+                if reason:
+                    item["reason"] = reason
+                chosen.append(item)
+        return chosen
+
+
+def _sources() -> list[tuple[str, str]]:
+    named = [(source, kb_label("source", source)) for source in get_args(SourceId)]
+    return [*named, (OTHER_CAUSE, str(_("Another cause (name it)")))]
+
+
+def _steps() -> list[tuple[str, str]]:
+    return [(step, kb_label("step", step)) for step in get_args(StepId)]
+
+
+class OutcomeForm(forms.Form):
+    """The diagnosis, the plan agreed with the patient and the next review date."""
+
+    source = forms.ChoiceField(label=_("Diagnosis"), choices=_sources)
+    other_cause = forms.CharField(label=_("Other cause"), required=False, max_length=200)
+    certainty = forms.ChoiceField(label=_("How sure"), choices=Certainty.choices)
+    basis = forms.ChoiceField(label=_("Based on"), choices=Basis.choices)
+    steps = forms.MultipleChoiceField(
+        label=_("Agreed plan: steps kept or added"),
+        choices=_steps,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    doses = forms.CharField(
+        label=_("Doses and notes, one line a step (step name: note)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    note = forms.CharField(
+        label=_("Note for the patient"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    agreed_on = forms.DateField(
+        label=_("Agreed on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    next_review = forms.DateField(
+        label=_("Next review"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("source") == OTHER_CAUSE and not (data.get("other_cause") or "").strip():
+            self.add_error("other_cause", _("Name the other cause."))
+        agreed, review = data.get("agreed_on"), data.get("next_review")
+        if agreed and review and review < agreed:
+            self.add_error("next_review", _("The next review comes after the agreement."))
+        return data
+
+    def agreed_steps(self) -> list[dict[str, str]]:
+        """The ticked steps in the clinic's order, each with its note from `doses`."""
+        names = {label.casefold(): step for step, label in _steps()}
+        names.update({step: step for step, _label in _steps()})
+        notes: dict[str, str] = {}
+        for line in (self.cleaned_data.get("doses") or "").splitlines():
+            name, sep, note = line.partition(":")
+            step = names.get(name.strip().casefold())
+            if sep and step:
+                notes[step] = note.strip()
+        return [{"step": s, "note": notes.get(s, "")} for s in self.cleaned_data["steps"]]
