@@ -34,6 +34,7 @@ def test_the_public_api_exports_exactly_these_names() -> None:
             "PriorTreatment",
             "PsfsActivity",
             "StepId",
+            "with_triage",
         ]
     )
     for name in clinical.__all__:

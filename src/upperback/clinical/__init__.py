@@ -23,6 +23,7 @@ from upperback.clinical.engine import (
     exercise_library,
     knowledge_base_version,
     translate,
+    with_triage,
 )
 from upperback.clinical.errors import validation_messages
 from upperback.clinical.escalation import Escalation, Progress, escalate
@@ -53,4 +54,5 @@ __all__ = [
     "screen_partial",
     "translate",
     "validation_messages",
+    "with_triage",
 ]
