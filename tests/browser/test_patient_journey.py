@@ -48,7 +48,8 @@ def _finish(page: Any) -> None:
     _continue(page)
     page.get_by_label("Hours a day at a desk or screen").fill("9")
     page.get_by_label("No", exact=True).check()
-    _continue(page)
+    page.get_by_role("button", name="Save and check my answers").click()  # the last step
+    page.wait_for_load_state()
     page.get_by_role("button", name="See my assessment and plan").click()
     page.wait_for_url("**/assessments/*/")
 

@@ -44,6 +44,7 @@ def test_the_public_api_exports_exactly_these_names() -> None:
             "SourceId",
             "StepOption",
             "step_option",
+            "with_triage",
         ]
     )
     for name in clinical.__all__:

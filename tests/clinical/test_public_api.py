@@ -20,6 +20,7 @@ USED_BY_THE_WEB = {
     "PriorTreatment",
     "PsfsActivity",
     "StepId",
+    "with_triage",
 }
 
 

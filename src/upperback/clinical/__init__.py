@@ -27,6 +27,7 @@ from upperback.clinical.engine import (
     exercise_library,
     knowledge_base_version,
     translate,
+    with_triage,
 )
 from upperback.clinical.errors import validation_messages
 from upperback.clinical.escalation import Escalation, Progress, escalate, plan_ends_on
@@ -68,4 +69,5 @@ __all__ = [
     "step_option",
     "translate",
     "validation_messages",
+    "with_triage",
 ]

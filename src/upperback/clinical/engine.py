@@ -120,6 +120,40 @@ def translate(assessment: Assessment, language: str) -> Assessment:
     )
 
 
+# The consultation a clinician's triage calls for, worded by the knowledge base's reasons.
+_REASON_AT = {"urgent": "red_flag_today", "soon": "red_flag", "routine": "review"}
+
+
+def with_triage(assessment: Assessment, triage: str) -> Assessment:
+    """The assessment as a clinician's triage leaves it: the triage and the consultation follow
+    `triage` (the window from the knowledge base; the specialty the engine named, else the
+    leading likely source's, else primary care); the plan and the reasons stay the engine's.
+    The same triage returns the assessment unchanged."""
+    if triage == assessment.triage:
+        return assessment
+    kb = knowledge_base()
+    days = kb.escalation.consult_within_days[triage]  # type: ignore[index]
+    if triage == "emergency":
+        decision = decide.ConsultDecision(True, "emergency_department", days, "emergency")
+    elif triage == "self_care":
+        decision = decide.ConsultDecision(False, None, None, "self_care")
+    else:
+        decision = decide.ConsultDecision(
+            True, _specialty(kb, assessment), days, _REASON_AT[triage]
+        )
+    consult = render.consult(kb, decision, _language(assessment.language))
+    return assessment.model_copy(update={"triage": triage, "consult": consult})
+
+
+def _specialty(kb: Any, assessment: Assessment) -> Any:
+    named = assessment.consult.specialty
+    if assessment.consult.recommended and named not in (None, "emergency_department"):
+        return named
+    specialties = {rule.id: rule.specialty for rule in kb.sources}
+    leading = [specialties[s.id] for s in assessment.likely_sources if s.id in specialties]
+    return leading[0] if leading else "primary_care"
+
+
 def exercise_library(language: str = "en") -> list[ExercisePrescription]:
     """Every exercise of the knowledge base, rendered in `language`, in KB order."""
     lang = _language(language)

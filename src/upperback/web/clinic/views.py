@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from upperback.web.accounts.users import signed_in_user
 from upperback.web.records.access import access_assessment, is_clinic_staff
+from upperback.web.records.presenting import current_consult
 
 from . import actions
 from .access import access_appointment, access_own_appointments, keeps_calendar
@@ -47,7 +48,7 @@ def _render_offer(
 @login_required
 def book_for_assessment(request: HttpRequest, assessment_id: int) -> HttpResponse:
     record = access_assessment(request.user, assessment_id, purpose="clinic.offer")
-    offer = offer_for(record.current_triage, record.assessment.get("consult") or {})
+    offer = offer_for(record.current_triage, current_consult(record))
     return _render_offer(request, record, offer)
 
 
@@ -119,7 +120,7 @@ def book(request: HttpRequest) -> HttpResponse:
 def _refused(request: HttpRequest, record: Any, data: dict[str, Any], reason: str) -> HttpResponse:
     """The loser of a race: say so, and show the times still free."""
     if record is not None:
-        offer = offer_for(record.current_triage, record.assessment.get("consult") or {})
+        offer = offer_for(record.current_triage, current_consult(record))
         return _render_offer(request, record, offer, error=reason, status=409)
     visit_type = data["appointment_type"]
     specialty = data["clinician"].specialty

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from upperback.web.records.presenting import localized
+
 from . import actions
 from .access import access_appointment, access_calendar, staff_clinician
 from .forms import AttendanceForm, ClinicCancelForm
@@ -38,12 +40,12 @@ def _day(raw: str | None, zone: Any) -> dt.date:
 
 
 def why_they_came(appointment: Appointment) -> str:
-    """Why the patient came: the triage and the engine's consult reason, if from an assessment."""
+    """Why the patient came: the current triage and its consult reason, if from an assessment."""
     record = appointment.assessment
     if record is None:
         return appointment.note
-    consult = record.assessment.get("consult") or {}
-    return f"{record.get_current_triage_display()}: {consult.get('because', '')}"
+    consult = localized(record).consult  # as the current triage has it, in the reader's words
+    return f"{record.get_current_triage_display()}: {consult.because}"
 
 
 @login_required

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext
 
@@ -23,13 +24,28 @@ def reader_language() -> str:
     return "es" if (get_language() or "en").startswith("es") else "en"
 
 
+def standing(record: AssessmentRecord) -> Assessment:
+    """The stored assessment as the current triage leaves it, whoever set it (the engine or a
+    clinician's override): its triage and consultation follow `record.current_triage`. Every
+    page reads the assessment through here, so no text, offer or date follows a triage the
+    patient's badge no longer shows; the engine's own answer stays stored as it was."""
+    from upperback.clinical import with_triage
+
+    return with_triage(Assessment.model_validate(record.assessment), record.current_triage)
+
+
 def localized(record: AssessmentRecord, language: str | None = None) -> Assessment:
-    """The engine's stored answer re-rendered in the reader's language."""
+    """The standing assessment (see `standing`) re-rendered in the reader's language."""
     from upperback.clinical import translate
 
-    stored = Assessment.model_validate(record.assessment)
+    stored = standing(record)
     wanted = language or reader_language()
     return stored if stored.language == wanted else translate(stored, wanted)
+
+
+def current_consult(record: AssessmentRecord) -> dict[str, Any]:
+    """The consultation the current triage calls for, as the booking offer reads it."""
+    return standing(record).consult.model_dump()
 
 
 class SourceList:
@@ -108,6 +124,44 @@ def questions(assessment: Assessment) -> list[dict[str, Any]]:
     return out
 
 
+# Likely sources in words, not numbers. The engine's score is a weighted sum of the answers
+# that fit a source, clipped to 0..1: it ranks the sources but is not a probability, and
+# "100%" read as certainty next to "This is not a diagnosis". The page says where each stands:
+# the highest score (and any tie) is "most likely"; a score from POSSIBLE_FROM fits several of
+# a source's features ("possible"); below it only a few ("less likely"). Kept here, in one
+# place, so every page words a score the same way.
+POSSIBLE_FROM = 0.4
+
+
+def likelihood(score: float, top: float) -> str:
+    """How likely a source is, in words a patient reads correctly (see POSSIBLE_FROM)."""
+    if score >= top:
+        return gettext("Most likely")
+    if score >= POSSIBLE_FROM:
+        return gettext("Possible")
+    return gettext("Less likely")
+
+
+def likely_sources(assessment: Assessment) -> list[dict[str, Any]]:
+    top = max((s.score for s in assessment.likely_sources), default=0.0)
+    return [
+        {
+            "source": s,
+            "label": kb_label("source", s.id),
+            "likelihood": likelihood(s.score, top),
+            "because": field_words(s.because),
+        }
+        for s in assessment.likely_sources
+    ]
+
+
+def plan_start(record: AssessmentRecord) -> dt.date:
+    """The day the plan began: the assessment's date in the reader's (the clinic's) time zone,
+    never its UTC date (an evening in Pacific time is already the next day in UTC). The result
+    page and the progress page both count review dates from this day."""
+    return timezone.localdate(record.created_at)
+
+
 def _step_view(step: Any, start: dt.date, sources: SourceList) -> dict[str, Any]:
     return {
         "step": step,
@@ -123,21 +177,27 @@ def _step_view(step: Any, start: dt.date, sources: SourceList) -> dict[str, Any]
 
 
 def phases(assessment: Assessment, start: dt.date, sources: SourceList) -> list[dict[str, Any]]:
-    numbers = sorted({step.phase for step in assessment.plan})
-    return [
-        {
-            "number": n,
-            "steps": [_step_view(s, start, sources) for s in assessment.plan if s.phase == n],
-            "review_on": start
-            + dt.timedelta(days=max(s.review_after_days for s in assessment.plan if s.phase == n)),
-        }
-        for n in numbers
-    ]
+    """The plan by phase; each phase starts at the previous one's review (as the progress
+    review moves a plan on), so its review date follows the previous one."""
+    out = []
+    for n in sorted({step.phase for step in assessment.plan}):
+        steps = [s for s in assessment.plan if s.phase == n]
+        review_on = start + dt.timedelta(days=max(s.review_after_days for s in steps))
+        out.append(
+            {
+                "number": n,
+                "starts_on": start,
+                "steps": [_step_view(s, start, sources) for s in steps],
+                "review_on": review_on,
+            }
+        )
+        start = review_on
+    return out
 
 
 def result_context(record: AssessmentRecord) -> dict[str, Any]:
     assessment = localized(record)
-    start = record.created_at.date()
+    start = plan_start(record)
     triage = record.current_triage
     cited = SourceList()  # filled in page order: warning signs, then plan, then left out
     red_flags = [
@@ -145,6 +205,10 @@ def result_context(record: AssessmentRecord) -> dict[str, Any]:
         for f in assessment.red_flags
     ]
     plan = phases(assessment, start, cited)
+    removed = _removed(record)
+    for phase in plan:
+        for view in phase["steps"]:
+            view["removed"] = removed.get(view["step"].step)
     withheld = [
         {
             "withheld": held,
@@ -161,17 +225,10 @@ def result_context(record: AssessmentRecord) -> dict[str, Any]:
         "triage_now": kb_label("triage_now", triage),
         "engine_triage_title": triage_title(record.triage),
         "overrides": list(record.overrides.select_related("author")),
-        "sources": [
-            {
-                "source": s,
-                "label": kb_label("source", s.id),
-                "percent": round(s.score * 100),
-                "because": field_words(s.because),
-            }
-            for s in assessment.likely_sources
-        ],
+        "sources": likely_sources(assessment),
         "red_flags": red_flags,
         "phases": plan,
+        "current_phase": current_phase(plan),
         "withheld": withheld,
         "cited": cited.listed(),
         "disclaimer": disclaimer_after_lead(assessment.disclaimer),
@@ -179,10 +236,25 @@ def result_context(record: AssessmentRecord) -> dict[str, Any]:
         "consult_label": capfirst(kb_label("who", assessment.consult.specialty or ""))
         if assessment.consult.specialty
         else "",
-        "removed_steps": _removed(record),
+        "removed_steps": removed,
     }
 
 
-def _removed(record: AssessmentRecord) -> set[str]:
+def _removed(record: AssessmentRecord) -> dict[str, dict[str, Any]]:
+    """The steps the latest override removed: each with the day and the clinician's reason,
+    so the page says "removed" in one line instead of showing instructions to follow."""
     latest = record.overrides.order_by("-created_at").first()
-    return set(latest.removed_steps) if latest else set()
+    if latest is None:
+        return {}
+    removed = {"on": timezone.localdate(latest.created_at), "reason": latest.reason}
+    return {step: removed for step in latest.removed_steps}
+
+
+def current_phase(plan: list[dict[str, Any]], today: dt.date | None = None) -> int | None:
+    """The phase whose dates hold today (the first before it starts, the last after its
+    review): the page shows it open and folds the others."""
+    today = today or timezone.localdate()
+    for phase in plan:
+        if today < phase["review_on"]:
+            return int(phase["number"])
+    return int(plan[-1]["number"]) if plan else None

@@ -166,6 +166,7 @@ def _step_context(draft: IntakeDraft, step: str, form: Any) -> dict[str, Any]:
         "number": index + 1,
         "total": len(STEPS),
         "is_first": index == 0,
+        "is_last": index == len(STEPS) - 1,
     }
 
 
