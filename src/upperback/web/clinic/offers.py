@@ -42,14 +42,17 @@ def present(slots: list[Slot]) -> list[dict[str, Any]]:
     clinicians = Clinician.objects.in_bulk({s.clinician_id for s in slots})
     locations = Location.objects.in_bulk({s.location_id for s in slots})
     shown = []
+    day_names: dict[dt.date, str] = {}  # formatting a date is slow: once a day, not a slot
     for slot in slots:
         local = slot.starts_at.astimezone(locations[slot.location_id].zone)
+        if local.date() not in day_names:
+            day_names[local.date()] = date_format(local, "l, F j, Y")
         shown.append(
             {
                 "slot": slot,
                 "clinician": clinicians[slot.clinician_id],
                 "location": locations[slot.location_id],
-                "label": f"{date_format(local, 'l, F j, Y')}, {local:%H:%M} {local.tzname()}",
+                "label": f"{day_names[local.date()]}, {local:%H:%M} {local.tzname()}",
                 "time": f"{local:%H:%M} {local.tzname()}",
                 "value": slot.starts_at.strftime("%Y-%m-%dT%H:%M:%S%z"),
             }
