@@ -153,7 +153,7 @@ def test_the_second_factor_does_not_send_anyone_off_site(bob: Any) -> None:
     device = _enrolled(bob)
     client = _password_login(bob)
     answer = client.post(TWO_FACTOR, {"code": _code(device.bin_key), "next": "//evil.example/"})
-    assert answer.status_code == 302 and answer["Location"] == "/"
+    assert answer.status_code == 302 and answer["Location"] == "/clinic/queue/"  # staff: the queue
 
 
 def test_the_second_factor_page_speaks_spanish(bob: Any) -> None:

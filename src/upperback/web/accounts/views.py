@@ -9,15 +9,24 @@ from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from upperback.web.records import actions
+from upperback.web.records.access import is_clinic_staff
 
 from . import signup as signup_mail
 from .forms import ChoosePasswordForm, SignupForm, ThrottledLoginForm
+
+
+def landing_page(user: Any) -> str:
+    """Where a login lands when it was not sent elsewhere: the clinic's staff on the queue,
+    a patient on her home page."""
+    if is_clinic_staff(user):
+        return resolve_url("records:queue")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -87,6 +96,9 @@ class LoginInPreferredLanguage(LoginView):
     language switch sets it)."""
 
     authentication_form = ThrottledLoginForm  # the email field, and wrong passwords slowed
+
+    def get_success_url(self) -> str:
+        return self.get_redirect_url() or landing_page(self.request.user)
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)

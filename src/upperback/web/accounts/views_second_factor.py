@@ -8,16 +8,16 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 
 from . import second_factor
+from .views import landing_page
 
 
 class CodeForm(forms.Form):
@@ -33,7 +33,7 @@ def _next(request: HttpRequest) -> str:
     allowed = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return target if allowed else resolve_url(settings.LOGIN_REDIRECT_URL)
+    return target if allowed else landing_page(request.user)
 
 
 def _qr_svg(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -33,8 +34,16 @@ class RescheduleForm(forms.Form):
     starts_at = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M:%S%z"])
 
 
+def _specialties() -> list[tuple[str, Any]]:
+    return [("", _("Choose a specialty")), *Specialty.choices]
+
+
 class SearchForm(forms.Form):
-    specialty = forms.ChoiceField(choices=Specialty.choices, label=_("Specialty"))
+    specialty = forms.ChoiceField(
+        choices=_specialties,
+        label=_("Specialty"),
+        error_messages={"required": _("Choose a specialty.")},
+    )
     clinician = forms.ModelChoiceField(
         queryset=Clinician.objects.filter(is_active=True),
         required=False,
@@ -53,6 +62,8 @@ class SearchForm(forms.Form):
     days = forms.IntegerField(
         required=False, min_value=1, max_value=90, initial=14, label=_("Within days")
     )
+    # The assessment the search was opened from: kept through every step, to the booking.
+    assessment = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class AttendanceForm(forms.Form):

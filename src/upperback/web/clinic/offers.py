@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .models import AppointmentType, Clinician, Location
+from .models import AppointmentType, Clinician, Location, Specialty
 from .slots import Slot, find_slots
 
 URGENT_WINDOW = dt.timedelta(hours=24)
@@ -42,14 +42,18 @@ def present(slots: list[Slot]) -> list[dict[str, Any]]:
     clinicians = Clinician.objects.in_bulk({s.clinician_id for s in slots})
     locations = Location.objects.in_bulk({s.location_id for s in slots})
     shown = []
+    day_names: dict[dt.date, str] = {}  # formatting a date is slow: once a day, not a slot
     for slot in slots:
         local = slot.starts_at.astimezone(locations[slot.location_id].zone)
+        if local.date() not in day_names:
+            day_names[local.date()] = date_format(local, "l, F j, Y")
         shown.append(
             {
                 "slot": slot,
                 "clinician": clinicians[slot.clinician_id],
                 "location": locations[slot.location_id],
-                "label": f"{date_format(local, 'l, F j, Y')}, {local:%H:%M} {local.tzname()}",
+                "label": f"{day_names[local.date()]}, {local:%H:%M} {local.tzname()}",
+                "time": f"{local:%H:%M} {local.tzname()}",
                 "value": slot.starts_at.strftime("%Y-%m-%dT%H:%M:%S%z"),
             }
         )
@@ -76,6 +80,17 @@ def search(
         location=location,
         clinician_id=clinician.pk if clinician else None,
     )
+
+
+def recommendation(triage: str, consult: dict[str, Any]) -> tuple[str | None, int]:
+    """The bookable specialty and the window in days that an assessment's current triage and
+    consult recommend (no specialty: nothing to preselect; urgent: one day)."""
+    specialty = consult.get("specialty")
+    if specialty not in Specialty.values:
+        specialty = None
+    if triage == "urgent":
+        return specialty, 1
+    return specialty, max(consult.get("within_days") or DEFAULT_WINDOW_DAYS, 1)
 
 
 def offer_for(triage: str, consult: dict[str, Any], now: dt.datetime | None = None) -> Offer:

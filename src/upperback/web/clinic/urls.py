@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_staff
+from . import views, views_search, views_staff
 
 app_name = "clinic"
 
@@ -12,7 +12,7 @@ urlpatterns = [
         views.book_for_assessment,
         name="book_for_assessment",
     ),
-    path("consultations/search/", views.search_slots, name="search"),
+    path("consultations/search/", views_search.search_slots, name="search"),
     path("consultations/book/", views.book, name="book"),
     path("appointments/", views.my_appointments, name="my_appointments"),
     path("appointments/<int:appointment_id>/", views.appointment, name="appointment"),

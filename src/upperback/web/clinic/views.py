@@ -23,7 +23,8 @@ from .access import access_appointment, access_own_appointments, keeps_calendar
 from .forms import BookForm, ClinicCancelForm, RescheduleForm, SearchForm
 from .ics import appointment_ics
 from .models import Location, Status
-from .offers import Offer, first_visit_type, offer_for, present, search
+from .offers import DEFAULT_WINDOW_DAYS, Offer, offer_for, present, search
+from .views_search import render_search
 from .views_staff import why_they_came
 
 
@@ -50,44 +51,6 @@ def book_for_assessment(request: HttpRequest, assessment_id: int) -> HttpRespons
     record = access_assessment(request.user, assessment_id, purpose="clinic.offer")
     offer = offer_for(record.current_triage, current_consult(record))
     return _render_offer(request, record, offer)
-
-
-@login_required
-def search_slots(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
-    offer = None
-    if form.is_valid():
-        specialty = form.cleaned_data["specialty"]
-        visit_type = first_visit_type(specialty)
-        days = form.cleaned_data["days"] or 14
-        start = _start_of(form.cleaned_data["date_from"])
-        slots = (
-            search(
-                visit_type,
-                specialty,
-                dt.timedelta(days=days),
-                start,
-                clinician=form.cleaned_data["clinician"],
-                location=form.cleaned_data["location"],
-            )
-            if visit_type
-            else []
-        )
-        offer = Offer(
-            "slots" if slots else "none_in_window", specialty, visit_type, days, present(slots)
-        )
-    return render(
-        request, "clinic/search.html", {"form": form, "offer": offer, "clinic": _clinic()}
-    )
-
-
-def _start_of(day: dt.date | None) -> dt.datetime:
-    now = timezone.now()
-    if day is None:
-        return now
-    clinic = _clinic()
-    zone = clinic.zone if clinic else timezone.get_current_timezone()
-    return max(now, dt.datetime.combine(day, dt.time(0), tzinfo=zone))
 
 
 @login_required
@@ -122,21 +85,8 @@ def _refused(request: HttpRequest, record: Any, data: dict[str, Any], reason: st
     if record is not None:
         offer = offer_for(record.current_triage, current_consult(record))
         return _render_offer(request, record, offer, error=reason, status=409)
-    visit_type = data["appointment_type"]
-    specialty = data["clinician"].specialty
-    slots = search(visit_type, specialty, dt.timedelta(days=14))
-    offer = Offer("slots" if slots else "none_in_window", specialty, visit_type, 14, present(slots))
-    return render(
-        request,
-        "clinic/search.html",
-        {
-            "form": SearchForm(initial={"specialty": specialty}),
-            "offer": offer,
-            "clinic": _clinic(),
-            "error": reason,
-        },
-        status=409,
-    )
+    form = SearchForm({"specialty": data["clinician"].specialty, "days": DEFAULT_WINDOW_DAYS})
+    return render_search(request, form, None, error=reason, status=409)
 
 
 @login_required

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import mimetypes
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from upperback.web.records.access import access_assessment, access_patient
@@ -101,6 +103,9 @@ def place_points(request: HttpRequest, upload_id: int) -> HttpResponse:
             tragus=(data["tragus_x"], data["tragus_y"]),
             c7=(data["c7_x"], data["c7_y"]),
         )
+        messages.success(request, _("Points saved: the craniovertebral angle is measured."))
+    else:
+        messages.error(request, _("Place the tragus and C7 on the photo first."))
     return redirect("media:detail", upload_id=record.pk)
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any, get_args
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from upperback.clinical import TRIAGE_ORDER, StepId
@@ -85,9 +86,10 @@ def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
     record = access_assessment(request.user, assessment_id, purpose=purpose, staff_only=True)
     form = OverrideForm(request.POST or None, initial={"new_triage": record.current_triage})
     if request.method == "POST" and form.is_valid():
-        actions.override_assessment(
+        override = actions.override_assessment(
             record=record, author=signed_in_user(request), **form.cleaned_data
         )
+        messages.success(request, _override_saved(override))
         return redirect("records:review", assessment_id=record.pk)
     history = access_history(request.user, record.patient_id, purpose="assessment.history")
     context: dict[str, Any] = {
@@ -99,6 +101,27 @@ def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
         "timeline": patient_timeline(request.user, record.patient_id),
     }
     return render(request, "records/review.html", context)
+
+
+def _override_saved(override: Any) -> str:
+    """The confirmation after an override: what changed, in the reader's language."""
+    old, new = triage_title(override.old_triage), triage_title(override.new_triage)
+    if old == new:
+        said = [gettext("Override saved. The triage stays %(level)s.") % {"level": new}]
+    else:
+        said = [
+            gettext("Override saved. The triage is now %(new)s (it was %(old)s).")
+            % {"new": new, "old": old}
+        ]
+    if override.plan_note:
+        said.append(gettext("Your note is added to the patient's plan."))
+    if override.removed_steps:
+        count = len(override.removed_steps)
+        said.append(
+            ngettext("%(count)d plan step is removed.", "%(count)d plan steps are removed.", count)
+            % {"count": count}
+        )
+    return " ".join(said)
 
 
 def _intake_rows(intake: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
