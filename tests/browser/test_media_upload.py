@@ -48,7 +48,9 @@ def test_a_patient_uploads_a_photo_and_sees_the_analysis(
     page.reload()
     assert "Analysed" in page.locator("#analysis-status").inner_text()
     assert page.locator('tr[data-measure="forward_head"]').is_visible()
-    assert page.get_by_alt_text("annotated_photo").is_visible()
+    assert page.get_by_alt_text(
+        "The photo with the body points and lines the camera found"
+    ).is_visible()
 
     upload = MediaUpload.objects.get()
     context = browser.new_context(base_url=live_server.url, locale="en-US")
