@@ -72,7 +72,9 @@ def demo_server() -> Iterator[str]:
     """The app with its demo data on a throw-away database; yields its address."""
     with tempfile.TemporaryDirectory(prefix="upperback-screens-") as data:
         env = {**os.environ, "UPPERBACK_DATA_DIR": data, "UPPERBACK_LOCAL": "1"}
-        env.pop("DATABASE_URL", None)
+        env.pop("DATABASE_URL", None)  # SQLite in the throw-away data folder
+        env.pop("DJANGO_SETTINGS_MODULE", None)  # the app's own settings, as `make run`
+        env["PYTHONUNBUFFERED"] = "1"
         for step in (("migrate", "--noinput"), ("load_demo",), ("collectstatic", "--noinput")):
             _django(env, *step)
         port = str(_free_port())
@@ -98,6 +100,19 @@ def demo_server() -> Iterator[str]:
                 server.stdout.close()
 
 
+USED_CODES: set[str] = set()
+
+
+def _fresh_code() -> str:
+    """The demo clinician's code now, or the next one if this one was used already (the
+    server refuses a code twice and accepts one step ahead)."""
+    code = demo_totp_code()
+    if code in USED_CODES:
+        code = demo_totp_code(time.time() + 30)
+    USED_CODES.add(code)
+    return code
+
+
 def log_in(tab: Any, email: str) -> None:
     tab.goto("/accounts/login/")
     tab.locator("#id_username").fill(email)
@@ -106,10 +121,17 @@ def log_in(tab: Any, email: str) -> None:
     tab.wait_for_url(lambda url: "/accounts/login/" not in url)
     if "/accounts/two-factor/" in tab.url:
         tab.locator("main input[type=text], main input[inputmode=numeric]").first.fill(
-            demo_totp_code()
+            _fresh_code()
         )
         tab.locator("main form button[type=submit]").last.click()
         tab.wait_for_url(lambda url: "/accounts/two-factor/" not in url)
+
+
+def _choose_language(tab: Any, language: str) -> None:
+    """The header's language switch, as a person would use it (it is kept on the account)."""
+    tab.locator("#language-select").select_option(language)
+    tab.locator("#language-submit").click()
+    tab.wait_for_load_state()
 
 
 def _first_link(tab: Any, selector: str) -> str | None:
@@ -117,17 +139,37 @@ def _first_link(tab: Any, selector: str) -> str | None:
     return link.get_attribute("href") if link.count() else None
 
 
-def patient_pages(tab: Any, shoot: Callable[[str], None]) -> None:
-    shoot("home")
+NEXT = "main form button[type=submit]:not([value=back])"
+
+
+def _fill_safety(tab: Any, *, age: str, pain: str, days: str) -> None:
+    tab.locator("#id_age").fill(age)
+    tab.locator("input[name=sex]").first.check()
+    tab.locator(f"input[name=intensity_now][value='{pain}']").check()
+    tab.locator("#id_duration_days").fill(days)
+
+
+def walk_wizard(tab: Any, shoot: Callable[[str], None]) -> None:
+    """Each step of a new intake (no warning sign), saved as the patient goes; not sent."""
     tab.goto("/intake/")
     draft = re.search(r"/intake/(\d+)/", tab.url)
     for step in WIZARD_STEPS if draft else []:
-        tab.goto(f"/intake/{draft.group(1)}/{step}/")  # type: ignore[union-attr]
+        if f"/{step}/" not in tab.url:  # a step done already: the wizard moves on; go back
+            tab.goto(f"/intake/{draft.group(1)}/{step}/")  # type: ignore[union-attr]
+        if step == "safety" and not tab.locator("#id_age").input_value():
+            _fill_safety(tab, age="41", pain="4", days="10")
         shoot(f"wizard-{step}")
+        tab.locator(NEXT).last.click()
+        tab.wait_for_load_state()
+
+
+def patient_pages(tab: Any, shoot: Callable[[str], None]) -> None:
+    shoot("home")
     tab.goto("/assessments/")
     if result := _first_link(tab, "main a[href^='/assessments/']"):
         tab.goto(result)
         shoot("result")
+    walk_wizard(tab, shoot)
     tab.goto("/consultations/search/")
     shoot("booking")
     tab.goto("/progress/")
@@ -149,12 +191,11 @@ def clinician_pages(tab: Any, shoot: Callable[[str], None]) -> None:
 def spanish_emergency(tab: Any, shoot: Callable[[str], None]) -> None:
     """A new intake in Spanish that stops at the first step: chest pain."""
     tab.goto("/intake/")
+    if draft := re.search(r"/intake/(\d+)/", tab.url):  # the walk's unsent intake, if any
+        tab.goto(f"/intake/{draft.group(1)}/safety/")
     tab.locator("input[value='symptom:chest_pain_or_pressure']").check()
-    tab.locator("#id_age").fill("62")
-    tab.locator("input[name=sex]").first.check()
-    tab.locator("input[name=intensity_now][value='8']").check()
-    tab.locator("#id_duration_days").fill("0")
-    tab.locator("main form button[type=submit]").last.click()
+    _fill_safety(tab, age="62", pain="8", days="0")
+    tab.locator(NEXT).last.click()
     tab.wait_for_load_state()
     shoot("emergency-es")
 
@@ -175,8 +216,8 @@ def take(base_url: str, out: Path, only: set[str]) -> list[Path]:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"]
         )
-        for size, (width, height) in SIZES.items():
-            for scene, email, locale, walk in SCENES:
+        for scene, email, locale, walk in SCENES:  # the emergency last: it ends an intake
+            for size, (width, height) in SIZES.items():
                 if only and scene not in only:
                     continue
                 context = browser.new_context(
@@ -185,6 +226,7 @@ def take(base_url: str, out: Path, only: set[str]) -> list[Path]:
                 context.set_default_timeout(20_000)
                 tab = context.new_page()
                 log_in(tab, email)
+                _choose_language(tab, locale.split("-")[0])
 
                 def shoot(name: str, tab: Any = tab, size: str = size) -> None:
                     path = out / f"{name}-{size}.png"
