@@ -92,6 +92,28 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
+def open_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+    """open_page(locale="es-ES"): another tab in a context of its own (another person, or a
+    browser asking for another language), checked by axe-core like `page`."""
+    opened: list[tuple[Any, AxeWatch]] = []
+
+    def _open(locale: str = "en-US") -> Any:
+        context = browser.new_context(base_url=live_server.url, locale=locale)
+        context.set_default_timeout(15_000)
+        tab = context.new_page()
+        opened.append((context, AxeWatch(tab)))
+        return tab
+
+    yield _open
+    try:
+        for _context, watch in opened:
+            watch.finish()
+    finally:
+        for context, _watch in opened:
+            context.close()
+
+
+@pytest.fixture
 def password() -> str:
     """The password of every account the fixtures make."""
     return PASSWORD

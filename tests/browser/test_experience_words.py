@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from tests.browser.axe_check import AxeWatch
 from tests.conftest import SHARED_CONTRACT
 
 from upperback.clinical.contract import Intake
@@ -45,24 +44,9 @@ def raw_ids(tab: Any) -> list[str]:
 
 
 @pytest.fixture
-def page_in(browser: Any, live_server: Any) -> Iterator[Callable[[str], Any]]:
+def page_in(open_page: Callable[..., Any]) -> Callable[[str], Any]:
     """page_in("es"): a new tab whose browser asks for that language, checked by axe-core."""
-    opened: list[tuple[Any, AxeWatch]] = []
-
-    def _open(language: str) -> Any:
-        context = browser.new_context(base_url=live_server.url, locale=LOCALES[language])
-        context.set_default_timeout(15_000)
-        tab = context.new_page()
-        opened.append((context, AxeWatch(tab)))
-        return tab
-
-    yield _open
-    try:
-        for _context, watch in opened:
-            watch.finish()
-    finally:
-        for context, _watch in opened:
-            context.close()
+    return lambda language: open_page(LOCALES[language])
 
 
 @pytest.fixture(autouse=True)
