@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UPPERBACK_DATA_DIR ?= $(CURDIR)/$(DATA_DIR)
 
-.PHONY: setup run test lint bench vision-report clean
+.PHONY: setup run test lint bench vision-report screenshots clean
 
 # A stamp file keeps a second `make test` from reinstalling (idempotent set-up).
 $(STAMP): requirements.txt requirements-mediapipe.txt pyproject.toml
@@ -46,6 +46,10 @@ bench: setup
 
 vision-report: setup
 	$(BIN)/upperback vision-report
+
+# PNGs of the main pages (desktop and phone) in var/screenshots/, from a throw-away database.
+screenshots: setup
+	$(BIN)/python -m bench.screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

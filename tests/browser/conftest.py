@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.browser.axe_check import AxeWatch
 
 CHROMIUM = Path(os.environ.get("UPPERBACK_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -77,12 +78,39 @@ def browser(_playwright: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
-    """A fresh context per test (own cookies), with the live server as base URL."""
+    """A fresh context per test (own cookies), with the live server as base URL. axe-core
+    checks every page it loads; the test fails at teardown on any violation (axe_check.py)."""
     context = browser.new_context(base_url=live_server.url, locale="en-US")
     context.set_default_timeout(15_000)
     tab = context.new_page()
+    axe = AxeWatch(tab)
     yield tab
-    context.close()
+    try:
+        axe.finish()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def open_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+    """open_page(locale="es-ES"): another tab in a context of its own (another person, or a
+    browser asking for another language), checked by axe-core like `page`."""
+    opened: list[tuple[Any, AxeWatch]] = []
+
+    def _open(locale: str = "en-US") -> Any:
+        context = browser.new_context(base_url=live_server.url, locale=locale)
+        context.set_default_timeout(15_000)
+        tab = context.new_page()
+        opened.append((context, AxeWatch(tab)))
+        return tab
+
+    yield _open
+    try:
+        for _context, watch in opened:
+            watch.finish()
+    finally:
+        for context, _watch in opened:
+            context.close()
 
 
 @pytest.fixture

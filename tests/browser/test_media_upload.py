@@ -31,8 +31,7 @@ def test_a_patient_uploads_a_photo_and_sees_the_analysis(
     clinician: Any,
     login: Callable[[Any, Any], Any],
     shared_data: Path,
-    browser: Any,
-    live_server: Any,
+    open_page: Callable[..., Any],
 ) -> None:
     page = logged_in_page
     page.goto("/camera/upload/")
@@ -48,11 +47,12 @@ def test_a_patient_uploads_a_photo_and_sees_the_analysis(
     page.reload()
     assert "Analysed" in page.locator("#analysis-status").inner_text()
     assert page.locator('tr[data-measure="forward_head"]').is_visible()
-    assert page.get_by_alt_text("annotated_photo").is_visible()
+    assert page.get_by_alt_text(
+        "The photo with the body points and lines the camera found"
+    ).is_visible()
 
     upload = MediaUpload.objects.get()
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
-    doctor = login(context.new_page(), clinician)
+    doctor = login(open_page(), clinician)
     doctor.goto(f"/camera/{upload.pk}/")
     photo = doctor.locator("#point-photo")
     doctor.wait_for_function("document.getElementById('point-photo').naturalWidth > 0")
@@ -63,5 +63,4 @@ def test_a_patient_uploads_a_photo_and_sees_the_analysis(
     doctor.get_by_role("button", name="Save points").click()
     cva = doctor.locator('tr[data-measure="craniovertebral_angle"]')
     value = float(cva.locator("td").nth(1).inner_text())
-    context.close()
     assert value == pytest.approx(45.5, abs=1.0)  # clicks land on whole screen pixels

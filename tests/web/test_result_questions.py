@@ -67,12 +67,15 @@ def test_the_patient_sees_the_questions_in_plain_words_with_links_to_the_wizard(
     assert "pain.worse_with" not in section  # no contract names for the patient
 
 
-def test_the_clinician_sees_the_questions_with_their_fields(alice: Any, bob_client: Client) -> None:
+def test_the_clinician_sees_the_questions_in_words_with_their_fields_for_tools(
+    alice: Any, bob_client: Client
+) -> None:
     record = _record(alice, CANCER_HISTORY)
     html = bob_client.get(f"/clinic/assessments/{record.pk}/").content.decode()
     section = html.split('id="questions"', 1)[1].split("</section>", 1)[0]
     assert "Unanswered questions that could change the triage" in section
-    assert "What makes it worse" in section and "<code>pain.worse_with</code>" in section
+    assert "What makes it worse" in section and 'data-field="pain.worse_with"' in section
+    assert "<code>" not in section  # the contract's names are for tools, not for reading
     assert "/answer/" not in section  # answering is the patient's to do
 
 

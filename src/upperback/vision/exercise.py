@@ -72,7 +72,7 @@ def choose_view(spec: ExerciseTracking, view: View | None) -> View:
     if view is None:
         return spec.views[0]
     if view not in spec.views:
-        raise RetakeError("wrong_view", exercise=spec.name, views=list(spec.views))
+        raise RetakeError("wrong_view", exercise=spec.name.en, views=list(spec.views))
     return view
 
 

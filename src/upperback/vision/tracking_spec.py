@@ -64,6 +64,19 @@ class Signal(Strict):
         return self
 
 
+class Name(Strict):
+    """An exercise's name in each language the app speaks."""
+
+    en: str = Field(min_length=1)
+    es: str = Field(min_length=1)
+
+    def __str__(self) -> str:
+        return self.en
+
+    def __call__(self, language: str) -> str:
+        return self.es if language.startswith("es") else self.en
+
+
 class FaultRule(Strict):
     id: str
     measure: FaultMeasure
@@ -75,7 +88,7 @@ class FaultRule(Strict):
 
 class ExerciseTracking(Strict):
     id: str
-    name: str
+    name: Name
     views: tuple[View, ...] = Field(min_length=1)
     signal: Signal
     rest: Zone

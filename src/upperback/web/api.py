@@ -4,7 +4,8 @@ Bad input gets a 422 whose `errors` are the engine's own `field.path: message` l
 same words the command line prints; a body that is not JSON gets a 400. A record that is not
 the caller's is a 404 (the access door decides), an anonymous caller gets 401 on everything
 but `POST /assess`, and a session-authenticated POST without its CSRF token gets 403. The
-OpenAPI document lists each of these answers for each operation (`_answers`).
+OpenAPI document lists each of these answers for each operation (`_answers`). Every error
+speaks the caller's language (`Accept-Language`, through LocaleMiddleware): English or Spanish.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import datetime as dt
 import json
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Path, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
@@ -93,7 +96,7 @@ def _intake_messages(request: HttpRequest) -> list[str]:
     try:
         Intake.model_validate_json(request.body or b"")
     except PydanticValidationError as error:
-        return validation_messages(error)
+        return validation_messages(error, language=_language(None, request))
     return []
 
 
@@ -102,7 +105,7 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     lines = _intake_messages(request) if request.method == "POST" else []
     if not lines:
         lines = [_ninja_line(e) for e in exc.errors]
-    body = {"detail": "The request is not valid; see errors.", "errors": lines}
+    body = {"detail": gettext("The request is not valid; see errors."), "errors": lines}
     return api.create_response(request, body, status=422)
 
 
@@ -111,18 +114,38 @@ def _ninja_line(error: dict[str, Any]) -> str:
     return f"{'.'.join(loc) or 'request'}: {error.get('msg', 'is not valid')}"
 
 
+# Django-ninja's own words for the errors it raises, in the caller's language.
+NINJA_DETAILS: dict[str, Any] = {
+    "Cannot parse request body": _("Cannot parse request body"),
+    "CSRF check Failed": _("The form's security token is missing or wrong (CSRF)."),
+    "Unauthorized": _("Log in first."),
+    "Not Found": _("Not found."),
+}
+
+
+def _detail(text: str) -> str:
+    return str(NINJA_DETAILS[text]) if text in NINJA_DETAILS else text
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """Ninja says 400 "Cannot parse request body" for broken JSON: name the problem."""
-    body: dict[str, Any] = {"detail": str(exc)}
+    body: dict[str, Any] = {"detail": _detail(str(exc))}
     if exc.status_code == 400 and request.method == "POST":
-        body["errors"] = _intake_messages(request) or ["request: the body is not valid JSON"]
+        body["errors"] = _intake_messages(request) or [
+            gettext("request: the body is not valid JSON")
+        ]
     return api.create_response(request, body, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, {"detail": "Log in first."}, status=401)
+    return api.create_response(request, {"detail": gettext("Log in first.")}, status=401)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": gettext("Not found.")}, status=404)
 
 
 def _language(language: str | None, request: HttpRequest) -> str:

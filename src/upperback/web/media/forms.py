@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from upperback.vision import load_library
 
 from .models import Kind
+from .names import exercise_name
 
 ACCEPT = "image/jpeg,image/png,video/mp4,video/quicktime,video/webm"
 
 
-def exercise_choices() -> list[tuple[str, str]]:
+def exercise_choices() -> list[tuple[str, Any]]:
     return [("", _("(a posture photo: no exercise)"))] + [
-        (e.id, e.name) for e in load_library().exercises
+        (e.id, exercise_name(e.id)) for e in load_library().exercises
     ]
 
 

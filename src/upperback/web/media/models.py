@@ -67,6 +67,26 @@ class MediaUpload(models.Model):
         return f"{self.kind} {self.pk} of {self.patient_id}"
 
     @property
+    def exercise_name(self) -> str:
+        """The exercise's name in the active language ("" for a photo)."""
+        from .names import exercise_name
+
+        return exercise_name(self.exercise_id) if self.exercise_id else ""
+
+    @property
+    def unit_name(self) -> str:
+        from .names import unit_name
+
+        return unit_name(str(self.result.get("unit", "")))
+
+    @property
+    def labelled_pictures(self) -> list[tuple[str, str]]:
+        """(name, what it shows in the active language) of each picture of the analysis."""
+        from .names import picture_name
+
+        return [(name, picture_name(name)) for name in self.pictures]
+
+    @property
     def error_message(self) -> str:
         """Why the analysis failed, in the active language (English text if no code)."""
         if not self.error_code:

@@ -22,6 +22,8 @@ from upperback.web.accounts.users import signed_in_user
 from . import actions
 from .access import access_assessment, access_history, access_queue, is_clinic_staff, refuse
 from .charts import progress_charts
+from .forms import summary
+from .intake_fields import STEP_NAMES
 from .presenting import kb_label, result_context, triage_title
 from .timeline import patient_timeline
 
@@ -96,7 +98,7 @@ def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
         **result_context(record),
         "form": form,
         "history": [{"record": r, "title": triage_title(r.current_triage)} for r in history],
-        "intake_rows": _intake_rows(record.intake),
+        "answers": _answers(record.intake),
         "charts": progress_charts(request.user, record.patient_id, record, purpose="review.charts"),
         "timeline": patient_timeline(request.user, record.patient_id),
     }
@@ -124,21 +126,10 @@ def _override_saved(override: Any) -> str:
     return " ".join(said)
 
 
-def _intake_rows(intake: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
-    """The patient's answers as flat `field: value` rows, in the contract's names."""
-    rows: list[tuple[str, str]] = []
-    for key, value in intake.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            rows.extend(_intake_rows(value, name + "."))
-        elif isinstance(value, list):
-            shown = [
-                v if not isinstance(v, dict) else ", ".join(map(str, v.values())) for v in value
-            ]
-            rows.append((name, "; ".join(map(str, shown)) or "—"))
-        else:
-            rows.append((name, str(value)))
-    return rows
+def _answers(intake: dict[str, Any]) -> list[dict[str, Any]]:
+    """The patient's answers as the wizard asked them: each step's questions and answers in
+    the reader's language (intake_fields.py is the one table of them)."""
+    return [step for step in summary(intake, STEP_NAMES) if step["rows"]]
 
 
 @login_required
