@@ -213,8 +213,9 @@ def track_any(
     segments: int | None = None,
 ) -> Track:
     """One process for a short clip, one child per core and segment for a long one."""
-    parts = segment_count(probe(path), segments)
+    info = probe(path)
+    parts = segment_count(info, segments)
     if parts == 1:
         return track_video(path, sample_fps=sample_fps, progress=progress)
-    plan = plan_segments(probe(path), parts, sample_fps)
+    plan = plan_segments(info, parts, sample_fps)
     return track_in_segments(path, plan, sample_fps=sample_fps, progress=progress)

@@ -121,7 +121,7 @@ def sampled_frames(
         fps = float(capture.get(cv2.CAP_PROP_FPS)) or 30.0
         declared = max(0, int(capture.get(cv2.CAP_PROP_FRAME_COUNT)))
         step = sample_step(fps, sample_fps)
-        index = seek(capture, start)
+        capture, index = seek(capture, path, start)
         while (stop is None or index < stop) and capture.grab():
             check_decoded(path, index + 1, fps, declared)
             if index % step == 0:
@@ -134,17 +134,25 @@ def sampled_frames(
         capture.release()
 
 
-def seek(capture: cv2.VideoCapture, start: int) -> int:
-    """Move to frame `start` by grabbing every frame before it; returns `start`.
+def seek(capture: cv2.VideoCapture, path: Path, start: int) -> tuple[cv2.VideoCapture, int]:
+    """The capture at frame `start` (fewer if the video ends first), and that frame's index.
 
-    Grabbing decodes without converting, so it is cheap, and it is exact: OpenCV's seek by
-    frame number lands on a nearby keyframe in some files, which would shift every time after
-    the cut.
+    OpenCV's seek by frame number is used when the capture then reports exactly that frame;
+    otherwise the file is opened again and every frame before `start` is grabbed (decoded, not
+    converted): slower, always exact. A seek that lands elsewhere would shift every time after
+    a cut.
     """
+    if start <= 0:
+        return capture, 0
+    moved = capture.set(cv2.CAP_PROP_POS_FRAMES, start)
+    if moved and int(capture.get(cv2.CAP_PROP_POS_FRAMES)) == start:
+        return capture, start
+    capture.release()
+    capture = cv2.VideoCapture(str(path))
     index = 0
     while index < start and capture.grab():
         index += 1
-    return index
+    return capture, index
 
 
 def person_in_sample(path: Path, info: VideoInfo, samples: int = PRESENCE_SAMPLES) -> bool:
