@@ -58,10 +58,11 @@ def test_the_automatic_side_reading_is_a_proxy_band_with_a_confidence(
     assert set(data["measures"]) <= set(MEASURE_KEYS)
     assert "craniovertebral_angle" not in data["measures"]  # never without placed points
     head = data["measures"]["forward_head"]
-    assert 0 < head["confidence"] <= 1
+    # Issue 13: on this tight crop the model's looks disagree, so it may be marked unreliable.
+    assert 0 < head["confidence"] <= 1 or (not head["reliable"] and head["confidence"] == 0)
     assert "proxy" in head["note"].lower()
     assert "not a craniovertebral angle" in head["note"]
-    assert "forward" in head["reading"] or "over the shoulders" in head["reading"]
+    assert any(w in head["reading"] for w in ("forward", "over the shoulders", "not reliable"))
 
 
 def test_a_back_view_gives_shoulder_and_head_tilt(

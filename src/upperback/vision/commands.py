@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from upperback.vision.errors import VisionError
+from upperback.vision.quiet import VERBOSE_ENV, native_logs_filtered
 
 RETAKE_EXIT = 2
 # The labelled media sit beside the repository (../shared/data); override with an env variable.
@@ -30,6 +31,7 @@ def register(subparsers: Any) -> None:
     exercise.add_argument("--view", choices=("front", "side"))
     exercise.add_argument("--json", action="store_true", help="machine-readable output")
     exercise.add_argument("--out", type=Path, help="folder for the signal plot and contact sheet")
+    _add_verbose(exercise)
     exercise.set_defaults(handler=_guarded(run_exercise))
 
     posture = subparsers.add_parser("posture", help="measure posture in a photo")
@@ -44,6 +46,7 @@ def register(subparsers: Any) -> None:
         help="placed points, e.g. tragus=100,88 c7=55,134",
     )
     posture.add_argument("--out", type=Path, help="folder for the annotated photo")
+    _add_verbose(posture)
     posture.set_defaults(handler=_guarded(run_posture))
 
     report = subparsers.add_parser("vision-report", help="counts on the labelled videos")
@@ -51,10 +54,21 @@ def register(subparsers: Any) -> None:
     report.set_defaults(handler=_guarded(run_vision_report))
 
 
+def _add_verbose(parser: Any) -> None:
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help=f"show MediaPipe's and TensorFlow Lite's log lines (or set {VERBOSE_ENV}=1)",
+    )
+
+
 def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
+        if getattr(args, "verbose", False):
+            os.environ[VERBOSE_ENV] = "1"  # read by this process and the analysis children
         try:
-            return handler(args)
+            with native_logs_filtered():
+                return handler(args)
         except VisionError as error:
             if getattr(args, "json", False):
                 kind = type(error).__name__
@@ -87,7 +101,10 @@ def run_exercise(args: argparse.Namespace) -> int:
 
     from upperback.vision.exercise import analyse_exercise
 
-    with tqdm(total=0, unit="frame", file=sys.stderr, desc="pose", leave=False) as bar:
+    # The bar only on a terminal (disable=None): piped or logged, stderr stays quiet.
+    with tqdm(
+        total=0, unit="frame", file=sys.stderr, desc="pose", leave=False, disable=None
+    ) as bar:
 
         def progress(done: int, total: int) -> None:
             bar.total = total

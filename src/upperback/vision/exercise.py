@@ -9,11 +9,12 @@ from typing import Any
 from upperback.vision.errors import RetakeError
 from upperback.vision.faults import FaultEpisode, detect_faults
 from upperback.vision.file_checks import check_video
+from upperback.vision.parallel import track_any
 from upperback.vision.reps import Repetition, count_repetitions, interpolate_gaps, smooth
 from upperback.vision.signals import Series, signal_series
 from upperback.vision.texts import Text, fault_code
 from upperback.vision.tracking_spec import ExerciseTracking, View, load_library
-from upperback.vision.video import SAMPLE_FPS, OnProgress, Track, track_video
+from upperback.vision.video import SAMPLE_FPS, OnProgress, Track
 
 # A clip where the person is found in fewer frames than this is not worth counting.
 MIN_PERSON_SHARE = 0.3
@@ -111,9 +112,12 @@ def analyse_exercise(
     view: View | None = None,
     progress: OnProgress | None = None,
     sample_fps: float = SAMPLE_FPS,
+    segments: int | None = None,
 ) -> tuple[ExerciseReport, Track]:
+    """`segments`: how many child processes track the video at once (None: one per core for
+    a long video, this process for a short one; see parallel.py)."""
     spec = load_library().get(exercise_id)
     chosen = choose_view(spec, view)
     check_video(path)
-    track = track_video(path, sample_fps=sample_fps, progress=progress)
+    track = track_any(path, sample_fps=sample_fps, progress=progress, segments=segments)
     return analyse_track(track, spec, chosen), track

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from PIL import Image as PILImage
 
 from upperback.vision.errors import MediaError
 from upperback.vision.pose import Image, model_square_side
@@ -129,13 +130,46 @@ def check_model_input(width: int, height: int, name: str) -> None:
 
 
 def load_image(path: Path) -> Image:
-    """Check, then decode; a file that passes the checks but will not decode is damaged."""
+    """Check, then decode, upright: a file that passes the checks but will not decode is
+    damaged. The EXIF orientation is applied here, explicitly, before the model sees the
+    photo (a phone stores a portrait photo's pixels on their side and says so in the tag)."""
     check_image(path)
     data = np.fromfile(str(path), dtype=np.uint8)
-    image = cv2.imdecode(data, cv2.IMREAD_COLOR)
+    image = cv2.imdecode(data, cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
     if image is None:
         raise MediaError("photo_damaged", file=path.name)
-    return np.asarray(image, dtype=np.uint8)
+    return upright_by_exif(np.asarray(image, dtype=np.uint8), exif_orientation(path))
+
+
+# EXIF orientation tag -> the turn that shows the stored pixels upright (as PIL's
+# ImageOps.exif_transpose does; 1 or no tag: as stored).
+EXIF_ORIENTATION_TAG = 0x0112
+EXIF_TRANSPOSE: dict[int, PILImage.Transpose] = {
+    2: PILImage.Transpose.FLIP_LEFT_RIGHT,
+    3: PILImage.Transpose.ROTATE_180,
+    4: PILImage.Transpose.FLIP_TOP_BOTTOM,
+    5: PILImage.Transpose.TRANSPOSE,
+    6: PILImage.Transpose.ROTATE_270,
+    7: PILImage.Transpose.TRANSVERSE,
+    8: PILImage.Transpose.ROTATE_90,
+}
+
+
+def exif_orientation(path: Path) -> int:
+    """The photo's EXIF orientation (1 when it has none or it cannot be read)."""
+    try:
+        with PILImage.open(path) as picture:
+            return int(picture.getexif().get(EXIF_ORIENTATION_TAG, 1))
+    except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError):
+        return 1
+
+
+def upright_by_exif(image: Image, orientation: int) -> Image:
+    method = EXIF_TRANSPOSE.get(orientation)
+    if method is None:
+        return image
+    turned = PILImage.fromarray(image).transpose(method)  # channel order does not matter
+    return np.ascontiguousarray(np.asarray(turned, dtype=np.uint8))
 
 
 def _looks_like_video(head: bytes) -> bool:

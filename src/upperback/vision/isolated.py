@@ -33,6 +33,7 @@ from typing import IO, Any
 
 from upperback.vision import errors
 from upperback.vision.errors import VisionError
+from upperback.vision.quiet import verbose
 
 Progress = Callable[[int, int], None]
 
@@ -83,6 +84,7 @@ def run_isolated(
 
     `function` must be importable by name and take and return JSON values. `progress` gets the
     child's (done, total) reports; `heartbeat` is called about once a second while it works.
+    An exception from either (or an interrupt) kills the child at once and is raised here.
     """
     request = {
         "target": target_name(function),
@@ -94,6 +96,9 @@ def run_isolated(
         [sys.executable, "-m", "upperback.vision.isolated"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
+        # MediaPipe's and TFLite's log lines, and anything else the child prints, are dropped
+        # unless UPPERBACK_VISION_VERBOSE is set: the answer says what went wrong.
+        stderr=None if verbose() else subprocess.DEVNULL,
         env={**os.environ, **CHILD_ENV},
     )
     try:
@@ -101,6 +106,9 @@ def run_isolated(
         child.stdin.write(json.dumps(request, default=str).encode())
         child.stdin.close()
         answer = _read_answer(child, child.stdout, limits, progress, heartbeat)
+    except BaseException:  # the deadline, a callback's exception, an interrupt: stop it now
+        child.kill()
+        raise
     finally:
         _reap(child, EXIT_GRACE_S)
         if child.stdout is not None:

@@ -12,6 +12,7 @@ from upperback.vision.file_checks import load_image
 from upperback.vision.landmarks import Point, Pose
 from upperback.vision.pose import Image, count_faces, detect_photo
 from upperback.vision.posture import PostureReport, PostureView, analyse_pose
+from upperback.vision.steady import steadied
 
 # A second person must be seen this clearly to count: shoulders and hips of a real body,
 # not a shadow or a poster the model half-believes in.
@@ -151,4 +152,4 @@ def analyse_photo(
 ) -> tuple[PostureReport, Image]:
     image = load_image(path)
     pose = the_one_person(image)
-    return analyse_pose(pose, view, points or {}), image
+    return steadied(analyse_pose(pose, view, points or {}), image), image

@@ -193,3 +193,61 @@ def count_faces(bgr: Image) -> int:
         _per_thread.faces = faces
     result = faces.process(cv2.cvtColor(_shrunk(bgr)[0], cv2.COLOR_BGR2RGB))
     return len(result.detections or ())
+
+
+# Several looks at one photo, for steady posture readings (posture_passes.py). On a tight
+# head-and-shoulders crop the detector often finds nobody, or sets its box upside down (it
+# places the box from the hips, which such a crop lacks): the landmark model then reads the
+# person upside down, ears below the shoulders. Which look succeeds changes with JPEG noise.
+# So the photo is looked at as it is, mirrored and turned upside down, each with every border,
+# and the landmarks are mapped back to the photo.
+PASS_TRANSFORMS: tuple[str, ...] = ("as_is", "mirrored", "upside_down")
+PASS_PADS: tuple[float | None, ...] = (0.0, 0.1, 0.25, 0.5, None)
+# MediaPipe's left/right landmark pairs (eyes, ears, mouth, then shoulders to feet): a mirror
+# image swaps the person's sides; turning it upside down does not.
+MIRROR_PAIRS: tuple[tuple[int, int], ...] = (
+    (1, 4),
+    (2, 5),
+    (3, 6),
+    (7, 8),
+    (9, 10),
+    *((i, i + 1) for i in range(11, 33, 2)),
+)
+
+
+def _transformed(bgr: Image, transform: str) -> Image:
+    if transform == "mirrored":
+        return np.ascontiguousarray(bgr[:, ::-1])
+    if transform == "upside_down":
+        return np.ascontiguousarray(bgr[::-1, ::-1])
+    return bgr
+
+
+def _mapped_back(pose: Pose, transform: str) -> Pose:
+    if transform == "as_is":
+        return pose
+    flip_y = transform == "upside_down"
+    landmarks = [
+        Landmark(
+            x=pose.width - lm.x,
+            y=pose.height - lm.y if flip_y else lm.y,
+            visibility=lm.visibility,
+        )
+        for lm in pose.landmarks
+    ]
+    if transform == "mirrored":
+        for a, b in MIRROR_PAIRS:
+            landmarks[a], landmarks[b] = landmarks[b], landmarks[a]
+    return Pose(landmarks=tuple(landmarks), width=pose.width, height=pose.height)
+
+
+def photo_passes(bgr: Image) -> list[Pose]:
+    """Every pose found by the looks above, in the photo's own coordinates."""
+    found = []
+    for transform in PASS_TRANSFORMS:
+        image = _transformed(bgr, transform)
+        for pad in PASS_PADS:
+            pose = _photo_estimator().detect_bgr(image, pad)
+            if pose is not None:
+                found.append(_mapped_back(pose, transform))
+    return found

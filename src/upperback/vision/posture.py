@@ -29,6 +29,7 @@ PostureView = Literal["side", "front", "back"]
 # from the front the picture is a mirror (the person's left is on the viewer's right); from
 # the back the two agree.
 PERSON_LEFT_ON_VIEWERS: dict[str, str] = {"front": "right", "back": "left"}
+CVA_KEY = "craniovertebral_angle"  # from placed points, never from the model
 MEASURE_KEYS = (
     "forward_head",
     "shoulder_protraction",
@@ -59,6 +60,9 @@ class Measure:
     confidence: float
     reading_text: Text
     note_text: Text | None = None
+    # False: the looks at the photo disagreed or the landmarks were implausible (steady.py);
+    # the value is shown for the record, with confidence 0, never read as a finding.
+    reliable: bool = True
 
     @property
     def reading(self) -> str:
@@ -74,6 +78,7 @@ class Measure:
             "confidence": round(self.confidence, 2),
             "reading": self.reading,
             "reading_code": self.reading_text.to_json(),
+            "reliable": self.reliable,
         }
         if self.note_text:
             data["note"] = self.note
@@ -166,10 +171,24 @@ def side_measures(pose: Pose) -> dict[str, Measure]:
         measures["shoulder_protraction"] = Measure(
             ahead,
             trunk_conf * 0.7,
-            Text("shoulders_ahead" if ahead > 3 else "shoulders_in_line"),
+            _protraction_reading(ahead),
             Text("note_protraction_proxy"),
         )
     return measures
+
+
+def _protraction_reading(ahead: float) -> Text:
+    return Text("shoulders_ahead" if ahead > 3 else "shoulders_in_line")
+
+
+def side_reading(key: str, value: float) -> Text:
+    """The reading of a side-view measure's value (for a value agreed over several looks)."""
+    readers = {
+        "forward_head": _band,
+        "trunk_lean": _lean_reading,
+        "shoulder_protraction": _protraction_reading,
+    }
+    return readers[key](value)
 
 
 def _lean_reading(lean: float) -> Text:

@@ -40,6 +40,7 @@ TEXTS: dict[str, str] = {
         "head: the person's {side} side higher (on the viewer's {on_screen} in this {view} view)"
     ),
     "trunk_centred": "trunk centred",
+    "reading_unreliable": "not reliable: the pose model's looks at this photo disagree",
     "trunk_shifted": "trunk shifted to one side",
     # Notes on a measure
     "note_forward_head_proxy": (
@@ -55,6 +56,11 @@ TEXTS: dict[str, str] = {
     # Warnings on a report (a retake error that still left some measures is a warning too,
     # under its error code)
     "points_only": "No person found automatically; only the placed points were measured.",
+    "warning_unreliable": (
+        "Some readings are not reliable or were left out: the pose model read this photo "
+        "differently each time it looked, or read an impossible angle. Retake it side on, "
+        "with the whole upper body in view and good light."
+    ),
     "model_took_other_view": (
         "The pose model took this for a {model_view} view; left and right follow the {view} "
         "view given."

@@ -107,20 +107,22 @@ def check_decoded(path: Path, decoded: int, fps: float, declared: int) -> None:
 
 
 def sampled_frames(
-    path: Path, sample_fps: float = SAMPLE_FPS
+    path: Path, sample_fps: float = SAMPLE_FPS, start: int = 0, stop: int | None = None
 ) -> Iterator[tuple[int, float, Image]]:
-    """(frame index, time in seconds, BGR image) for every kept frame.
+    """(frame index, time in seconds, BGR image) for every kept frame from `start` (a multiple
+    of the sampling step, so the kept frames are the same as from the beginning) to `stop`.
 
     Skipped frames are only grabbed, not converted to images, which is most of the saving.
-    Every decoded frame is counted against the limits (check_decoded).
+    Every decoded frame is counted against the limits (check_decoded) by its index in the
+    whole video, so the segment that reads to the end still sees a header's lie.
     """
     capture = cv2.VideoCapture(str(path))
     try:
         fps = float(capture.get(cv2.CAP_PROP_FPS)) or 30.0
         declared = max(0, int(capture.get(cv2.CAP_PROP_FRAME_COUNT)))
         step = sample_step(fps, sample_fps)
-        index = 0
-        while capture.grab():
+        capture, index = seek(capture, path, start)
+        while (stop is None or index < stop) and capture.grab():
             check_decoded(path, index + 1, fps, declared)
             if index % step == 0:
                 ok, frame = capture.retrieve()
@@ -130,6 +132,27 @@ def sampled_frames(
             index += 1
     finally:
         capture.release()
+
+
+def seek(capture: cv2.VideoCapture, path: Path, start: int) -> tuple[cv2.VideoCapture, int]:
+    """The capture at frame `start` (fewer if the video ends first), and that frame's index.
+
+    OpenCV's seek by frame number is used when the capture then reports exactly that frame;
+    otherwise the file is opened again and every frame before `start` is grabbed (decoded, not
+    converted): slower, always exact. A seek that lands elsewhere would shift every time after
+    a cut.
+    """
+    if start <= 0:
+        return capture, 0
+    moved = capture.set(cv2.CAP_PROP_POS_FRAMES, start)
+    if moved and int(capture.get(cv2.CAP_PROP_POS_FRAMES)) == start:
+        return capture, start
+    capture.release()
+    capture = cv2.VideoCapture(str(path))
+    index = 0
+    while index < start and capture.grab():
+        index += 1
+    return capture, index
 
 
 def person_in_sample(path: Path, info: VideoInfo, samples: int = PRESENCE_SAMPLES) -> bool:
@@ -194,29 +217,61 @@ def prefetched(frames: Iterator[T], depth: int = PREFETCH_DEPTH) -> Iterator[T]:
 def track_video(
     path: Path, *, sample_fps: float = SAMPLE_FPS, progress: OnProgress | None = None
 ) -> Track:
-    """Follow the person through the video in tracking mode.
+    """Follow the person through the video in tracking mode, in this process.
 
     When nobody is found in the first half second, a few frames spread over the whole clip are
     checked at once: a video with nobody in it is answered in well under two seconds, and a
     person who walks in later is still followed.
     """
     info = probe(path)
-    total = info.sampled_count(sample_fps)
-    frames: list[PoseFrame] = []
-    looked_further = False
-    with PoseEstimator(tracking=True) as estimator:
-        for index, time_s, image in prefetched(sampled_frames(path, sample_fps)):
-            frames.append(PoseFrame(index, time_s, estimator.detect_bgr(image)))
-            if progress is not None:
-                progress(len(frames), total)
-            nobody_yet = all(f.pose is None for f in frames)
-            if nobody_yet and not looked_further and time_s >= LOOK_FURTHER_AFTER_S:
-                looked_further = True
-                if not person_in_sample(path, info):
-                    raise RetakeError("no_person_video", file=path.name)
+    frames = track_frames(path, info, Segment(0, None, 0), sample_fps, progress)
     if not frames:
         raise MediaError("video_undecodable", file=path.name)
     return Track(info=info, frames=tuple(frames), sample_fps=sample_fps)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """Frames [start, stop) of a video (stop None: to the end), tracked from `warm_up_from`.
+
+    The frames from `warm_up_from` to `start` are tracked and dropped: they let the model find
+    the person and settle its landmark smoothing before the segment's first kept frame, so the
+    poses after a cut match those of one pass through the whole video.
+    """
+
+    start: int
+    stop: int | None
+    warm_up_from: int
+
+
+def track_frames(
+    path: Path,
+    info: VideoInfo,
+    segment: Segment,
+    sample_fps: float = SAMPLE_FPS,
+    progress: OnProgress | None = None,
+) -> list[PoseFrame]:
+    """The poses of one segment's sampled frames (one MediaPipe graph, this process)."""
+    stop = info.frame_count if segment.stop is None else segment.stop
+    total = len(range(segment.warm_up_from, stop, sample_step(info.fps, sample_fps)))
+    decoded = sampled_frames(path, sample_fps, segment.warm_up_from, segment.stop)
+    frames: list[PoseFrame] = []
+    done, looked_further, anyone = 0, segment.start > 0, False  # the first segment looks
+    with PoseEstimator(tracking=True) as estimator:
+        for index, time_s, image in prefetched(decoded):
+            pose = estimator.detect_bgr(image)
+            done += 1
+            if progress is not None:
+                progress(done, total)
+            if index < segment.start:
+                continue
+            frames.append(PoseFrame(index, time_s, pose))
+            anyone = anyone or pose is not None
+            if not anyone and not looked_further and time_s >= LOOK_FURTHER_AFTER_S:
+                looked_further = True
+                if not person_in_sample(path, info):
+                    raise RetakeError("no_person_video", file=path.name)
+    return frames
 
 
 def read_frame(path: Path, index: int) -> Image | None:

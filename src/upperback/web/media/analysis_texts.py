@@ -31,6 +31,7 @@ READINGS: dict[str, Any] = {
     "shoulders_level": _("shoulders level"),
     "head_level": _("head level"),
     "trunk_centred": _("trunk centred"),
+    "reading_unreliable": _("not reliable: the pose model's looks at this photo disagree"),
     "trunk_shifted": _("trunk shifted to one side"),
     "note_forward_head_proxy": _(
         "Automatic proxy from pose landmarks (ear and shoulder joint, not tragus and C7): a band, not a craniovertebral angle. Place tragus and C7 on the photo for the exact angle."
@@ -40,6 +41,11 @@ READINGS: dict[str, Any] = {
     ),
     "note_protraction_proxy": _("Proxy: angle at the hip between the ear and the shoulder joint."),
     "points_only": _("No person was found automatically; only the placed points were measured."),
+    "warning_unreliable": _(
+        "Some readings are not reliable or were left out: the pose model read this photo "
+        "differently each time it looked, or read an impossible angle. Retake it side on, "
+        "with the whole upper body in view and good light."
+    ),
 }
 # A side higher: one whole sentence per part, side and view (the words agree in Spanish).
 # Key: (code, the person's side, view); the viewer's side follows from the two.
