@@ -22,11 +22,19 @@ PATIENT_MODELS = {
     "AuditEvent",
     "Appointment",
     "IntakeDraft",
+    "LiveSession",
     "MediaUpload",
     "Override",
     "ProgressEntry",
 }
-PATIENT_RELATIONS = {"appointments", "assessments", "intake_drafts", "media_uploads", "progress"}
+PATIENT_RELATIONS = {
+    "appointments",
+    "assessments",
+    "intake_drafts",
+    "live_sessions",
+    "media_uploads",
+    "progress",
+}
 QUERY_METHODS = {
     "aggregate",
     "all",

@@ -20,6 +20,7 @@ from pydantic import Field
 from pydantic import ValidationError as PydanticValidationError
 
 from upperback.clinical import Assessment, Intake
+from upperback.web.media import live
 from upperback.web.records import actions
 from upperback.web.records.access import (
     access_assessment,
@@ -227,3 +228,13 @@ def _draft_out(draft: IntakeDraft) -> dict[str, Any]:
 def get_draft(request: HttpRequest, draft_id: int = _record_id()) -> Any:
     """An unfinished (or finished) intake draft of the caller's."""
     return _draft_out(access_draft(_caller(request), draft_id, purpose="api.draft.read"))
+
+
+# Live coaching: the end of a set, as landmarks and counts, never a picture (web/media/live.py).
+api.post(
+    "/live-sets",
+    response=_answers({201: live.LiveSetOut}, 400, 401, 403, 404, 409, 413, 422),
+    auth=django_auth,
+    tags=["live coaching"],
+    url_name="live_set",
+)(live.post_live_set)
