@@ -97,9 +97,14 @@ def _intake_messages(request: HttpRequest) -> list[str]:
     return []
 
 
+def _posts_an_intake(request: HttpRequest) -> bool:
+    """The POSTs whose body is an intake (the live coaching set is not)."""
+    return request.method == "POST" and not request.path.endswith("/live-sets")
+
+
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    lines = _intake_messages(request) if request.method == "POST" else []
+    lines = _intake_messages(request) if _posts_an_intake(request) else []
     if not lines:
         lines = [_ninja_line(e) for e in exc.errors]
     body = {"detail": "The request is not valid; see errors.", "errors": lines}
@@ -115,7 +120,7 @@ def _ninja_line(error: dict[str, Any]) -> str:
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """Ninja says 400 "Cannot parse request body" for broken JSON: name the problem."""
     body: dict[str, Any] = {"detail": str(exc)}
-    if exc.status_code == 400 and request.method == "POST":
+    if exc.status_code == 400 and _posts_an_intake(request):
         body["errors"] = _intake_messages(request) or ["request: the body is not valid JSON"]
     return api.create_response(request, body, status=exc.status_code)
 

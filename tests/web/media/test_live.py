@@ -127,12 +127,19 @@ def test_a_post_without_its_csrf_token_is_refused(alice: Any) -> None:
         {"session": "../../etc"},
         {"exercise": "cartwheel"},
         {"width": 100_000},
-        {"frames": [_frame(0.2, 150), _frame(0.1, 150)]},  # time runs backwards
         {"frames": [{"t": 0.1, "p": [[1e300, 0.5, 1.0]] * 11}]},  # off the picture
     ],
 )
 def test_a_malformed_set_is_refused(alice_client: Client, change: dict[str, Any]) -> None:
     assert _post(alice_client, _curl_set(1, **change)).status_code == 422
+
+
+def test_frames_out_of_time_order_are_dropped(alice: Any, alice_client: Client) -> None:
+    body = _curl_set(2)
+    body["frames"] = body["frames"] + body["frames"]  # the same set again, back in time
+    assert _post(alice_client, body).json()["reps_server"] == 2
+    frames = LiveSession.objects.get(patient=alice).per_set[0]["frames"]
+    assert frames == len(body["frames"]) // 2
 
 
 def test_a_view_the_exercise_is_not_followed_from_is_refused(alice_client: Client) -> None:
