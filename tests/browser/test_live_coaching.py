@@ -78,6 +78,8 @@ def test_the_live_count_reaches_the_server_and_agrees(
     result = page.wait_for_selector(".set-result", timeout=SET_TIMEOUT_MS)
     browser_count = int(result.get_attribute("data-browser"))
     server_count = int(result.get_attribute("data-server"))
+    wanted = f"{label['reps_min']}-{label['reps_max']}"
+    print(f"{clip}: live {browser_count}, server {server_count}, label {wanted}")
     assert label["reps_min"] <= browser_count <= label["reps_max"], (clip, browser_count)
     assert server_count == browser_count
     assert result.get_attribute("data-agree") == "yes"
