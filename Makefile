@@ -19,7 +19,16 @@ $(STAMP): requirements.txt requirements-mediapipe.txt pyproject.toml
 	$(BIN)/python -m upperback.web.compilemessages
 	touch $(STAMP)
 
-setup: $(STAMP)
+# The browser's pose model: the npm package pinned with its integrity hash in
+# frontend/package-lock.json, copied into the static files (no CDN, nothing fetched at run time).
+POSE_ASSETS := src/upperback/web/static/vendor/mediapipe-pose
+$(POSE_ASSETS)/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --ignore-scripts --no-audit --no-fund
+	mkdir -p $(POSE_ASSETS)
+	cp frontend/node_modules/@mediapipe/pose/{pose.js,pose_web.binarypb,pose_solution_*,pose_landmark_lite.tflite,pose_landmark_full.tflite} $(POSE_ASSETS)/
+	touch $@
+
+setup: $(STAMP) $(POSE_ASSETS)/.installed
 
 # One machine, plain HTTP on loopback, a secret key made on first run in the data folder.
 run: export UPPERBACK_LOCAL ?= 1

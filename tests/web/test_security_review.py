@@ -197,6 +197,7 @@ TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "choosing:options": ("/assessments/{assessment}/options/", ALICES),
     "choosing:outcome": ("/clinic/assessments/{assessment}/outcome/", STAFF_ONLY),
     "choosing:concordance": ("/clinic/concordance/", STAFF_ONLY),
+    "media:live": ("/camera/live/biceps_curl/", _private(200, 200, 404)),  # patients, herself
     "api:openapi-json": ("/api/v1/openapi.json", PUBLIC),
     "api:openapi-view": ("/api/v1/docs", PUBLIC),
     "api:api-root": ("/api/v1/", _all(404)),
@@ -207,6 +208,7 @@ TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "api:list_intakes": ("/api/v1/intakes", API_OWN_LIST),
     "api:get_intake": ("/api/v1/intakes/{assessment}", API_ALICES),
     "api:get_draft": ("/api/v1/drafts/{draft}", {**API_ALICES, "bob": 404}),
+    "api:live_set": ("/api/v1/live-sets", _all(405)),  # POST only (tests/web/media/test_live.py)
 }
 
 # The admin is Django's: staff only, behind its own login. Patients and visitors get its

@@ -24,6 +24,7 @@ from pydantic import Field
 from pydantic import ValidationError as PydanticValidationError
 
 from upperback.clinical import Assessment, Intake
+from upperback.web.media import live
 from upperback.web.records import actions
 from upperback.web.records.access import (
     access_assessment,
@@ -100,9 +101,14 @@ def _intake_messages(request: HttpRequest) -> list[str]:
     return []
 
 
+def _posts_an_intake(request: HttpRequest) -> bool:
+    """The POSTs whose body is an intake (the live coaching set is not)."""
+    return request.method == "POST" and not request.path.endswith("/live-sets")
+
+
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    lines = _intake_messages(request) if request.method == "POST" else []
+    lines = _intake_messages(request) if _posts_an_intake(request) else []
     if not lines:
         lines = [_ninja_line(e) for e in exc.errors]
     body = {"detail": gettext("The request is not valid; see errors."), "errors": lines}
@@ -131,7 +137,7 @@ def _detail(text: str) -> str:
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """Ninja says 400 "Cannot parse request body" for broken JSON: name the problem."""
     body: dict[str, Any] = {"detail": _detail(str(exc))}
-    if exc.status_code == 400 and request.method == "POST":
+    if exc.status_code == 400 and _posts_an_intake(request):
         body["errors"] = _intake_messages(request) or [
             gettext("request: the body is not valid JSON")
         ]
@@ -273,3 +279,13 @@ def _draft_out(draft: IntakeDraft) -> dict[str, Any]:
 def get_draft(request: HttpRequest, draft_id: int = _record_id()) -> Any:
     """An unfinished (or finished) intake draft of the caller's."""
     return _draft_out(access_draft(_caller(request), draft_id, purpose="api.draft.read"))
+
+
+# Live coaching: the end of a set, as landmarks and counts, never a picture (web/media/live.py).
+api.post(
+    "/live-sets",
+    response=_answers({201: live.LiveSetOut}, 400, 401, 403, 404, 409, 413, 422),
+    auth=django_auth,
+    tags=["live coaching"],
+    url_name="live_set",
+)(live.post_live_set)

@@ -27,6 +27,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+# The live coaching page only: the pose model is WebAssembly ('wasm-unsafe-eval' compiles it;
+# plain eval stays forbidden), its runtime starts workers from blob: URLs, and a video the
+# patient picks on her device plays from a blob: URL. Nothing else is loosened.
+COACHING_PAGE_POLICY = (
+    CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
+    + "; worker-src 'self' blob:; media-src 'self' blob:"
+)
+
 
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

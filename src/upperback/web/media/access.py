@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from upperback.web.records.access import access_patient, is_clinic_staff, may_see, open_door
 
-from .models import Kind, MediaUpload
+from .models import Kind, LiveSession, MediaUpload
 
 
 def may_place_points(user: Any, upload: MediaUpload) -> bool:
@@ -32,3 +32,9 @@ def access_upload(
 def access_uploads(user: Any, patient_id: Any, *, purpose: str) -> QuerySet[MediaUpload]:
     patient = access_patient(user, patient_id, purpose=purpose)
     return MediaUpload.objects.filter(patient=patient)
+
+
+def access_live_sessions(user: Any, patient_id: Any, *, purpose: str) -> QuerySet[LiveSession]:
+    """A patient's live coaching sessions (exercise adherence), newest first."""
+    patient = access_patient(user, patient_id, purpose=purpose)
+    return LiveSession.objects.filter(patient=patient)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from upperback.vision import MediaError, Point, VisionError, check_image, check_video, read_cva
 
 from . import storage
-from .models import Kind, MediaUpload, Status
+from .models import Kind, LiveSession, MediaUpload, Status
 from .vision_messages import vision_message
 
 SUFFIX = {"jpeg": ".jpg", "png": ".png", "video": ".mp4"}
@@ -201,3 +201,43 @@ def place_points(
     locked.result = result
     locked.save(update_fields=["points", "result"])
     upload.points, upload.result = locked.points, locked.result
+
+
+@transaction.atomic
+def record_live_set(
+    *,
+    patient: Any,
+    key: str,
+    exercise_id: str,
+    view: str,
+    tracking_version: str,
+    experimental: bool,
+    reps_browser: int,
+    reps_server: int,
+    details: dict[str, Any],
+    assessment: Any = None,
+) -> LiveSession:
+    """Add one finished set to the patient's live session (made on its first set)."""
+    session, _ = LiveSession.objects.select_for_update().get_or_create(
+        patient=patient,
+        key=key,
+        defaults={
+            "assessment": assessment,
+            "exercise_id": exercise_id,
+            "view": view,
+            "tracking_version": tracking_version,
+            "experimental": experimental,
+        },
+    )
+    if session.exercise_id != exercise_id:
+        raise ValidationError("This session coaches another exercise.")
+    session.sets += 1
+    session.reps_browser += reps_browser
+    session.reps_server += reps_server
+    session.disagreement = session.disagreement or reps_browser != reps_server
+    session.per_set = [
+        *session.per_set,
+        {"set": session.sets, "reps_browser": reps_browser, "reps_server": reps_server, **details},
+    ]
+    session.save()
+    return session

@@ -105,3 +105,44 @@ class MediaUpload(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (Status.QUEUED, Status.RUNNING)
+
+
+class LiveSession(models.Model):
+    """One live coaching session: the pose ran in the patient's browser, only numbers came here.
+
+    Each finished set adds its counts: the browser's live count and the server's recount of the
+    landmarks the browser sent (no picture is ever sent). Exercise adherence for the progress
+    page: `media.live.sessions_of` reads them.
+    """
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="live_sessions"
+    )
+    assessment = models.ForeignKey(
+        "records.AssessmentRecord",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="live_sessions",
+    )
+    key = models.CharField(max_length=40, help_text="made by the page, one per session")
+    exercise_id = models.CharField(max_length=40)
+    view = models.CharField(max_length=8)
+    tracking_version = models.CharField(max_length=32)
+    experimental = models.BooleanField(help_text="no labelled real clip validates the count")
+    sets = models.PositiveSmallIntegerField(default=0)
+    reps_browser = models.PositiveIntegerField(default=0, help_text="all sets, counted live")
+    reps_server = models.PositiveIntegerField(default=0, help_text="all sets, recounted here")
+    disagreement = models.BooleanField(default=False, help_text="a set's two counts differ")
+    per_set = models.JSONField(default=list, help_text="each set's counts, tempo and faults")
+    started_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "key"], name="live_session_key_per_patient")
+        ]
+
+    def __str__(self) -> str:
+        return f"live {self.exercise_id} {self.pk} of {self.patient_id}"

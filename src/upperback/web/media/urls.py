@@ -7,6 +7,7 @@ app_name = "media"
 urlpatterns = [
     path("camera/upload/", views.upload, name="upload"),
     path("camera/", views.mine, name="mine"),
+    path("camera/live/<slug:exercise_id>/", views.live_coach, name="live"),
     path("camera/patient/<int:patient_id>/", views.patient_uploads, name="patient"),
     path("camera/<int:upload_id>/", views.detail, name="detail"),
     path("camera/<int:upload_id>/points/", views.place_points, name="points"),

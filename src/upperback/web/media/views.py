@@ -12,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from upperback.web.headers import COACHING_PAGE_POLICY
 from upperback.web.records.access import access_assessment, access_patient
 
-from . import actions, analysis_texts, storage, upload_limit
+from . import actions, analysis_texts, live, live_page, storage, upload_limit
 from .access import access_upload, access_uploads, may_place_points
 from .forms import PointsForm, UploadForm
 
@@ -112,11 +113,27 @@ def place_points(request: HttpRequest, upload_id: int) -> HttpResponse:
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     uploads = access_uploads(request.user, request.user.pk, purpose="media.list")
-    return render(request, "media/list.html", {"uploads": uploads, "patient": request.user})
+    sessions = live.sessions_of(request.user, request.user.pk)
+    context = {"uploads": uploads, "patient": request.user, "live_sessions": sessions}
+    return render(request, "media/list.html", context)
 
 
 @login_required
 def patient_uploads(request: HttpRequest, patient_id: int) -> HttpResponse:
     uploads = access_uploads(request.user, patient_id, purpose="media.list")
     patient = access_patient(request.user, patient_id, purpose="media.list")
-    return render(request, "media/list.html", {"uploads": uploads, "patient": patient})
+    sessions = live.sessions_of(request.user, patient_id)
+    context = {"uploads": uploads, "patient": patient, "live_sessions": sessions}
+    return render(request, "media/list.html", context)
+
+
+@login_required
+def live_coach(request: HttpRequest, exercise_id: str) -> HttpResponse:
+    """Live coaching: the pose runs in the browser; only numbers reach the server."""
+    patient = access_patient(request.user, request.user.pk, purpose="media.live", herself_only=True)
+    assessment_id = request.GET.get("assessment")
+    context = live_page.page_context(request.user, exercise_id, assessment_id)
+    context["patient"] = patient
+    response = render(request, "media/live.html", context)
+    response.headers["Content-Security-Policy"] = COACHING_PAGE_POLICY
+    return response
