@@ -72,7 +72,8 @@ def test_the_demo_patient_has_weeks_of_readings_since_her_plan(loaded: str) -> N
     client = Client()
     client.force_login(dana)
     page = client.get("/progress/")
-    assert len(page.context["chart"]) == 4
+    pain = next(c for c in page.context["charts"] if c.id == "chart-pain")
+    assert len(pain.rows) == 5  # the plan's start, then the 4 readings
     assert page.context["decision"] is not None
 
 
