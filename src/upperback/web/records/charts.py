@@ -8,7 +8,9 @@ reads). The same series feed the page (SVG) and the PDF (PNG).
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,23 +28,53 @@ from .access import access_progress
 from .models import AssessmentRecord, ProgressEntry
 from .presenting import reader_language
 
+# Drawing a chart costs matplotlib tens of milliseconds (much more on a busy machine), and a
+# page shows the same charts until a new reading arrives: keep the drawings of the latest
+# inputs. The key is every input of the drawing (the points, the words, the reader's
+# language), so a new reading, a new language or another time zone draws afresh.
+_DRAWN: OrderedDict[tuple[str, str], Any] = OrderedDict()
+_DRAWN_MAX = 512
+_DRAWN_LOCK = threading.Lock()
+
+
+def _drawn(key: tuple[str, str], draw: Callable[[], Any]) -> Any:
+    with _DRAWN_LOCK:
+        if key in _DRAWN:
+            _DRAWN.move_to_end(key)
+            return _DRAWN[key]
+    value = draw()
+    with _DRAWN_LOCK:
+        _DRAWN[key] = value
+        while len(_DRAWN) > _DRAWN_MAX:
+            _DRAWN.popitem(last=False)
+    return value
+
 
 @dataclass(frozen=True)
 class Chart:
-    """One chart: its id (for the page), title, the figure to draw and its table."""
+    """One chart: its id (for the page), title, how to draw it and its table.
+
+    `inputs` names everything the drawing depends on; `draw` draws it (only when a page or
+    a report asks, and once for the same inputs)."""
 
     id: str
     title: str
-    figure: Any
+    draw: Callable[[], Any]
     head: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    inputs: str = ""
+
+    def _key(self, kind: str) -> tuple[str, str]:
+        return (kind, f"{self.id}|{reader_language()}|{self.title}|{self.inputs}|{self.rows!r}")
 
     def svg(self) -> SafeString:
         # matplotlib escapes the texts it writes (an activity's name is the patient's words)
-        return mark_safe(reports.as_svg(self.figure, label=self.title))
+        text: str = _drawn(self._key("svg"), lambda: reports.as_svg(self.draw(), label=self.title))
+        return mark_safe(text)
 
     def png(self) -> bytes:
-        return reports.as_png(self.figure)
+        data: bytes = _drawn(self._key("png"), lambda: reports.as_png(self.draw()))
+        return data
 
 
 def _month_case(text: str) -> str:
@@ -87,11 +119,15 @@ def pain_chart(record: AssessmentRecord | None, entries: list[ProgressEntry]) ->
         "baseline": _("At the start"),
         "band": _("Clinically important improvement"),
     }
-    figure = reports.pain_chart(
-        points, baseline=baseline, improved_at_most=band, texts=texts, date_label=date_label
-    )
+
+    def draw() -> Any:
+        return reports.pain_chart(
+            points, baseline=baseline, improved_at_most=band, texts=texts, date_label=date_label
+        )
+
     rows = tuple((long_date(d), f"{v:g}/10") for d, v in points)
-    return Chart("chart-pain", title, figure, (_("Date"), _("Pain")), rows)
+    inputs = repr((points, baseline, band, texts))
+    return Chart("chart-pain", title, draw, (_("Date"), _("Pain")), rows, inputs)
 
 
 def psfs_chart(record: AssessmentRecord | None, entries: list[ProgressEntry]) -> Chart | None:
@@ -108,11 +144,15 @@ def psfs_chart(record: AssessmentRecord | None, entries: list[ProgressEntry]) ->
         return None
     title = _("What you can do (PSFS, 0-10)")
     texts = {"title": title, "y_label": _("Ability (0-10)")}
-    figure = reports.lines_chart(series, texts=texts, date_label=date_label, y_range=(0, 10.5))
+
+    def draw() -> Any:
+        return reports.lines_chart(series, texts=texts, date_label=date_label, y_range=(0, 10.5))
+
     rows = tuple(
         (long_date(d), name, f"{v:g}/10") for name, points in series.items() for d, v in points
     )
-    return Chart("chart-psfs", title, figure, (_("Date"), _("Activity"), _("Score")), rows)
+    inputs = repr((series, texts))
+    return Chart("chart-psfs", title, draw, (_("Date"), _("Activity"), _("Score")), rows, inputs)
 
 
 def week_of(day: dt.date) -> dt.date:
@@ -143,11 +183,15 @@ def sessions_chart(session_days: list[dt.date], planned_per_week: float | None) 
         "done": _("Done"),
         "planned": _("In your plan"),
     }
-    figure = reports.sessions_chart(
-        weeks, planned_per_week=planned_per_week, texts=texts, date_label=date_label
-    )
+
+    def draw() -> Any:
+        return reports.sessions_chart(
+            weeks, planned_per_week=planned_per_week, texts=texts, date_label=date_label
+        )
+
     rows = tuple((_("Week of %(day)s") % {"day": long_date(w)}, f"{n:g}") for w, n in weeks)
-    return Chart("chart-sessions", title, figure, (_("Week"), _("Sessions")), rows)
+    inputs = repr((weeks, planned_per_week, texts))
+    return Chart("chart-sessions", title, draw, (_("Week"), _("Sessions")), rows, inputs)
 
 
 def posture_chart(photos: list[Any]) -> Chart | None:
@@ -164,15 +208,20 @@ def posture_chart(photos: list[Any]) -> Chart | None:
         return None
     title = _("Posture angles over time")
     texts = {"title": title, "y_label": _("Degrees")}
-    figure = reports.lines_chart(series, texts=texts, date_label=date_label)
+
+    def draw() -> Any:
+        return reports.lines_chart(series, texts=texts, date_label=date_label)
+
     rows = tuple(
         (long_date(d), name, f"{v:g}°") for name, points in series.items() for d, v in points
     )
-    return Chart("chart-posture", title, figure, (_("Date"), _("Measure"), _("Angle")), rows)
+    inputs = repr((series, texts))
+    return Chart("chart-posture", title, draw, (_("Date"), _("Measure"), _("Angle")), rows, inputs)
 
 
 def planned_sessions_per_week(record: AssessmentRecord | None) -> float | None:
-    """The plan's exercise sessions a week: its exercises' times a day, every day."""
+    """The plan's exercise sessions a week, counted per exercise as the check-ins count them:
+    each exercise's times a day, every day."""
     if record is None:
         return None
     per_day = [
@@ -180,7 +229,32 @@ def planned_sessions_per_week(record: AssessmentRecord | None) -> float | None:
         for step in record.assessment.get("plan", [])
         for exercise in (step.get("details") or {}).get("exercises", [])
     ]
-    return 7 * max(per_day) if any(per_day) else None
+    return 7 * sum(per_day) if any(per_day) else None
+
+
+def session_days(
+    user: Any,
+    patient_id: int,
+    entries: list[ProgressEntry],
+    uploads: list[Any],
+    *,
+    purpose: str,
+) -> list[dt.date]:
+    """One date per exercise session: those each check-in recorded (sessions she reported,
+    and the camera checks and live sessions it counted), then the camera checks and live
+    sessions since the last check-in, which no check-in has counted yet."""
+    from upperback.web.media.access import access_live_sessions
+
+    days = [e.recorded_on for e in entries for _ in range(sum(e.sessions_done().values()))]
+    last = entries[-1].recorded_on if entries else None
+    videos = [local_day(u.created_at) for u in uploads if u.kind == "video" and u.exercise_id]
+    lives = [
+        local_day(s.started_at)
+        for s in access_live_sessions(user, patient_id, purpose=purpose)
+        if s.sets
+    ]
+    days.extend(d for d in [*videos, *lives] if last is None or d > last)
+    return days
 
 
 def done_uploads(user: Any, patient_id: int, *, purpose: str) -> list[Any]:
@@ -195,11 +269,13 @@ def progress_charts(
     """Every chart there is data for, read through the door as `user`."""
     entries = access_progress(user, patient_id, purpose=purpose)
     uploads = done_uploads(user, patient_id, purpose=purpose)
-    videos = [local_day(u.created_at) for u in uploads if u.kind == "video"]
     charts = [
         pain_chart(record, entries),
         psfs_chart(record, entries),
-        sessions_chart(videos, planned_sessions_per_week(record)),
+        sessions_chart(
+            session_days(user, patient_id, entries, uploads, purpose=purpose),
+            planned_sessions_per_week(record),
+        ),
         posture_chart([u for u in uploads if u.kind == "photo"]),
     ]
     return [c for c in charts if c is not None]

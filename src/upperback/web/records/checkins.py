@@ -70,8 +70,8 @@ def plan_now(record: AssessmentRecord, entries: list[ProgressEntry]) -> dict[str
 def camera_sessions(
     user: Any, patient_id: int, exercises: list[str], since: dt.date | None, today: dt.date
 ) -> dict[str, int]:
-    """Finished camera checks of the plan's exercises since the last check-in (at most a week
-    back), by exercise id: each counts as one session."""
+    """Finished camera checks and live coaching sessions of the plan's exercises since the
+    last check-in (at most a week back), by exercise id: each counts as one session."""
     if not apps.is_installed("upperback.web.media") or not exercises:
         return {}
     from upperback.web.media.access import access_uploads
@@ -88,6 +88,14 @@ def camera_sessions(
             and start <= on <= today
         ):
             counted[upload.exercise_id] += 1
+    # A live coaching session (the pose ran in her browser; the server recounted the sets)
+    # is a session of its exercise too, on the day it started.
+    from upperback.web.media.access import access_live_sessions
+
+    for live in access_live_sessions(user, patient_id, purpose="progress.live_sessions"):
+        on = timezone.localdate(live.started_at)
+        if live.sets and live.exercise_id in exercises and start <= on <= today:
+            counted[live.exercise_id] += 1
     return dict(counted)
 
 
