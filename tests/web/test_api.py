@@ -21,6 +21,7 @@ TESTED_OPERATIONS = {
     ("get", "/api/v1/intakes/{intake_id}"),
     ("get", "/api/v1/drafts/{draft_id}"),
     ("post", "/api/v1/live-sets"),  # tests/web/media/test_live.py
+    ("get", "/api/v1/export/fhir"),  # tests/web/records/test_fhir_export.py
 }
 
 

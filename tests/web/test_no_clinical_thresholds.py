@@ -33,6 +33,11 @@ ALLOWED = {
     # (URGENT_WINDOW is the clinic's 24 hours; the lead may move it to the KB's
     # consult_within_days.)
     ("clinic/offers.py", "triage == 'urgent'"): "the engine's level picks the booking window",
+    ("clinic/chooser.py", "page > 0"): "paging through the weeks of a search ('page' holds 'age')",
+    (
+        "records/templatetags/upperback_extras.py",
+        "days <= 0",
+    ): "the engine's consultation window of 0 days is worded 'today'",
 }
 
 

@@ -173,6 +173,8 @@ TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "records:my_report": ("/progress/report.pdf", _private(200, 404, 404)),
     "records:queue": ("/clinic/queue/", STAFF_ONLY),
     "records:review": ("/clinic/assessments/{assessment}/", STAFF_ONLY),
+    # The clinic's FHIR download of Alice's record; a patient has her own in the API.
+    "records:fhir_export": ("/clinic/patients/{patient}/fhir.json", STAFF_ONLY),
     "records:consultation_report": ("/clinic/assessments/{assessment}/report.pdf", STAFF_ONLY),
     "clinic:book_for_assessment": ("/consultations/assessment/{assessment}/", ALICES),
     "clinic:search": ("/consultations/search/", OWN_LIST),
@@ -207,6 +209,7 @@ TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "api:get_assessment": ("/api/v1/assessments/{assessment}", API_ALICES),
     "api:list_intakes": ("/api/v1/intakes", API_OWN_LIST),
     "api:get_intake": ("/api/v1/intakes/{assessment}", API_ALICES),
+    "api:export_fhir": ("/api/v1/export/fhir", API_OWN_LIST),  # each her own record
     "api:get_draft": ("/api/v1/drafts/{draft}", {**API_ALICES, "bob": 404}),
     "api:live_set": ("/api/v1/live-sets", _all(405)),  # POST only (tests/web/media/test_live.py)
 }

@@ -43,7 +43,7 @@ def test_a_photo_is_analysed_by_the_worker_and_shown_to_its_owner(
     assert record.status == Status.QUEUED
     assert (media_root / record.stored_name).is_file()
     page = alice_client.get(reverse("media:detail", args=[record.pk])).content.decode()
-    assert "Waiting for analysis" in page and 'http-equiv="refresh"' in page
+    assert "Waiting for analysis" in page and "data-refresh-seconds" in page
     run_worker()
     record.refresh_from_db()
     assert record.status == Status.DONE, record.error
@@ -171,7 +171,8 @@ def test_the_worker_fails_a_video_with_nobody_and_goes_on_to_the_next(
     listing = alice_client.get(reverse("media:mine")).content.decode()
     assert "1 repetition" in listing
     page = alice_client.get(reverse("media:detail", args=[second.pk])).content.decode()
-    assert "1 repetition" in page and 'alt="signal_plot"' in page
+    assert "1 repetition" in page, page
+    assert 'alt="A chart of the movement over time, one peak per repetition"' in page
     failed = alice_client.get(reverse("media:detail", args=[first.pk])).content.decode()
     assert 'id="analysis-error"' in failed
     alice_client.post("/i18n/setlang/", {"language": "es", "next": "/"})

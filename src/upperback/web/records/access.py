@@ -200,5 +200,5 @@ def queue_order(record: AssessmentRecord) -> tuple[int, int, Any]:
     """Emergencies, and raises by `upperback retriage` not yet reviewed, first (an emergency
     before a raise); then by triage level (most urgent first); then by waiting time."""
     raised = record.raised_by_retriage and record.reviewed_at is None
-    top = 0 if record.current_rank == 0 or raised else 1
+    top = 0 if record.current_triage == "emergency" or raised else 1
     return (top, record.current_rank, record.created_at)

@@ -75,7 +75,7 @@ def triage_section(context: dict[str, Any]) -> reports.Section:
         for o in context["overrides"]
     )
     reasons = [item["flag"].explanation or item["flag"].id for item in context["red_flags"]]
-    reasons.extend(f"{s['label']}: {s['percent']}%" for s in context["sources"])
+    reasons.extend(f"{s['label']}: {s['likelihood']}" for s in context["sources"])
     return reports.Section(_("Triage and why"), paragraphs=tuple(lines), bullets=tuple(reasons))
 
 
