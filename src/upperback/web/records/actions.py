@@ -263,34 +263,30 @@ class RetriagePlan:
 
 
 def _still_latest(plans: list[RetriagePlan]) -> list[RetriagePlan]:
-    """The plans whose old assessment is still its patient's latest and not yet re-run (a
-    patient who answered again meanwhile keeps her new answer)."""
-    olds = [plan.old for plan in plans]
-    already = set(
-        AssessmentRecord.objects.filter(retriaged_from_id__in=[o.pk for o in olds]).values_list(
-            "retriaged_from_id", flat=True
-        )
-    )
+    """The plans whose old assessment is still its patient's latest (a patient who answered
+    again meanwhile keeps her new answer; an assessment re-run already has a newer one)."""
+    patients = [plan.old.patient_id for plan in plans]
     newest: dict[int, dt.datetime] = {}
-    rows = AssessmentRecord.objects.filter(patient_id__in=[o.patient_id for o in olds])
+    # The plans are a run of patients in id order: one range query (an IN list of hundreds
+    # of ids costs the ORM more than the rows it reads).
+    rows = AssessmentRecord.objects.filter(
+        patient_id__gte=min(patients), patient_id__lte=max(patients)
+    )
     for patient_id, created in rows.values_list("patient_id", "created_at"):
         newest[patient_id] = max(created, newest.get(patient_id, created))
-    return [
-        plan
-        for plan in plans
-        if plan.old.pk not in already and newest[plan.old.patient_id] <= plan.old.created_at
-    ]
+    return [plan for plan in plans if newest[plan.old.patient_id] <= plan.old.created_at]
 
 
 @transaction.atomic
-def record_retriage(*, plans: list[RetriagePlan]) -> list[tuple[RetriagePlan, int]]:
+def record_retriage(*, plans: list[RetriagePlan]) -> list[tuple[RetriagePlan, int | None]]:
     """Record a batch of re-runs (`upperback retriage`), each as a new assessment of the same
-    intake, linked to the one it re-ran; returns the plans kept with their new ids.
+    intake, linked to the one it re-ran; returns the plans kept, with the new id of each one
+    whose triage changed.
 
     One INSERT of many rows, with the intake and the answer as the JSON text they already
     are: the ORM would decode and re-encode 10 KB of JSON per row, which at 100,000 rows is
     most of the run's time. The unique `retriaged_from` still refuses a second re-run."""
-    kept = _still_latest(plans)
+    kept = _still_latest(plans) if plans else []
     if not kept:
         return []
     now = timezone.now()
@@ -333,12 +329,14 @@ def record_retriage(*, plans: list[RetriagePlan]) -> list[tuple[RetriagePlan, in
     ]
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({values})", rows)
+    # The new ids of the changed ones only (the report lists them): a few in a hundred.
+    changed = [plan.old.pk for plan in kept if plan.current_triage != plan.old.current_triage]
     new_ids = dict(
-        AssessmentRecord.objects.filter(
-            retriaged_from_id__in=[plan.old.pk for plan in kept]
-        ).values_list("retriaged_from_id", "pk")
+        AssessmentRecord.objects.filter(retriaged_from_id__in=changed).values_list(
+            "retriaged_from_id", "pk"
+        )
     )
-    return [(plan, new_ids[plan.old.pk]) for plan in kept]
+    return [(plan, new_ids.get(plan.old.pk)) for plan in kept]
 
 
 def remind_for_week(*, patient: User, on: dt.date) -> WeeklyReminder | None:
