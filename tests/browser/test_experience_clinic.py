@@ -16,6 +16,9 @@ from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+# INTAKE: a desk worker whose arm has gone numb ("soon", a physiatrist, 14 days)
+from tests.browser.test_scheduling import INTAKE
+
 from upperback.clinical import kb_name
 from upperback.clinical.contract import Intake
 from upperback.web.accounts.models import User
@@ -27,32 +30,6 @@ from upperback.web.records import actions as records
 from upperback.web.records.models import AssessmentRecord
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# A desk worker whose arm has gone numb: the engine says "soon", a physiatrist, 14 days.
-INTAKE: dict[str, Any] = {
-    "contract": "1",
-    "age": 34,
-    "sex": "female",
-    "pain": {
-        "regions": ["between_shoulder_blades"],
-        "intensity_now": 4,
-        "intensity_worst_week": 6,
-        "duration_days": 21,
-        "onset": "gradual",
-        "trigger": "poor_posture",
-        "character": ["aching"],
-        "pattern": "mechanical",
-        "worse_with": ["sitting_long"],
-        "better_with": ["movement"],
-        "night_pain": "none",
-        "morning_stiffness_minutes": 5,
-    },
-    "symptoms": ["arm_numbness"],
-    "history": [],
-    "medications": [],
-    "function": {"loss_of_function": False, "psfs": [{"activity": "desk work", "score": 5}]},
-    "work": {"desk_hours_per_day": 9, "overhead_or_heavy": False},
-}
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
