@@ -23,7 +23,7 @@ import numpy as np
 
 from upperback.vision.exercise import analyse_exercise, analyse_track
 from upperback.vision.landmarks import PoseFrame
-from upperback.vision.parallel import plan_segments, segment_count, usable_cores
+from upperback.vision.parallel import lead_frames, plan_segments, segment_count, usable_cores
 from upperback.vision.pose import Image, PoseEstimator
 from upperback.vision.tracking_spec import load_library
 from upperback.vision.video import SAMPLE_FPS, Track, probe, sample_step, sampled_frames
@@ -109,7 +109,7 @@ def long_video_rows(path: Path, raw_fps: float) -> tuple[list[str], int]:
     frames = info.sampled_count(SAMPLE_FPS)
     parts = segment_count(info)
     step = sample_step(info.fps, SAMPLE_FPS)
-    plan = plan_segments(info, parts)
+    plan = plan_segments(info, parts, lead=lead_frames())
     tracked = sum(len(range(s.warm_up_from, s.stop or info.frame_count, step)) for s in plan)
     split: list[tuple[float, float, int]] = []
     single: list[tuple[float, float, int]] = []

@@ -49,3 +49,11 @@ def retake() -> None:
 
 def broken() -> None:
     raise RuntimeError("an OpenCV error, say")
+
+
+def matplotlib_here() -> str:
+    """What `matplotlib` is in the child: the real package or the tracking child's stand-in."""
+    import sys
+
+    module = sys.modules.get("matplotlib")
+    return "absent" if module is None else type(module).__name__

@@ -9,16 +9,20 @@ from typing import Any
 import pytest
 from tests.conftest import SHARED_DATA
 
+from upperback.vision import parallel
 from upperback.vision.errors import RetakeError, VisionError
 from upperback.vision.exercise import analyse_exercise, analyse_track
-from upperback.vision.isolated import Limits
+from upperback.vision.isolated import Limits, run_isolated
 from upperback.vision.parallel import (
     MIN_SPLIT_S,
+    WARM_UP_S,
     frame_from_json,
     frame_json,
+    lead_frames,
     plan_segments,
     segment_count,
     track_in_segments,
+    tracking_child_setup,
 )
 from upperback.vision.tracking_spec import load_library
 from upperback.vision.video import Segment, VideoInfo, sample_step
@@ -33,16 +37,63 @@ def _kept(info: VideoInfo, segments: list[Segment]) -> list[int]:
     return frames
 
 
+WARM_UP_FRAMES = round(WARM_UP_S * 30.0 / 2) * 2  # in frames of a 30 fps video
+
+
 @pytest.mark.parametrize("frames", [1, 2, 29, 300, 1801])
 @pytest.mark.parametrize("parts", [1, 2, 3])
-def test_segments_keep_every_sampled_frame_once_and_in_order(frames: int, parts: int) -> None:
+@pytest.mark.parametrize("lead", [0, 20])
+def test_segments_keep_every_sampled_frame_once_and_in_order(
+    frames: int, parts: int, lead: int
+) -> None:
     info = VideoInfo(fps=30.0, frame_count=frames, width=10, height=10)
-    segments = plan_segments(info, parts)
+    segments = plan_segments(info, parts, lead=lead)
     assert _kept(info, segments) == list(range(0, frames, 2))
     for segment in segments:
         assert segment.start % 2 == 0 and segment.warm_up_from % 2 == 0
-        assert segment.start - segment.warm_up_from <= 60  # two seconds of warm-up at most
-    assert all(s.start - s.warm_up_from == 60 for s in segments if s.start >= 60)
+        assert segment.start - segment.warm_up_from <= WARM_UP_FRAMES
+    late = [s for s in segments if s.start >= WARM_UP_FRAMES]
+    assert all(s.start - s.warm_up_from == WARM_UP_FRAMES for s in late)
+
+
+@pytest.mark.parametrize("parts", [2, 3, 4])
+def test_the_segment_tracked_here_is_longer_by_the_warm_up_and_the_childs_start(
+    parts: int,
+) -> None:
+    """Every process tracks as many frames, counting the children's start in frames."""
+    info = VideoInfo(fps=30.0, frame_count=1800, width=10, height=10)
+    lead = lead_frames()
+    segments = plan_segments(info, parts, lead=lead)
+    tracked = [len(range(s.warm_up_from, s.stop or 1800, 2)) for s in segments]
+    work = [tracked[0], *(n + lead for n in tracked[1:])]
+    assert len(segments) == parts
+    assert max(work) - min(work) <= parts  # whole frames: within one frame a segment
+    assert segments[0].warm_up_from == 0 and tracked[0] > tracked[1]
+
+
+def test_a_segments_child_starts_without_matplotlib_and_this_process_keeps_it() -> None:
+    import matplotlib
+
+    target = "tests.vision.isolated_targets:matplotlib_here"
+    assert run_isolated(target, {}, setup=tracking_child_setup) == "_NotLoaded"
+    assert run_isolated(target, {}) != "_NotLoaded"  # only where asked for
+    assert type(matplotlib).__name__ == "module"
+    assert matplotlib.get_backend()  # still the real package here
+
+
+def test_opencv_keeps_to_one_thread_where_the_model_runs(shared_data: Path) -> None:
+    import cv2
+
+    from upperback.vision import pose  # noqa: F401 - importing it sets OpenCV's threads
+    from upperback.vision.video import open_decoder
+
+    assert cv2.getNumThreads() == 1
+    capture = open_decoder(shared_data / "videos/sample_bicep_curl.mp4")
+    try:
+        assert capture.isOpened()
+        assert capture.get(cv2.CAP_PROP_N_THREADS) == 1
+    finally:
+        capture.release()
 
 
 def test_a_short_clip_stays_in_one_process_and_a_long_one_is_split() -> None:
@@ -82,6 +133,39 @@ def test_two_segments_count_as_one_pass_on_every_labelled_video(
 
 
 @pytestmark_slow
+def test_the_first_segment_is_tracked_here_and_only_the_others_start_a_child(
+    shared_data: Path, tracked: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = shared_data / "videos/lateral_raise_shoulder_dumbells_beginner_front_view.mp4"
+    children: list[dict[str, Any]] = []
+    real = parallel.run_isolated
+
+    def counted(function: Any, kwargs: dict[str, Any], *args: Any, **options: Any) -> Any:
+        children.append(kwargs)
+        return real(function, kwargs, *args, **options)
+
+    monkeypatch.setattr(parallel, "run_isolated", counted)
+    plan = [Segment(0, 100, 0), Segment(100, 200, 84), Segment(200, None, 184)]
+    track = track_in_segments(path, plan)
+    assert [c["start"] for c in children] == [100, 200]
+    assert [f.index for f in track.frames] == [f.index for f in tracked(path).frames]
+
+
+@pytestmark_slow
+def test_a_childs_failure_stops_the_segment_tracked_here(shared_data: Path) -> None:
+    path = shared_data / "videos/lateral_raise_shoulder_dumbells_beginner_front_view.mp4"
+    plan = [Segment(0, 330, 0), Segment(330, None, 314)]
+    reports: list[tuple[int, int]] = []
+    with pytest.raises(VisionError) as caught:
+        track_in_segments(
+            path, plan, limits=Limits(seconds=0.01), progress=lambda d, t: reports.append((d, t))
+        )
+    assert caught.value.code == "analysis_timed_out"
+    done = max((d for d, _ in reports), default=0)
+    assert done < 165 - 50  # of 165 frames here: the child's error stopped them early
+
+
+@pytestmark_slow
 def test_a_repetition_cut_in_two_is_counted_once(shared_data: Path, tracked: Any) -> None:
     """The cut falls on the top of each repetition in turn: same count, same tops."""
     path = shared_data / "videos/lateral_raise_shoulder_dumbells_beginner_front_view.mp4"
@@ -89,7 +173,7 @@ def test_a_repetition_cut_in_two_is_counted_once(shared_data: Path, tracked: Any
     one = analyse_track(tracked(path), spec, "front")
     for rep in one.repetitions[1:3]:
         cut = tracked(path).frames[rep.top_index].index
-        plan = [Segment(0, cut, 0), Segment(cut, None, max(0, cut - 60))]
+        plan = [Segment(0, cut, 0), Segment(cut, None, max(0, cut - WARM_UP_FRAMES))]
         two = analyse_track(track_in_segments(path, plan), spec, "front")
         assert len(two.repetitions) == len(one.repetitions)
         tops = [round(r.top_s, 1) for r in two.repetitions]

@@ -79,18 +79,21 @@ def run_isolated(
     *,
     progress: Progress | None = None,
     heartbeat: Callable[[], None] | None = None,
+    setup: Callable[[], None] | str | None = None,
 ) -> Any:
     """`function(**kwargs)` in a child process; its JSON result, or a VisionError.
 
     `function` must be importable by name and take and return JSON values. `progress` gets the
     child's (done, total) reports; `heartbeat` is called about once a second while it works.
     An exception from either (or an interrupt) kills the child at once and is raised here.
+    `setup`, importable by name too, runs first in the child (and never in this process).
     """
     request = {
         "target": target_name(function),
         "kwargs": kwargs,
         "progress": progress is not None,
         "memory_bytes": limits.memory_bytes,
+        "setup": None if setup is None else target_name(setup),
     }
     child = subprocess.Popen(
         [sys.executable, "-m", "upperback.vision.isolated"],
@@ -225,6 +228,8 @@ def _percent_reporter(send: Callable[[dict[str, Any]], None]) -> Progress:
 def _answer(request: dict[str, Any], send: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
     kwargs = dict(request["kwargs"])
     try:
+        if request.get("setup"):
+            _resolve(request["setup"])()
         function = _resolve(request["target"])
         if request.get("progress"):
             kwargs["progress"] = _percent_reporter(send)

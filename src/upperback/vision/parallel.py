@@ -1,21 +1,30 @@
-"""Track a long video on every core: one child process per segment, joined into one Track.
+"""Track a long video on every core: this process and one child per further core, joined.
 
 A MediaPipe graph works on one frame at a time, keeps tracking state from frame to frame (where
 the person was, its landmark smoothing) and cannot be shared between threads. So a long video
-is cut into consecutive segments, each tracked by its own graph in its own child process
-(upperback.vision.isolated: memory cap, deadline, killed with its parent, errors with stable
-codes), and the poses are joined in order. Every segment after the first starts tracking
-WARM_UP_S before its first kept frame and drops those poses: by the cut the model has found the
-person and its smoothing has settled, so the poses after the cut are those of one pass.
-Repetitions are counted afterwards, once, on the joined track: one that spans a cut is neither
-lost nor counted twice.
+is cut into consecutive segments: the first is tracked here, while each of the others is
+tracked by its own graph in its own child process (upperback.vision.isolated: memory cap,
+deadline, killed with its parent, errors with stable codes), and the poses are joined in
+order. A child needs a moment to start (a fresh interpreter importing OpenCV and MediaPipe), so
+the segment tracked here is longer by what the model gets through meanwhile, and all finish
+together. Every segment after the first starts tracking WARM_UP_S before its first kept frame
+and drops those poses, so the model has found the person and its smoothing has settled by the
+cut. Repetitions are counted afterwards, once, on the joined track: one that spans a cut is
+neither lost nor counted twice.
+
+Why processes and not threads: two graphs in two threads of one process did run at once, but
+measured on the 60 s benchmark video they cost about 10% more CPU than two processes (the GIL
+between the frames), which is the margin the issue allows for the whole split.
 """
 
 from __future__ import annotations
 
 import os
 import resource
+import sys
 import threading
+import types
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -35,12 +44,20 @@ from upperback.vision.video import (
     track_video,
 )
 
-# Starting a child (Python, OpenCV, MediaPipe and its graph) costs about a second and a half of
-# one core: a clip shorter than this is as fast in one process.
+# Starting a child (Python, OpenCV, MediaPipe and its graph) costs over a second of one core: a
+# clip shorter than this is as fast in one process.
 MIN_SPLIT_S = 20.0
-# Measured on the labelled clips: the tracker finds the person in the first frame or two and its
-# landmark smoothing settles within about half a second; two seconds leave a margin.
-WARM_UP_S = 2.0
+# Measured on the labelled clips, cut in the middle: the tracker finds the person in the first
+# frame or two, and after that the poses past the cut differ from one pass's by as much with
+# 2 s of warm-up as with 0.25 s (a tracker that started elsewhere follows a slightly different
+# path; the counts agree, tests/vision/test_parallel.py). Half a second keeps a margin.
+WARM_UP_S = 0.5
+# From starting a child to its first frame, measured here: about 0.5 s (the interpreter, OpenCV,
+# MediaPipe without matplotlib, see tracking_child_setup, and the graph).
+CHILD_START_S = 0.5
+# The full model's time for one frame on one core (bench.vision: 24 ms here). Only the ratio of
+# the two matters: a faster machine shortens both.
+MODEL_FRAME_S = 0.024
 MAX_SEGMENTS = 4  # each child holds its own graph (about 300 MB): more buys nothing on 2 cores
 
 FrameJson = list[Any]
@@ -66,16 +83,28 @@ def segment_count(info: VideoInfo, requested: int | None = None) -> int:
     return max(1, min(usable_cores(), MAX_SEGMENTS))
 
 
-def plan_segments(info: VideoInfo, parts: int, sample_fps: float = SAMPLE_FPS) -> list[Segment]:
-    """`parts` consecutive segments with about as many sampled frames each; every cut and
-    warm-up start falls on a sampled frame, so the joined frames are those of one pass."""
+def lead_frames() -> int:
+    """How many frames the model tracks here while a child starts."""
+    return round(CHILD_START_S / MODEL_FRAME_S)
+
+
+def plan_segments(
+    info: VideoInfo, parts: int, sample_fps: float = SAMPLE_FPS, lead: int = 0
+) -> list[Segment]:
+    """`parts` consecutive segments that take as long each: every later segment tracks its
+    warm-up frames too, and the first (tracked here) is longer by those and by `lead` sampled
+    frames (what this process tracks while the children start). Every cut and warm-up start
+    falls on a sampled frame, so the joined frames are those of one pass."""
     step = sample_step(info.fps, sample_fps)
     samples = len(range(0, info.frame_count, step))
     parts = max(1, min(parts, samples))
-    warm_up = round(WARM_UP_S * info.fps / step) * step
-    cuts = [samples * k // parts * step for k in range(parts)]
-    stops: list[int | None] = [*cuts[1:], None]
-    return [Segment(a, b, max(0, a - warm_up)) for a, b in zip(cuts, stops, strict=True)]
+    warm_up = round(WARM_UP_S * info.fps / step)  # in sampled frames
+    later = max(1, (samples - warm_up - lead) // parts)  # each later segment's kept frames
+    first = samples - (parts - 1) * later
+    cuts = [0, *(first + later * k for k in range(parts - 1))]
+    starts = [cut * step for cut in cuts]
+    stops: list[int | None] = [*starts[1:], None]
+    return [Segment(a, b, max(0, a - warm_up * step)) for a, b in zip(starts, stops, strict=True)]
 
 
 def frame_json(frame: PoseFrame) -> FrameJson:
@@ -111,6 +140,25 @@ def track_segment_job(
     segment = Segment(start, stop, warm_up_from)
     frames = track_frames(file, probe(file), segment, sample_fps, progress)
     return [frame_json(f) for f in frames]
+
+
+class _NotLoaded(types.ModuleType):
+    """A module left out of a tracking child: reading anything from it says so."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"{self.__name__}.{name}: not loaded in a segment's child process")
+
+
+def tracking_child_setup() -> None:
+    """Run first in each segment's child (run_isolated's `setup`), never in the caller.
+
+    MediaPipe imports matplotlib.pyplot when it is imported, for drawing helpers that a child
+    which only tracks never calls; loading matplotlib was 0.66 s of the child's 1.15 s start
+    (python -X importtime), time the segment tracked here had to cover. Stand-ins take its
+    place in the child only.
+    """
+    for name in ("matplotlib", "matplotlib.pyplot"):
+        sys.modules.setdefault(name, _NotLoaded(name))
 
 
 def inherited_limits() -> Limits:
@@ -151,7 +199,8 @@ def track_in_segments(
     progress: OnProgress | None = None,
     limits: Limits | None = None,
 ) -> Track:
-    """Each segment in its own child process at once; the first error stops the others."""
+    """The first segment here, each other in its own child process at once; the first error
+    stops the others (a child's error stops this process's tracking at its next frame)."""
     info = probe(path)
     limits = limits or inherited_limits()
     failed = threading.Event()
@@ -171,26 +220,56 @@ def track_in_segments(
                 limits,
                 progress=summed.of(part),
                 heartbeat=stop_if_failed,
+                setup=tracking_child_setup,
             )
         except BaseException:
             failed.set()
             raise
         return result
 
-    with ThreadPoolExecutor(max_workers=len(segments), thread_name_prefix="segment") as pool:
-        futures = [pool.submit(run, k, s) for k, s in enumerate(segments)]
-        parts = _results(futures, failed)
+    def here() -> list[PoseFrame]:
+        report = summed.of(0)
+
+        def checked(done: int, total: int) -> None:
+            stop_if_failed()
+            report(done, total)
+
+        try:
+            return track_frames(path, info, segments[0], sample_fps, checked)
+        except BaseException:
+            failed.set()
+            raise
+
+    workers = max(1, len(segments) - 1)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="segment") as pool:
+        futures = [pool.submit(run, k, s) for k, s in enumerate(segments) if k > 0]
+        first = _own_result(here)
+        parts = _results(futures, failed, first)
     frames = tuple(frame_from_json(f) for part in parts for f in part)
     if not frames:
         raise MediaError("video_undecodable", file=path.name)
     return Track(info=info, frames=frames, sample_fps=sample_fps)
 
 
-def _results(futures: list[Future[list[FrameJson]]], failed: threading.Event) -> list[Any]:
+def _own_result(track: Callable[[], list[PoseFrame]]) -> Future[list[FrameJson]]:
+    """This process's segment as a finished future, its error kept for _results to weigh."""
+    own: Future[list[FrameJson]] = Future()
+    try:
+        own.set_result([frame_json(f) for f in track()])
+    except Exception as error:
+        own.set_exception(error)
+    return own
+
+
+def _results(
+    futures: list[Future[list[FrameJson]]],
+    failed: threading.Event,
+    first: Future[list[FrameJson]],
+) -> list[Any]:
     """Every segment's frames in order, or the first real error (not a cancellation)."""
     results, error = [], None
     try:
-        for future in futures:
+        for future in [first, *futures]:
             try:
                 results.append(future.result())
             except _Cancelled:
@@ -217,5 +296,5 @@ def track_any(
     parts = segment_count(info, segments)
     if parts == 1:
         return track_video(path, sample_fps=sample_fps, progress=progress)
-    plan = plan_segments(info, parts, sample_fps)
+    plan = plan_segments(info, parts, sample_fps, lead=lead_frames())
     return track_in_segments(path, plan, sample_fps=sample_fps, progress=progress)

@@ -20,6 +20,12 @@ from upperback.vision.landmarks import Landmark, Pose
 
 Image = npt.NDArray[np.uint8]
 
+# OpenCV's own thread pool splits each small image operation (a colour conversion, a resize)
+# across the cores, and its idle workers spin. The model already keeps every core busy (one
+# graph per core, parallel.py), so the pool only took CPU from it: 2.4 s of the 26.6 s that
+# one pass over the 60 s benchmark video cost. Every process that runs the model imports this.
+cv2.setNumThreads(1)
+
 MODEL_COMPLEXITY = 1
 # A tight head-and-shoulders crop (markers_side.jpg) is missed as it is: the detector works on
 # a square input, and a tall narrow crop squashed to a square no longer looks like a person.
