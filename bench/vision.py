@@ -5,8 +5,9 @@
    signal, counter). Target: ours within 10% of raw frames per second.
 2. A 60-second exercise video, built in a temporary folder by joining the labelled lateral
    raise clip end to end (never committed), analysed end to end as `upperback exercise` does
-   (checks, decoding, pose, counting): on every core (one child process per segment, as the
-   command and the web app run it; target under 12 s on 2 cores) and in one process. Its
+   (checks, decoding, pose, counting): on every core (the first segment in this process and
+   one child process per further segment, as the command and the web app run it; target
+   under 12 s on 2 cores) and in one process. Its
    frames per second per core, against the raw loop's, say what the split costs.
 """
 
@@ -170,8 +171,9 @@ def run() -> str:
             f"A {duration:.0f}-second exercise video (the clip joined end to end in a temporary "
             "folder) analysed end to end as `upperback exercise` does (checks, decoding, pose, "
             f"counting), median of {LONG_ROUNDS} interleaved runs (each run in brackets). "
-            "Segments: one child process per usable core, each with its own MediaPipe graph, "
-            f"tracking {warm_up_frames} warm-up frames in all before its cut; target under "
+            "Segments: one per usable core, each with its own MediaPipe graph: the first in "
+            "this process, each other in a child process that tracks its warm-up frames "
+            f"before its cut ({warm_up_frames} in all); target under "
             "12 s on 2 cores. Per core: sampled frames per wall second divided by the cores "
             "used, against the raw loop's frames per wall second above (target at least 0.90).",
             "",
