@@ -33,7 +33,7 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "videos"
 CLIP = DATA / "lateral_raise_shoulder_dumbells_beginner_front_view.mp4"
 ROUNDS = 3
 LONG_VIDEO_S = 60.0
-LONG_ROUNDS = 3
+LONG_ROUNDS = 5
 
 
 def decoded_frames(path: Path) -> list[tuple[int, float, Image]]:

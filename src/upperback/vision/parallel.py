@@ -210,7 +210,7 @@ def track_in_segments(
         if failed.is_set():
             raise _Cancelled
 
-    def run(part: int, segment: Segment) -> list[FrameJson]:
+    def run(part: int, segment: Segment) -> list[PoseFrame]:
         kwargs = {"path": str(path), "start": segment.start, "stop": segment.stop}
         kwargs |= {"warm_up_from": segment.warm_up_from, "sample_fps": sample_fps}
         try:
@@ -225,7 +225,7 @@ def track_in_segments(
         except BaseException:
             failed.set()
             raise
-        return result
+        return [frame_from_json(f) for f in result]
 
     def here() -> list[PoseFrame]:
         report = summed.of(0)
@@ -245,26 +245,26 @@ def track_in_segments(
         futures = [pool.submit(run, k, s) for k, s in enumerate(segments) if k > 0]
         first = _own_result(here)
         parts = _results(futures, failed, first)
-    frames = tuple(frame_from_json(f) for part in parts for f in part)
+    frames = tuple(f for part in parts for f in part)
     if not frames:
         raise MediaError("video_undecodable", file=path.name)
     return Track(info=info, frames=frames, sample_fps=sample_fps)
 
 
-def _own_result(track: Callable[[], list[PoseFrame]]) -> Future[list[FrameJson]]:
+def _own_result(track: Callable[[], list[PoseFrame]]) -> Future[list[PoseFrame]]:
     """This process's segment as a finished future, its error kept for _results to weigh."""
-    own: Future[list[FrameJson]] = Future()
+    own: Future[list[PoseFrame]] = Future()
     try:
-        own.set_result([frame_json(f) for f in track()])
+        own.set_result(track())
     except Exception as error:
         own.set_exception(error)
     return own
 
 
 def _results(
-    futures: list[Future[list[FrameJson]]],
+    futures: list[Future[list[PoseFrame]]],
     failed: threading.Event,
-    first: Future[list[FrameJson]],
+    first: Future[list[PoseFrame]],
 ) -> list[Any]:
     """Every segment's frames in order, or the first real error (not a cancellation)."""
     results, error = [], None
