@@ -201,3 +201,77 @@ def test_the_concordance_page_is_for_the_clinic_only(
     assert page.context["total"].first == 1
     assert 'data-source="all"' in page.content.decode()
     assert alice_client.get("/clinic/concordance/").status_code == 404
+
+
+@pytest.fixture
+def record_on_anticoagulant(alice: Any, desk_worker: dict[str, Any]) -> AssessmentRecord:
+    """Anti-inflammatory medication is withheld: she takes an anticoagulant."""
+    intake = Intake.model_validate({**desk_worker, "medications": ["anticoagulant"]})
+    record = actions.record_assessment(patient=alice, intake=intake)
+    assert "anti_inflammatory_medication" in [w["step"] for w in record.assessment["withheld"]]
+    return record
+
+
+def _outcome_post(steps: list[str], **extra: str) -> dict[str, Any]:
+    return {
+        "source": "muscle_strain",
+        "certainty": "probable",
+        "basis": "examination",
+        "steps": steps,
+        "agreed_on": dt.date.today().isoformat(),
+        "next_review": NEXT_MONTH.isoformat(),
+        **extra,
+    }
+
+
+def test_agreeing_to_a_withheld_step_shows_why_it_was_left_out_and_needs_a_reason(
+    bob_client: Client, record_on_anticoagulant: AssessmentRecord
+) -> None:
+    url = f"/clinic/assessments/{record_on_anticoagulant.pk}/outcome/"
+    page = bob_client.get(url).content.decode()
+    assert 'id="outcome-withheld"' in page and "blood thinner" in page
+    steps = ["exercise_program", "anti_inflammatory_medication"]
+    refused = bob_client.post(url, _outcome_post(steps))
+    assert refused.status_code == 200
+    text = refused.content.decode()
+    assert "Left out for this patient" in text and "Give your reason" in text
+    assert not ConsultationOutcome.objects.filter(record=record_on_anticoagulant).exists()
+
+
+def test_a_withheld_step_agreed_with_a_reason_keeps_both_reasons_for_the_patient(
+    alice_client: Client, bob_client: Client, record_on_anticoagulant: AssessmentRecord
+) -> None:
+    url = f"/clinic/assessments/{record_on_anticoagulant.pk}/outcome/"
+    steps = ["exercise_program", "anti_inflammatory_medication"]
+    reason = "Topical gel only, agreed with her haematologist"
+    posted = bob_client.post(url, _outcome_post(steps, withheld_reason=reason))
+    assert posted.status_code == 302
+    agreed = ConsultationOutcome.objects.get(record=record_on_anticoagulant).agreed_steps
+    held = next(s for s in agreed if s["step"] == "anti_inflammatory_medication")
+    assert held["agreed_because"] == reason and "blood thinner" in held["withheld_because"]
+    assert "agreed_because" not in next(s for s in agreed if s["step"] == "exercise_program")
+    result = alice_client.get(f"/assessments/{record_on_anticoagulant.pk}/").content.decode()
+    assert "leave this out for you" in result and reason in result
+
+
+def test_the_action_refuses_a_withheld_step_without_a_reason(
+    bob: Any, record_on_anticoagulant: AssessmentRecord
+) -> None:
+    with pytest.raises(ValueError, match="withheld for this patient"):
+        choosing.record_outcome(
+            record=record_on_anticoagulant,
+            author=bob,
+            source="muscle_strain",
+            certainty="probable",
+            basis="examination",
+            agreed_steps=[{"step": "anti_inflammatory_medication", "note": ""}],
+            next_review=NEXT_MONTH,
+        )
+
+
+def test_no_reason_field_when_nothing_was_withheld(
+    bob_client: Client, record: AssessmentRecord
+) -> None:
+    assert not record.assessment["withheld"]
+    page = bob_client.get(f"/clinic/assessments/{record.pk}/outcome/").content.decode()
+    assert "withheld_reason" not in page and 'id="outcome-withheld"' not in page

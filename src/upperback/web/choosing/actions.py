@@ -58,13 +58,25 @@ def record_outcome(
     other_cause: str = "",
     note: str = "",
     agreed_on: dt.date | None = None,
+    withheld_reason: str = "",
 ) -> ConsultationOutcome:
     """The clinician's diagnosis and the plan agreed with the patient, with the engine's
-    likely sources as they stand, so concordance compares like with like."""
+    likely sources as they stand, so concordance compares like with like.
+
+    A step the engine withheld for this patient (a contraindication) may still be agreed: the
+    decision is the clinician's. It then needs `withheld_reason`, kept on that step beside the
+    engine's reason, so the patient and the next clinician see both.
+    """
     _check_outcome(source, other_cause, certainty, basis)
     steps = [s for s in agreed_steps if s.get("step") in get_args(StepId)]
     if len(steps) != len(agreed_steps):
         raise ValueError("An agreed step is not one of the clinic's treatments.")
+    withheld = {w["step"]: w.get("because", "") for w in record.assessment.get("withheld", [])}
+    held = [s["step"] for s in steps if s["step"] in withheld]
+    if held and not withheld_reason.strip():
+        raise ValueError(
+            f"{', '.join(held)} was withheld for this patient: agreeing to it needs a reason."
+        )
     outcome = ConsultationOutcome.objects.create(
         record=record,
         patient=record.patient,
@@ -75,9 +87,16 @@ def record_outcome(
         certainty=certainty,
         basis=basis,
         engine_sources=[s["id"] for s in record.assessment.get("likely_sources", [])],
-        agreed_steps=[{"step": s["step"], "note": s.get("note", "").strip()} for s in steps],
+        agreed_steps=[_agreed_step(s, withheld, withheld_reason) for s in steps],
         note=note.strip(),
         next_review=next_review,
     )
     AssessmentRecord.objects.filter(pk=record.pk).update(reviewed_at=timezone.now())
     return outcome
+
+
+def _agreed_step(step: dict[str, str], withheld: dict[str, str], reason: str) -> dict[str, str]:
+    agreed = {"step": step["step"], "note": step.get("note", "").strip()}
+    if step["step"] in withheld:
+        agreed |= {"withheld_because": withheld[step["step"]], "agreed_because": reason.strip()}
+    return agreed

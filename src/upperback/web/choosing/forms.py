@@ -95,11 +95,32 @@ class OutcomeForm(forms.Form):
     next_review = forms.DateField(
         label=_("Next review"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    withheld_reason = forms.CharField(
+        label=_("Your reason to agree to a step the clinic's rules left out for this patient"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, withheld: dict[str, str] | None = None, **kwargs: Any) -> None:
+        """`withheld`: the steps left out for this patient, each with the engine's reason."""
+        super().__init__(*args, **kwargs)
+        self.withheld = withheld or {}
+        if not self.withheld:
+            del self.fields["withheld_reason"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("source") == OTHER_CAUSE and not (data.get("other_cause") or "").strip():
             self.add_error("other_cause", _("Name the other cause."))
+        held = [s for s in data.get("steps") or [] if s in self.withheld]
+        if held and not (data.get("withheld_reason") or "").strip():
+            left_out = "; ".join(f"{kb_label('step', s)}: {self.withheld[s]}" for s in held)
+            self.add_error(
+                "withheld_reason",
+                _("Left out for this patient (%(left_out)s). Give your reason to agree to it.")
+                % {"left_out": left_out},
+            )
         agreed, review = data.get("agreed_on"), data.get("next_review")
         if agreed and review and review < agreed:
             self.add_error("next_review", _("The next review comes after the agreement."))

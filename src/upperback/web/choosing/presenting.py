@@ -89,7 +89,12 @@ def outcome_view(outcome: ConsultationOutcome) -> dict[str, Any]:
         "certainty": Certainty(outcome.certainty).label,
         "basis": Basis(outcome.basis).label,
         "steps": [
-            {"label": kb_label("step", s["step"]), "note": s.get("note", "")}
+            {
+                "label": kb_label("step", s["step"]),
+                "note": s.get("note", ""),
+                "withheld_because": s.get("withheld_because", ""),
+                "agreed_because": s.get("agreed_because", ""),
+            }
             for s in outcome.agreed_steps
         ],
     }

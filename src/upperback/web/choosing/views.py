@@ -78,7 +78,10 @@ def outcome_page(request: HttpRequest, assessment_id: int) -> HttpResponse:
     _, preferences = access_choices(request.user, record.pk, purpose="choosing.preferences.read")
     preferred = with_preferences(preferences)
     start = preferred or localized(record)
-    form = OutcomeForm(request.POST or None, initial={"steps": [s.step for s in start.plan]})
+    withheld = {w.step: w.because for w in localized(record).withheld}
+    form = OutcomeForm(
+        request.POST or None, initial={"steps": [s.step for s in start.plan]}, withheld=withheld
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         actions.record_outcome(
@@ -92,11 +95,13 @@ def outcome_page(request: HttpRequest, assessment_id: int) -> HttpResponse:
             note=data.get("note") or "",
             agreed_on=data["agreed_on"],
             next_review=data["next_review"],
+            withheld_reason=data.get("withheld_reason") or "",
         )
         return redirect("records:review", assessment_id=record.pk)
     context = {
         "record": record,
         "form": form,
+        "withheld": [{"label": kb_label("step", s), "because": b} for s, b in withheld.items()],
         "choices": choice_rows(preferences),
         "changes": preferred.changes if preferred else [],
     }
