@@ -78,7 +78,7 @@ def outcome_page(request: HttpRequest, assessment_id: int) -> HttpResponse:
     _, preferences = access_choices(request.user, record.pk, purpose="choosing.preferences.read")
     preferred = with_preferences(preferences)
     start = preferred or localized(record)
-    withheld = {w.step: w.because for w in localized(record).withheld}
+    withheld: dict[str, str] = {w.step: w.because for w in localized(record).withheld}
     form = OutcomeForm(
         request.POST or None, initial={"steps": [s.step for s in start.plan]}, withheld=withheld
     )
