@@ -49,6 +49,7 @@
     faces: null, // faces in view at the last look (null: not looked yet, or the detector failed)
     facesAt: null, // when the page last looked for faces (the frame's time, s)
     facesBroken: false,
+    faceAsks: 0, // the id of the last picture sent to the face detector's frame
   };
 
   function makeKey() {
@@ -98,7 +99,7 @@
 
   function askFrame(image) {
     return new Promise((resolve, reject) => {
-      const id = (state.faceAsks = (state.faceAsks || 0) + 1);
+      const id = ++state.faceAsks;
       const timer = setTimeout(() => reject(new Error("no answer")), FACE_TIMEOUT_MS);
       faceReply = { id, resolve: (data) => (clearTimeout(timer), resolve(data)) };
       faceFrame.contentWindow.postMessage({ id, image }, location.origin, [image]);
