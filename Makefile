@@ -28,7 +28,15 @@ $(POSE_ASSETS)/.installed: frontend/package.json frontend/package-lock.json
 	cp frontend/node_modules/@mediapipe/pose/{pose.js,pose_web.binarypb,pose_solution_*,pose_landmark_lite.tflite,pose_landmark_full.tflite} $(POSE_ASSETS)/
 	touch $@
 
-setup: $(STAMP) $(POSE_ASSETS)/.installed
+# The browser's face detector (the setup check's "one person"), from the same npm install: its
+# stamp follows the lock and the pose rule's `npm ci`; the full-range model suits 1-3 m.
+FACE_ASSETS := src/upperback/web/static/vendor/mediapipe-face-detection
+$(FACE_ASSETS)/.installed: frontend/package.json frontend/package-lock.json $(POSE_ASSETS)/.installed
+	mkdir -p $(FACE_ASSETS)
+	cp frontend/node_modules/@mediapipe/face_detection/{face_detection.js,face_detection_*.binarypb,face_detection_solution_*,face_detection_short_range.tflite,face_detection_full_range_sparse.tflite} $(FACE_ASSETS)/
+	touch $@
+
+setup: $(STAMP) $(POSE_ASSETS)/.installed $(FACE_ASSETS)/.installed
 
 # One machine, plain HTTP on loopback, a secret key made on first run in the data folder.
 run: export UPPERBACK_LOCAL ?= 1

@@ -23,6 +23,13 @@ CLIPS = ["videos/sample_bicep_curl.mp4", "videos/sample_shoulder_press.mp4"]
 SAMPLE_FPS = 6
 SET_TIMEOUT_MS = 240_000
 BINARY_TYPES = ("image/", "video/", "audio/", "application/octet-stream", "multipart/")
+# Before the page's scripts: what the page says aloud is recorded in window.spokenCues.
+RECORD_SPEECH = """
+window.spokenCues = [];
+const recordSpeech = (said) => window.spokenCues.push({text: said.text, lang: said.lang});
+if ("speechSynthesis" in window) window.speechSynthesis.speak = recordSpeech;
+else window.speechSynthesis = {speak: recordSpeech};
+"""
 
 
 def _label(clip: str) -> dict[str, Any]:
@@ -71,6 +78,7 @@ def test_the_live_count_reaches_the_server_and_agrees(
 
     label = _label(clip)
     log = _watch_requests(page)
+    page.add_init_script(RECORD_SPEECH)
     login(page, patient)
     page.goto(f"/camera/live/{label['exercise']}/?fps={SAMPLE_FPS}")
     page.select_option("#live-view", label["view"])
@@ -83,6 +91,12 @@ def test_the_live_count_reaches_the_server_and_agrees(
     assert label["reps_min"] <= browser_count <= label["reps_max"], (clip, browser_count)
     assert server_count == browser_count
     assert result.get_attribute("data-agree") == "yes"
+    assert page.get_attribute("#check-person", "data-ok") == "yes"  # one person: no hold-up
+    spoken = page.evaluate("window.spokenCues")
+    assert {"text": "Ready: start your set.", "lang": "en"} in spoken
+    counts = [c["text"] for c in spoken if c["text"].isdigit()]
+    assert counts and counts[-1] == str(browser_count)  # each new count is said
+    assert {c["lang"] for c in spoken} == {"en"}
     session = LiveSession.objects.get(patient=patient)
     assert (session.exercise_id, session.sets) == (label["exercise"], 1)
     assert (session.reps_browser, session.reps_server) == (browser_count, server_count)
@@ -91,8 +105,15 @@ def test_the_live_count_reaches_the_server_and_agrees(
     assert not any(r["url"].endswith(".mp4") for r in log)
 
 
-def _write_y4m(clip: Path, target: Path, fps: int, seconds: float) -> Path:
-    """The clip's first seconds as raw 4:2:0 frames, the format Chromium's fake camera reads."""
+def _write_y4m(
+    clip: Path,
+    target: Path,
+    fps: int,
+    seconds: float,
+    change: Callable[[Any], Any] = lambda frame: frame,
+) -> Path:
+    """The clip's first seconds as raw 4:2:0 frames, the format Chromium's fake camera reads
+    (each frame through `change` first)."""
     import cv2
 
     capture = cv2.VideoCapture(str(clip))
@@ -104,6 +125,7 @@ def _write_y4m(clip: Path, target: Path, fps: int, seconds: float) -> Path:
         if not ok:
             break
         if index % step == 0:
+            frame = change(frame)
             height, width = frame.shape[:2]
             frames.append(cv2.resize(frame, (width // 2 * 2, height // 2 * 2)))
         index += 1
@@ -149,6 +171,11 @@ def test_the_camera_picture_never_leaves_the_device(
     camera_page.wait_for_selector("#end-set:not([disabled])", timeout=SET_TIMEOUT_MS)
     assert camera_page.get_attribute("#check-body", "data-ok") == "yes"
     assert camera_page.get_attribute("#check-light", "data-ok") == "yes"
+    # The face detector looked at the camera's picture too (one woman: the check passes); its
+    # model came from our static files, and the log below covers what it did.
+    assert camera_page.get_attribute("#check-person", "data-ok") == "yes"
+    face_files = [r["url"] for r in log if "/vendor/mediapipe-face-detection/" in r["url"]]
+    assert any(url.endswith(".tflite") for url in face_files)
     camera_page.wait_for_timeout(4_000)  # a few frames of the set
     # The page's main thread is busy with the model in software: dispatch the click itself.
     camera_page.dispatch_event("#end-set", "click")

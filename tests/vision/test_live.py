@@ -82,6 +82,24 @@ def test_the_browser_reads_the_servers_spec_and_counter_constants() -> None:
     json.dumps(spec)  # plain JSON
 
 
+def test_the_setup_checks_limits_come_from_the_spec() -> None:
+    from upperback.vision import live
+
+    setup = browser_spec()["setup"]
+    assert setup == {
+        "torso_share": list(live.SETUP_TORSO_SHARE),
+        "dark": live.SETUP_DARK,
+        "ready_frames": live.SETUP_READY_FRAMES,
+        "face_model": "full",
+        "face_min_score": live.SETUP_FACE_MIN_SCORE,
+        "max_faces": 1,
+        "face_every_s": live.SETUP_FACE_EVERY_S,
+    }
+    near, far = setup["torso_share"]
+    assert 0 < near < far < 1 and 0 < setup["dark"] < 255
+    assert 0 < setup["face_min_score"] < 1 and setup["ready_frames"] >= 1
+
+
 def test_the_server_recounts_a_set_from_landmarks_alone() -> None:
     report = recount_live_set(
         "biceps_curl", "front", _curls(4), width=WIDTH, height=HEIGHT, sample_fps=10

@@ -200,6 +200,7 @@ TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "choosing:outcome": ("/clinic/assessments/{assessment}/outcome/", STAFF_ONLY),
     "choosing:concordance": ("/clinic/concordance/", STAFF_ONLY),
     "media:live": ("/camera/live/biceps_curl/", _private(200, 200, 404)),  # patients, herself
+    "media:live_faces": ("/camera/live-faces/", OWN_LIST),  # the live page's frame: no data
     "api:openapi-json": ("/api/v1/openapi.json", PUBLIC),
     "api:openapi-view": ("/api/v1/docs", PUBLIC),
     "api:api-root": ("/api/v1/", _all(404)),

@@ -38,9 +38,38 @@ MAX_LIVE_FPS = 15.0
 MIN_LIVE_FPS = 1.0
 _HIDDEN = Landmark(0.0, 0.0, 0.0)
 
+# The page's setup check before a set (the picture never reaches the server, so the page runs
+# it; its limits live here, beside the counter's, so that page and server read one source).
+# Distance: the shoulder-to-hip length as a share of the picture's height. The labelled clips
+# the counter is tested on run from 0.16 (a seated press filmed from across a gym) to 0.50 (a
+# side close-up); below 0.12 the torso is a few dozen pixels of a 480-pixel picture and the
+# lite model's joints jitter by a good share of it; above 0.6 the head or the hips leave the
+# picture when the person leans or rises.
+SETUP_TORSO_SHARE = (0.12, 0.6)
+# Light: the mean brightness (0-255) of the picture shrunk to 32x24. The darkest labelled clip
+# the counter tracks (sample_shoulder_shrug.mp4) has a mean of 45; darker than 40, a webcam's
+# picture is mostly noise.
+SETUP_DARK = 40.0
+# Good frames in a row before the set starts: one lucky frame is not a setup (at the page's 1 to
+# 15 frames a second, 3 frames are 0.2 to 3 s).
+SETUP_READY_FRAMES = 3
+# One person: MediaPipe's full-range face detector (model "full": built for faces 1-5 m away;
+# the short-range one is for selfies within 2 m and found no face in the labelled front clips).
+SETUP_FACE_MODEL = "full"
+# A face counts from this score: the server's own photo check (vision.pose.count_faces) uses
+# 0.6; the labelled clips' faces score 0.64-0.86 in headless Chromium.
+SETUP_FACE_MIN_SCORE = 0.6
+# More faces than this fail the check. Zero is not a failure: a side view or a turned head.
+SETUP_MAX_FACES = 1
+# How often (seconds) the page looks for faces during the setup check, never during a set: in
+# software the detector costs about one pose frame (0.4-0.9 s), so once a second keeps the
+# setup's picture moving; on a phone's GPU it is a few milliseconds.
+SETUP_FACE_EVERY_S = 1.0
+
 
 def browser_spec() -> dict[str, Any]:
-    """The tracking spec and the counter's constants, as the coaching page reads them."""
+    """The tracking spec, the counter's constants and the setup check's limits, as the coaching
+    page reads them."""
     library = load_library()
     return {
         "version": library.version,
@@ -52,6 +81,15 @@ def browser_spec() -> dict[str, Any]:
             "shoulder_width_per_torso": signals.SHOULDER_WIDTH_PER_TORSO,
             "baseline_percentile": signals.BASELINE_PERCENTILE,
             "max_fps": MAX_LIVE_FPS,
+        },
+        "setup": {
+            "torso_share": list(SETUP_TORSO_SHARE),
+            "dark": SETUP_DARK,
+            "ready_frames": SETUP_READY_FRAMES,
+            "face_model": SETUP_FACE_MODEL,
+            "face_min_score": SETUP_FACE_MIN_SCORE,
+            "max_faces": SETUP_MAX_FACES,
+            "face_every_s": SETUP_FACE_EVERY_S,
         },
         "landmarks": [{"name": joint.name.lower(), "index": int(joint)} for joint in LIVE_JOINTS],
         "exercises": {e.id: e.model_dump(mode="json") for e in library.exercises},

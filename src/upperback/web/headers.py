@@ -35,6 +35,16 @@ COACHING_PAGE_POLICY = (
     + "; worker-src 'self' blob:; media-src 'self' blob:"
 )
 
+# The coaching page's face detector only, in a frame of its own (media/live_faces.html): the
+# runtime of @mediapipe/face_detection (embind) builds its function wrappers with
+# `new Function`, so this one document may evaluate strings, and the coaching page keeps its
+# policy. The frame holds no patient data and no text from anyone; it takes pictures from its
+# parent only (ImageBitmaps by postMessage, never over the network) and answers a number.
+# Only this site may frame it.
+FACE_FRAME_POLICY = COACHING_PAGE_POLICY.replace(
+    "'wasm-unsafe-eval'", "'unsafe-eval' 'wasm-unsafe-eval'"
+).replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+
 
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,12 @@ from django.urls import reverse
 
 from upperback.clinical import Intake
 from upperback.web.media import live
-from upperback.web.media.live_page import POSE_ASSETS, asset_urls
+from upperback.web.media.live_page import (
+    FACE_ASSETS,
+    POSE_ASSETS,
+    asset_urls,
+    face_asset_urls,
+)
 from upperback.web.media.models import LiveSession
 from upperback.web.records import actions as records
 
@@ -171,16 +177,46 @@ def test_only_the_coaching_page_may_run_webassembly(alice_client: Client) -> Non
     assert "wasm" not in other["Content-Security-Policy"]
 
 
+def test_only_the_face_detectors_frame_may_evaluate_strings(alice_client: Client) -> None:
+    """That package's runtime needs eval: its frame alone allows it, the page it sits in not."""
+    frame = alice_client.get(reverse("media:live_faces"))
+    policy = frame["Content-Security-Policy"]
+    assert "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'" in policy
+    assert "frame-ancestors 'self'" in policy and frame["X-Frame-Options"] == "SAMEORIGIN"
+    assert "unsafe-inline" not in policy and "http" not in policy
+    coaching = alice_client.get(reverse("media:live", args=["biceps_curl"]))
+    assert "frame-ancestors 'none'" in coaching["Content-Security-Policy"]
+    assert "'unsafe-eval'" not in coaching["Content-Security-Policy"]
+
+
 def test_the_page_embeds_the_servers_spec_and_local_model_files(alice_client: Client) -> None:
     page = alice_client.get(reverse("media:live", args=["biceps_curl"])).content.decode()
     assert 'id="live-spec"' in page and '"ready_s"' in page
     assert "cdn" not in page.lower() and "https://" not in page
+    assert '"face_min_score"' in page and 'src="/camera/live-faces/"' in page
+    frame = alice_client.get(reverse("media:live_faces")).content.decode()
+    assert "mediapipe-face-detection/face_detection.js" in frame
+    assert 'id="face-setup"' in frame and 'id="face-assets"' in frame
+    assert "cdn" not in frame.lower() and "https://" not in frame
 
 
 def test_the_model_files_are_served_from_our_static_files() -> None:
     for name in POSE_ASSETS:
         assert finders.find(f"vendor/mediapipe-pose/{name}"), f"{name}: run make setup"
-    assert all(url.startswith("/static/") for url in asset_urls().values())
+    for name in FACE_ASSETS:
+        assert finders.find(f"vendor/mediapipe-face-detection/{name}"), f"{name}: make setup"
+    urls = [*asset_urls().values(), *face_asset_urls().values()]
+    assert all(url.startswith("/static/") for url in urls)
+
+
+def test_the_setup_check_reads_its_limits_from_the_servers_spec() -> None:
+    """The page keeps no limit of its own: each one comes from vision/live.py's spec."""
+    scripts = [finders.find("media/live-coach.js"), finders.find("media/live-faces.js")]
+    source = "".join(Path(str(script)).read_text(encoding="utf-8") for script in scripts)
+    for key in live.page_spec()["setup"]:
+        assert f"setup.{key}" in source, key
+    for old in ("TORSO_SHARE", "DARK", "READY_FRAMES"):
+        assert old not in source, old
 
 
 def test_the_plan_links_each_exercise_to_live_coaching(alice_client: Client, plan: Any) -> None:

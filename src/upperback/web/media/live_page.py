@@ -33,10 +33,34 @@ POSE_ASSETS = (
     "pose_web.binarypb",
 )
 ASSET_FOLDER = "vendor/mediapipe-pose"
+# The setup check's face detector, copied the same way from @mediapipe/face_detection (the
+# short-range graph and model are what the runtime loads first, before the page picks "full").
+FACE_ASSETS = (
+    "face_detection.js",
+    "face_detection_short.binarypb",
+    "face_detection_full.binarypb",
+    "face_detection_short_range.tflite",
+    "face_detection_full_range_sparse.tflite",
+    "face_detection_solution_simd_wasm_bin.js",
+    "face_detection_solution_simd_wasm_bin.wasm",
+    "face_detection_solution_simd_wasm_bin.data",
+    "face_detection_solution_wasm_bin.js",
+    "face_detection_solution_wasm_bin.wasm",
+)
+FACE_ASSET_FOLDER = "vendor/mediapipe-face-detection"
 
 
 def asset_urls() -> dict[str, str]:
     return {name: static(f"{ASSET_FOLDER}/{name}") for name in POSE_ASSETS}
+
+
+def face_asset_urls() -> dict[str, str]:
+    return {name: static(f"{FACE_ASSET_FOLDER}/{name}") for name in FACE_ASSETS}
+
+
+def face_frame_context() -> dict[str, Any]:
+    """The face detector's frame: its model files and the setup check's limits (the spec's)."""
+    return {"face_assets_json": face_asset_urls(), "setup_json": page_spec()["setup"]}
 
 
 def texts(exercise_id: str, spec: dict[str, Any]) -> dict[str, Any]:
@@ -51,6 +75,7 @@ def texts(exercise_id: str, spec: dict[str, Any]) -> dict[str, Any]:
         "light": _("More light, please: the picture is too dark."),
         "too_close": _("Step back a little: you are too close to the camera."),
         "too_far": _("Come a little closer to the camera."),
+        "person": _("Someone else is in view: please ask them to step out of the picture."),
         "ready": _("Ready: start your set."),
         "no_camera": _("The camera could not be opened. Check the browser's permission."),
         "loading": _("Loading the pose model on this device…"),

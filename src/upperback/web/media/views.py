@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from upperback.web.headers import COACHING_PAGE_POLICY
+from upperback.web.headers import COACHING_PAGE_POLICY, FACE_FRAME_POLICY
 from upperback.web.records.access import access_assessment, access_patient
 
 from . import actions, analysis_texts, live, live_page, storage, upload_limit
@@ -136,4 +137,13 @@ def live_coach(request: HttpRequest, exercise_id: str) -> HttpResponse:
     context["patient"] = patient
     response = render(request, "media/live.html", context)
     response.headers["Content-Security-Policy"] = COACHING_PAGE_POLICY
+    return response
+
+
+@login_required
+@xframe_options_sameorigin
+def live_faces(request: HttpRequest) -> HttpResponse:
+    """The coaching page's face detector, framed by it (no patient data: it counts faces)."""
+    response = render(request, "media/live_faces.html", live_page.face_frame_context())
+    response.headers["Content-Security-Policy"] = FACE_FRAME_POLICY
     return response

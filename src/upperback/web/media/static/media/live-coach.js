@@ -11,6 +11,7 @@
   const config = read("live-config");
   const exercise = spec.exercises[config.exercise];
   const counter = spec.counter;
+  const setup = spec.setup; // the setup check's limits (vision/live.py says why each value)
   const names = spec.landmarks.map((l) => l.name);
   const Counter = window.UpperbackCounter;
 
@@ -30,11 +31,6 @@
     ["right_shoulder", "right_hip"], ["left_hip", "right_hip"],
     ["left_ear", "nose"], ["right_ear", "nose"],
   ];
-  // Setup check: a torso shorter than this share of the picture is too far, longer too close;
-  // a mean brightness below DARK (0-255) is too dark to track well.
-  const TORSO_SHARE = [0.12, 0.6];
-  const DARK = 40;
-  const READY_FRAMES = 3;
   const CUE_REPEAT_MS = 6000;
 
   const state = {
@@ -50,6 +46,10 @@
     lastCue: {},
     pending: null,
     source: null,
+    faces: null, // faces in view at the last look (null: not looked yet, or the detector failed)
+    facesAt: null, // when the page last looked for faces (the frame's time, s)
+    facesBroken: false,
+    faceAsks: 0, // the id of the last picture sent to the face detector's frame
   };
 
   function makeKey() {
@@ -78,6 +78,48 @@
     minTrackingConfidence: 0.5,
   });
   pose.onResults(onResults);
+
+  // One person in view: MediaPipe's face detector, only during the setup check (never during a
+  // set, so the pose loop keeps its speed), once every setup.face_every_s. It runs in a frame of
+  // its own (live-faces.js says why); the picture goes there by postMessage, never over the
+  // network. It counts faces, so it cannot see a second person with the back (or the side) to
+  // the camera, nor one whose face is out of the picture: the check's text still asks others to
+  // step out.
+  const faceFrame = $("face-frame");
+  const FACE_TIMEOUT_MS = 60000; // the first look loads the model: seconds in software
+  let frameReady;
+  const frameLoaded = new Promise((resolve) => (frameReady = resolve));
+  let faceReply = null;
+  window.addEventListener("message", (event) => {
+    if (event.source !== faceFrame.contentWindow || event.origin !== location.origin) return;
+    if (event.data && event.data.ready) frameReady();
+    else if (faceReply && event.data && event.data.id === faceReply.id) faceReply.resolve(event.data);
+  });
+  faceFrame.contentWindow.postMessage({ hello: true }, location.origin); // if it loaded first
+
+  function askFrame(image) {
+    return new Promise((resolve, reject) => {
+      const id = ++state.faceAsks;
+      const timer = setTimeout(() => reject(new Error("no answer")), FACE_TIMEOUT_MS);
+      faceReply = { id, resolve: (data) => (clearTimeout(timer), resolve(data)) };
+      faceFrame.contentWindow.postMessage({ id, image }, location.origin, [image]);
+    });
+  }
+
+  async function lookForFaces(time) {
+    if (state.recording || state.facesBroken) return;
+    if (state.facesAt !== null && time - state.facesAt < setup.face_every_s) return;
+    state.facesAt = time;
+    try {
+      const answer = await askFrame(await createImageBitmap(video));
+      if (answer.error) throw new Error(answer.error);
+      state.faces = answer.faces;
+    } catch (error) {
+      // A detector that cannot run leaves the check unknown rather than blocking every set.
+      state.facesBroken = true;
+      state.faces = null;
+    }
+  }
 
   function brightness(image) {
     probeCtx.drawImage(image, 0, 0, probe.width, probe.height);
@@ -119,14 +161,36 @@
       const s = pose.p.left_shoulder;
       const h = pose.p.left_hip;
       const share = Math.hypot(s.x - h.x, s.y - h.y) / pose.height;
-      distance = share < TORSO_SHARE[0] ? "too_far" : share > TORSO_SHARE[1] ? "too_close" : "";
+      const [near, far] = setup.torso_share;
+      distance = share < near ? "too_far" : share > far ? "too_close" : "";
     }
-    const checks = { body: seenSide, light: light >= DARK, distance: pose !== null && !distance };
+    const checks = {
+      body: seenSide,
+      light: light >= setup.dark,
+      distance: pose !== null && !distance,
+      // The detector failed: the check is unknown, and no set is held back by it.
+      person: state.facesBroken || (state.faces !== null && state.faces <= setup.max_faces),
+    };
     $("check-body").dataset.ok = checks.body ? "yes" : "no";
     $("check-light").dataset.ok = checks.light ? "yes" : "no";
     $("check-distance").dataset.ok = checks.distance ? "yes" : "no";
-    const advice = !checks.light ? texts.light : !checks.body ? texts.body : distance ? texts[distance] : "";
-    return { ok: checks.body && checks.light && checks.distance, advice };
+    const person = state.facesBroken ? "unknown" : state.faces === null ? "" : checks.person ? "yes" : "no";
+    $("check-person").dataset.ok = person;
+    const advice =
+      person === "no" ? texts.person
+      : !checks.light ? texts.light
+      : !checks.body ? texts.body
+      : distance ? texts[distance]
+      : "";
+    return { checks, advice };
+  }
+
+  // Setup advice is said aloud when the set is held back by it, not more often than a cue.
+  function sayAdvice(advice) {
+    const now = Date.now();
+    if (!advice || (state.lastCue[advice] && now - state.lastCue[advice] <= CUE_REPEAT_MS)) return;
+    state.lastCue[advice] = now;
+    say(advice);
   }
 
   function draw(results, pose) {
@@ -163,11 +227,18 @@
     draw(results, found && found.pose);
     const time = state.pending;
     if (!state.recording) {
-      const check = setupCheck(found && found.pose, brightness(results.image));
-      state.goodFrames = check.ok ? state.goodFrames + 1 : 0;
-      status(check.advice);
-      if (state.source === "file" || state.goodFrames >= READY_FRAMES) startSet(time);
-      else return;
+      const { checks, advice } = setupCheck(found && found.pose, brightness(results.image));
+      const ok = checks.body && checks.light && checks.distance && checks.person;
+      state.goodFrames = ok ? state.goodFrames + 1 : 0;
+      status(advice);
+      // A recorded video is counted from its first frame (its setup is done), but never with
+      // others in view.
+      const ready = state.source === "file" ? checks.person : state.goodFrames >= setup.ready_frames;
+      if (!ready) {
+        sayAdvice(advice);
+        return;
+      }
+      startSet(time);
     }
     state.frames.push({ t: time - state.t0, pose: found && found.pose });
     state.sent.push({ t: Math.round((time - state.t0) * 1e3) / 1e3, p: found && found.rounded });
@@ -225,6 +296,7 @@
     $("end-set").disabled = true;
     state.recording = false;
     state.goodFrames = 0;
+    state.facesAt = null; // look again before the next set
     if (!state.sent.length) {
       status(texts.nothing);
       return;
@@ -296,6 +368,7 @@
       if (now - last >= 1 / state.fps) {
         last = now;
         state.pending = now;
+        await lookForFaces(now);
         await pose.send({ image: video });
       }
       video.requestVideoFrameCallback(step);
@@ -319,9 +392,11 @@
       const time = i / state.fps;
       await seek(time);
       state.pending = time;
+      await lookForFaces(time);
       await pose.send({ image: video });
     }
-    await endSet();
+    if (state.recording) await endSet();
+    else if (!$("status").textContent) status(texts.nothing);
     document.body.dataset.fileDone = "yes";
   }
 
@@ -335,6 +410,8 @@
     $("local-video").disabled = true;
     status(texts.loading);
     await pose.initialize();
+    const timeout = new Promise((resolve) => setTimeout(() => resolve(false), FACE_TIMEOUT_MS));
+    if (!(await Promise.race([frameLoaded.then(() => true), timeout]))) state.facesBroken = true;
     await run();
   }
 
