@@ -52,9 +52,13 @@ MIN_SPLIT_S = 20.0
 # 2 s of warm-up as with 0.25 s (a tracker that started elsewhere follows a slightly different
 # path; the counts agree, tests/vision/test_parallel.py). Half a second keeps a margin.
 WARM_UP_S = 0.5
-# From starting a child to its first frame, measured here: about 0.5 s (the interpreter, OpenCV,
-# MediaPipe without matplotlib, see tracking_child_setup, and the graph).
-CHILD_START_S = 0.5
+# How much longer the segment tracked here is, in seconds of the model's work: a child's first
+# frame comes about 0.5 s after it starts (the interpreter, OpenCV, MediaPipe without matplotlib,
+# see tracking_child_setup, and the graph), and beside this process it then tracks a little
+# slower (this process's decoding thread takes turns on its core). Measured on the 60 s
+# benchmark video, rounds of each: with 0.9 s the child finished 0.25-0.65 s after this
+# process, with 1.3 s this process finished 1.0 s after the child.
+CHILD_LEAD_S = 1.0
 # The full model's time for one frame on one core (bench.vision: 24 ms here). Only the ratio of
 # the two matters: a faster machine shortens both.
 MODEL_FRAME_S = 0.024
@@ -84,8 +88,8 @@ def segment_count(info: VideoInfo, requested: int | None = None) -> int:
 
 
 def lead_frames() -> int:
-    """How many frames the model tracks here while a child starts."""
-    return round(CHILD_START_S / MODEL_FRAME_S)
+    """How many more frames the segment tracked here takes (see CHILD_LEAD_S)."""
+    return round(CHILD_LEAD_S / MODEL_FRAME_S)
 
 
 def plan_segments(
@@ -93,8 +97,8 @@ def plan_segments(
 ) -> list[Segment]:
     """`parts` consecutive segments that take as long each: every later segment tracks its
     warm-up frames too, and the first (tracked here) is longer by those and by `lead` sampled
-    frames (what this process tracks while the children start). Every cut and warm-up start
-    falls on a sampled frame, so the joined frames are those of one pass."""
+    frames (what this process tracks while the children start and catch up). Every cut and
+    warm-up start falls on a sampled frame, so the joined frames are those of one pass."""
     step = sample_step(info.fps, sample_fps)
     samples = len(range(0, info.frame_count, step))
     parts = max(1, min(parts, samples))
