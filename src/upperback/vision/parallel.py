@@ -12,9 +12,9 @@ and drops those poses, so the model has found the person and its smoothing has s
 cut. Repetitions are counted afterwards, once, on the joined track: one that spans a cut is
 neither lost nor counted twice.
 
-Why processes and not threads: two graphs in two threads of one process did run at once, but
-measured on the 60 s benchmark video they cost about 10% more CPU than two processes (the GIL
-between the frames), which is the margin the issue allows for the whole split.
+Why processes and not threads: two graphs in two threads of one process do run at once, but on
+the 60 s benchmark video, measured interleaved, they took 12.9 s and 25.2 s of CPU against
+12.2 s and 23.5 s for two processes.
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ from upperback.vision.video import (
     track_video,
 )
 
-# Starting a child (Python, OpenCV, MediaPipe and its graph) costs over a second of one core: a
-# clip shorter than this is as fast in one process.
+# A child costs half a second of one core to start and a second graph's memory: a clip shorter
+# than this gains little from it.
 MIN_SPLIT_S = 20.0
 # Measured on the labelled clips, cut in the middle: the tracker finds the person in the first
 # frame or two, and after that the poses past the cut differ from one pass's by as much with
