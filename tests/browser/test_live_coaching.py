@@ -139,11 +139,11 @@ def _write_y4m(
     return target
 
 
-@pytest.fixture
-def camera_page(_playwright: Any, live_server: Any, tmp_path: Path) -> Iterator[Any]:
-    clip = SHARED / "videos/curls_presses_dumbells_beginner_front_view.mp4"
-    y4m = _write_y4m(clip, tmp_path / "camera.y4m", fps=5, seconds=4)
-    browser = _playwright.chromium.launch(
+def fake_camera_page(
+    playwright: Any, live_server: Any, y4m: Path, init_script: str | None = None
+) -> Iterator[Any]:
+    """A page of a Chromium whose fake camera films `y4m`, camera permission granted."""
+    browser = playwright.chromium.launch(
         executable_path=str(CHROMIUM),
         args=[
             *CHROMIUM_ARGS,
@@ -155,9 +155,18 @@ def camera_page(_playwright: Any, live_server: Any, tmp_path: Path) -> Iterator[
     context = browser.new_context(base_url=live_server.url, locale="en-US")
     context.grant_permissions(["camera"])
     context.set_default_timeout(15_000)
+    if init_script is not None:
+        context.add_init_script(init_script)
     yield context.new_page()
     context.close()
     browser.close()
+
+
+@pytest.fixture
+def camera_page(_playwright: Any, live_server: Any, tmp_path: Path) -> Iterator[Any]:
+    clip = SHARED / "videos/curls_presses_dumbells_beginner_front_view.mp4"
+    y4m = _write_y4m(clip, tmp_path / "camera.y4m", fps=5, seconds=4)
+    yield from fake_camera_page(_playwright, live_server, y4m)
 
 
 def test_the_camera_picture_never_leaves_the_device(

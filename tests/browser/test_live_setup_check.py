@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.test_live_coaching import (
     RECORD_SPEECH,
     SET_TIMEOUT_MS,
@@ -27,6 +26,7 @@ from tests.browser.test_live_coaching import (
     _label,
     _watch_requests,
     _write_y4m,
+    fake_camera_page,
 )
 from tests.conftest import SHARED_DATA as SHARED
 
@@ -43,22 +43,7 @@ def _side_by_side(frame: Any) -> Any:
 def two_people_camera(_playwright: Any, live_server: Any, tmp_path: Path) -> Iterator[Any]:
     """Chromium whose fake camera films two people side by side (the labelled clip doubled)."""
     y4m = _write_y4m(SHARED / FRONT_CLIP, tmp_path / "two.y4m", 5, 3, change=_side_by_side)
-    browser = _playwright.chromium.launch(
-        executable_path=str(CHROMIUM),
-        args=[
-            *CHROMIUM_ARGS,
-            "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={y4m}",
-        ],
-    )
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
-    context.grant_permissions(["camera"])
-    context.set_default_timeout(15_000)
-    context.add_init_script(RECORD_SPEECH)
-    yield context.new_page()
-    context.close()
-    browser.close()
+    yield from fake_camera_page(_playwright, live_server, y4m, RECORD_SPEECH)
 
 
 def test_two_people_in_view_fail_the_check_and_no_set_starts(

@@ -156,14 +156,20 @@ def test_concordance_counts_first_and_first_two_by_diagnosis() -> None:
     assert (muscle.first_percent, muscle.top_two_percent) == (33.3, 66.7)
 
 
-def _diagnose(record: AssessmentRecord, author: Any, source: str, **extra: Any) -> None:
+def _diagnose(
+    record: AssessmentRecord,
+    author: Any,
+    source: str,
+    agreed_steps: list[dict[str, str]] | None = None,
+    **extra: Any,
+) -> None:
     choosing.record_outcome(
         record=record,
         author=author,
         source=source,
         certainty="confirmed",
         basis="both",
-        agreed_steps=[{"step": "exercise_program"}],
+        agreed_steps=agreed_steps or [{"step": "exercise_program"}],
         next_review=NEXT_MONTH,
         **extra,
     )
@@ -257,16 +263,9 @@ def test_a_withheld_step_agreed_with_a_reason_keeps_both_reasons_for_the_patient
 def test_the_action_refuses_a_withheld_step_without_a_reason(
     bob: Any, record_on_anticoagulant: AssessmentRecord
 ) -> None:
+    held = [{"step": "anti_inflammatory_medication", "note": ""}]
     with pytest.raises(ValueError, match="withheld for this patient"):
-        choosing.record_outcome(
-            record=record_on_anticoagulant,
-            author=bob,
-            source="muscle_strain",
-            certainty="probable",
-            basis="examination",
-            agreed_steps=[{"step": "anti_inflammatory_medication", "note": ""}],
-            next_review=NEXT_MONTH,
-        )
+        _diagnose(record_on_anticoagulant, bob, "muscle_strain", held)
 
 
 def test_no_reason_field_when_nothing_was_withheld(
