@@ -13,9 +13,11 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from upperback.care import CheckedIn, Overridden, Removal, Reviewed
 from upperback.clinical import Assessment, Intake
 from upperback.web.accounts.models import Role, User
 
+from . import episodes
 from .models import (
     AssessmentRecord,
     IntakeDraft,
@@ -136,6 +138,7 @@ def record_assessment(
     if draft is not None:
         draft.submitted = record
         draft.save(update_fields=["submitted", "updated_at"])
+    episodes.record(patient=patient, event=episodes.assessed(record))
     return record
 
 
@@ -148,11 +151,16 @@ def override_assessment(
     reason: str,
     plan_note: str = "",
     removed_steps: list[str] | None = None,
+    specialty: str | None = None,
 ) -> Override:
-    """A clinician's decision, kept beside the engine's answer (which is never changed)."""
+    """A clinician's decision, kept beside the engine's answer (which is never changed).
+
+    `reason` is kept for the clinic; `plan_note` is what the patient reads (also as the reason
+    of each removed step); `specialty` names who she should see when it is not the engine's."""
     if not reason.strip():
         raise ValueError("An override needs a reason.")
     locked = AssessmentRecord.objects.select_for_update().get(pk=record.pk)
+    locked.current_triage = episodes.current_triage(locked)
     override = Override.objects.create(
         record=locked,
         author=author,
@@ -166,7 +174,28 @@ def override_assessment(
     locked.current_rank = triage_rank(new_triage)
     locked.reviewed_at = timezone.now()
     locked.save(update_fields=["current_triage", "current_rank", "reviewed_at"])
+    episodes.record(
+        patient=locked.patient_id,
+        event=Overridden(
+            at=override.created_at,
+            assessment_id=locked.pk,
+            by=author.pk,
+            triage=new_triage,  # type: ignore[arg-type]
+            consult=episodes.consult_for(locked, new_triage, specialty),
+            reason=override.reason,
+            note_for_patient=override.plan_note,
+            removed=tuple(
+                Removal(step=step, reason=override.plan_note) for step in override.removed_steps
+            ),
+        ),
+    )
     return override
+
+
+@transaction.atomic
+def mark_reviewed(*, patient: User, author: User) -> None:
+    """A clinician looked at the episode and leaves the care as it is (clears "needs review")."""
+    episodes.record(patient=patient, event=Reviewed(at=timezone.now(), by=author.pk))
 
 
 @transaction.atomic
@@ -208,6 +237,8 @@ def record_review(
     because: str = "",
     rules: list[str] | None = None,
     dosage: list[dict[str, Any]] | None = None,
+    review_on: dt.date | None = None,
+    consult: dict[str, Any] | None = None,
 ) -> ProgressEntry:
     """The engine's review at a check-in: its action, the plan phase it moves to and the day
     that phase began (the next review counts from it), its reason, and the dosage level each
@@ -231,6 +262,21 @@ def record_review(
             "dosage",
             "dosage_changes",
         ]
+    )
+    episodes.record(
+        patient=entry.patient_id,
+        event=CheckedIn(
+            at=entry.created_at,
+            entry_id=entry.pk,
+            on=entry.recorded_on,
+            action=action,
+            phase=phase,
+            phase_started_on=since,
+            dose=dict(entry.dosage),
+            review_on=review_on,
+            consult=episodes.consult_need(consult) if consult else None,
+            because=because[:4000],
+        ),
     )
     return entry
 
