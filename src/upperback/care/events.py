@@ -9,7 +9,7 @@ event is never changed after it is written: a correction is a newer event.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -94,6 +94,36 @@ class Assessed(_Event):
     steps: tuple[PlannedStep, ...] = ()
     withheld: tuple[HeldStep, ...] = ()
     retriage: bool = False
+
+
+def assessed_parts(answer: dict[str, Any]) -> dict[str, Any]:
+    """The parts of an `Assessed` event taken from the engine's answer (contract JSON): its
+    triage, consultation, plan steps and withheld steps; `at` and `assessment_id` are added
+    by whoever stores the answer."""
+    consult = answer.get("consult", {})
+    return {
+        "kind": "assessed",
+        "triage": answer["triage"],
+        "consult": {
+            "recommended": bool(consult.get("recommended")),
+            "specialty": consult.get("specialty"),
+            "within_days": consult.get("within_days"),
+            "because": str(consult.get("because", ""))[:TEXT],
+        },
+        "steps": [
+            {
+                "step": s["step"],
+                "phase": s.get("phase", 1),
+                "review_after_days": s.get("review_after_days", 0),
+                "delivered_by": s.get("delivered_by", "self"),
+            }
+            for s in answer.get("plan", [])
+        ],
+        "withheld": [
+            {"step": w["step"], "because": str(w.get("because", ""))[:TEXT]}
+            for w in answer.get("withheld", [])
+        ],
+    }
 
 
 class Overridden(_Event):

@@ -16,10 +16,11 @@ from typing import Any, TypeVar
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
+from upperback.care import CareState
 from upperback.web.accounts.models import Role, User
 
 from .audit import Entry, append, append_one
-from .models import AssessmentRecord, IntakeDraft, Outcome, ProgressEntry
+from .models import AssessmentRecord, CareEpisode, IntakeDraft, Outcome, ProgressEntry
 
 Found = TypeVar("Found", bound=Model)
 
@@ -178,27 +179,44 @@ def access_progress(user: Any, patient_id: Any, *, purpose: str) -> list[Progres
     return list(ProgressEntry.objects.filter(patient=patient))
 
 
-def access_queue(user: Any, *, purpose: str) -> list[AssessmentRecord]:
-    """Each patient's latest assessment, in `queue_order`."""
+QUEUE_PAGE = 50
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    episodes: list[CareEpisode]
+    page: int
+    has_next: bool
+
+
+def access_queue(user: Any, *, purpose: str, page: int = 1) -> QueuePage:
+    """One page of the clinic's open episodes, in queue order: emergencies and raises no
+    clinician has reviewed first, then by triage level, then by waiting time. One indexed
+    query, sorted and paged by the database; each patient shown is audited (a page's worth)."""
     if not is_clinic_staff(user):
         raise refuse(user, purpose=purpose, patient=None)
-    audit(user, purpose=purpose, patient=None, allowed=True)
-    latest: dict[int, AssessmentRecord] = {}
-    records = AssessmentRecord.objects.select_related("patient").filter(patient__role=Role.PATIENT)
-    for record in records.order_by("-created_at"):
-        latest.setdefault(record.patient_id, record)
-    # The queue shows each patient's name and triage: one audit row per record shown, so
-    # "who saw this patient, when" is answered by the log, as for any other view.
-    append(
-        _entry(user, purpose=purpose, patient=r.patient, obj=r, allowed=True)
-        for r in latest.values()
+    page = max(page, 1)
+    start = (page - 1) * QUEUE_PAGE
+    found = list(
+        CareEpisode.objects.filter(closed_at=None, patient__role=Role.PATIENT)
+        .exclude(triage="")
+        .select_related("patient", "latest_assessment")
+        .defer("state", "latest_assessment__assessment", "latest_assessment__intake")
+        .order_by("queue_group", "rank", "waiting_since", "pk")[start : start + QUEUE_PAGE + 1]
     )
-    return sorted(latest.values(), key=queue_order)
+    shown = found[:QUEUE_PAGE]
+    append(
+        [
+            _entry(user, purpose=purpose, patient=None, obj=None, allowed=True),
+            *(_entry(user, purpose=purpose, patient=e.patient, obj=e, allowed=True) for e in shown),
+        ]
+    )
+    return QueuePage(episodes=shown, page=page, has_next=len(found) > QUEUE_PAGE)
 
 
-def queue_order(record: AssessmentRecord) -> tuple[int, int, Any]:
-    """Emergencies, and raises by `upperback retriage` not yet reviewed, first (an emergency
-    before a raise); then by triage level (most urgent first); then by waiting time."""
-    raised = record.raised_by_retriage and record.reviewed_at is None
-    top = 0 if record.current_triage == "emergency" or raised else 1
-    return (top, record.current_rank, record.created_at)
+def access_episode(user: Any, patient_id: Any, *, purpose: str) -> CareState:
+    """The patient's care now (her open episode's state), through the door."""
+    from .episodes import state_of
+
+    patient = access_patient(user, patient_id, purpose=purpose)
+    return state_of(CareEpisode.objects.filter(patient=patient, closed_at=None).first())

@@ -7,13 +7,14 @@ build their data here too, never by saving models directly.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from upperback.care import CheckedIn, Overridden, Removal, Reviewed
+from upperback.care import Assessed, CheckedIn, Overridden, Removal, Reviewed
 from upperback.clinical import Assessment, Intake
 from upperback.web.accounts.models import Role, User
 
@@ -306,6 +307,7 @@ class RetriagePlan:
     current_triage: str
     raised: bool
     reason: str
+    event_parts: str = ""  # the care event's parts (upperback.care.assessed_parts), JSON
 
 
 def _still_latest(plans: list[RetriagePlan]) -> list[RetriagePlan]:
@@ -382,7 +384,28 @@ def record_retriage(*, plans: list[RetriagePlan]) -> list[tuple[RetriagePlan, in
             "retriaged_from_id", "pk"
         )
     )
+    _retriage_events(kept, now)
     return [(plan, new_ids.get(plan.old.pk)) for plan in kept]
+
+
+def _retriage_events(kept: list[RetriagePlan], now: dt.datetime) -> None:
+    """Each re-run as an `Assessed` event of its patient's episode (the care state decides
+    the triage now: a raise waits for a clinician, a clinician's decision is not lowered)."""
+    olds = {plan.old.pk: plan for plan in kept}
+    rows = AssessmentRecord.objects.filter(
+        retriaged_from_id__gte=min(olds), retriaged_from_id__lte=max(olds)
+    ).values_list("retriaged_from_id", "pk")
+    events = []
+    for old_id, new_id in rows:
+        plan = olds.get(old_id)
+        if plan is None or not plan.event_parts:
+            continue
+        parts = json.loads(plan.event_parts)
+        event = Assessed.model_validate(
+            {**parts, "at": now, "assessment_id": new_id, "retriage": True}
+        )
+        events.append((plan.old.patient_id, event))
+    episodes.record_batch(events)
 
 
 def remind_for_week(*, patient: User, on: dt.date) -> WeeklyReminder | None:

@@ -140,4 +140,3 @@ def events_of(
         out += _appointment_events(appointment)
     first = min((e.at for e in out), default=None)
     return sorted(out, key=lambda e: e.at if first is None else max(e.at, first))
-

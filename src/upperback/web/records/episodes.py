@@ -8,7 +8,7 @@ The rules themselves are in the pure package `upperback.care`; nothing here deci
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -18,9 +18,8 @@ from upperback.care import (
     CareState,
     ConsultNeed,
     Event,
-    HeldStep,
-    PlannedStep,
     apply,
+    assessed_parts,
     derive,
     event_from_json,
     event_to_json,
@@ -45,26 +44,9 @@ def consult_need(consult: dict[str, Any]) -> ConsultNeed:
 
 def assessed(record: AssessmentRecord, *, retriage: bool = False) -> Assessed:
     """The event of a stored assessment: the engine's triage, consult, plan and withheld steps."""
-    answer = record.assessment
-    return Assessed(
-        at=record.created_at,
-        assessment_id=record.pk,
-        triage=record.triage,  # type: ignore[arg-type]
-        consult=consult_need(answer.get("consult", {})),
-        steps=tuple(
-            PlannedStep(
-                step=s["step"],
-                phase=s.get("phase", 1),
-                review_after_days=s.get("review_after_days", 0),
-                delivered_by=s.get("delivered_by", "self"),
-            )
-            for s in answer.get("plan", [])
-        ),
-        withheld=tuple(
-            HeldStep(step=w["step"], because=w.get("because", "")[:4000])
-            for w in answer.get("withheld", [])
-        ),
-        retriage=retriage,
+    parts = assessed_parts(record.assessment)
+    return Assessed.model_validate(
+        {**parts, "at": record.created_at, "assessment_id": record.pk, "retriage": retriage}
     )
 
 
@@ -138,10 +120,44 @@ def record(*, patient: User | int, event: Event) -> CareEpisode:
     return episode
 
 
-def record_many(items: Iterable[tuple[int, Event]]) -> None:
-    """Several patients' events (a batch of `upperback retriage`), each as `record` does."""
+@transaction.atomic
+def record_batch(items: Sequence[tuple[int, Event]]) -> None:
+    """Many patients' events at once (a batch of `upperback retriage`), as `record` stores
+    each: the open episodes read in one range query, the events and states written in bulk."""
+    if not items:
+        return
+    ids = [patient_id for patient_id, _ in items]
+    found = {
+        e.patient_id: e
+        for e in CareEpisode.objects.select_for_update().filter(
+            patient_id__gte=min(ids), patient_id__lte=max(ids), closed_at=None
+        )
+    }
+    for patient_id in set(ids) - set(found):
+        found[patient_id] = CareEpisode.objects.create(patient_id=patient_id)
+    rows = []
     for patient_id, event in items:
-        record(patient=patient_id, event=event)
+        episode = found[patient_id]
+        rows.append(
+            CareEvent(episode=episode, at=event.at, kind=event.kind, payload=event_to_json(event))
+        )
+        _columns(episode, apply(state_of(episode), event))
+    CareEvent.objects.bulk_create(rows)
+    fields = list(columns_of(CareState()))
+    CareEpisode.objects.bulk_update(list(found.values()), fields)
+    _sync_many([state_of(e) for e in found.values()])
+
+
+def _sync_many(states: list[CareState]) -> None:
+    """`_sync_assessment` for many states, one UPDATE per triage level."""
+    by_triage: dict[str, list[int]] = {}
+    for state in states:
+        if state.assessment_id is not None and state.triage is not None:
+            by_triage.setdefault(state.triage, []).append(state.assessment_id)
+    for triage, pks in by_triage.items():
+        AssessmentRecord.objects.filter(pk__in=pks).exclude(current_triage=triage).update(
+            current_triage=triage, current_rank=rank(triage)
+        )
 
 
 def state_of(episode: CareEpisode | None) -> CareState:
