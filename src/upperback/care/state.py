@@ -118,6 +118,9 @@ class CareState(_Data):
     triage: Triage | None = None
     triage_by: int | None = Field(default=None, description="the clinician; None: the engine")
     triage_set_at: dt.datetime | None = None
+    clinician_triage: Triage | None = Field(
+        default=None, description="the last triage a clinician set: no answer goes below it"
+    )
     note_for_patient: str = Field(default="", max_length=TEXT)
     consult: ConsultNeed = ConsultNeed()
     needs_review: bool = False
@@ -266,7 +269,17 @@ def _assessed(state: CareState, event: Assessed) -> CareState:
             "phase_started_on": start,
             "next_review": _phase_review(event.steps, 1, start) if event.steps else None,
         }
-    if not keeps_clinician:
+    floor = state.clinician_triage
+    if (
+        not keeps_clinician
+        and floor is not None
+        and not raised
+        and rank(event.triage) > rank(floor)
+    ):
+        # An engine raise stood above the clinician's level and a new answer falls below it:
+        # the care goes back to the clinician's decision, never under it.
+        update |= {"triage": floor, "triage_set_at": event.at}
+    elif not keeps_clinician:
         update |= {
             "triage": event.triage,
             "triage_by": None,
@@ -289,6 +302,7 @@ def _overridden(state: CareState, event: Overridden) -> CareState:
         update={
             "triage": event.triage,
             "triage_by": event.by,
+            "clinician_triage": event.triage,
             "triage_set_at": event.at,
             "consult": event.consult,
             "note_for_patient": event.note_for_patient,
