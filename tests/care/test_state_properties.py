@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any
+from typing import Any, get_args
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -33,22 +33,11 @@ from upperback.care import (
     derive,
     rank,
 )
-from upperback.clinical import assess
+from upperback.clinical import StepId, assess
 from upperback.clinical.validation.cases import load_cases
 
 START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
-STEPS = (
-    "relative_rest",
-    "exercise_program",
-    "posture_program",
-    "nsaids",
-    "massage",
-    "manipulation",
-    "acupuncture",
-    "trigger_point_injection",
-    "brace",
-    "surgical_consult",
-)
+STEPS = get_args(StepId)  # the clinic's plan steps
 
 
 @functools.cache

@@ -218,8 +218,16 @@ def test_an_emergency_stays_above_a_raise_and_a_reviewed_raise_takes_its_place(
     raised = AssessmentRecord.objects.get(retriaged_from=old)
     assert emergency.triage == "emergency" and raised.current_triage == "urgent"
 
-    assert [e.latest_assessment_id for e in access_queue(bob, purpose="t").episodes] == [emergency.pk, raised.pk, waiting.pk]
+    assert [e.latest_assessment_id for e in access_queue(bob, purpose="t").episodes] == [
+        emergency.pk,
+        raised.pk,
+        waiting.pk,
+    ]
 
     actions.override_assessment(record=raised, author=bob, new_triage="urgent", reason="seen")
 
-    assert [e.latest_assessment_id for e in access_queue(bob, purpose="t").episodes] == [emergency.pk, waiting.pk, raised.pk]
+    assert [e.latest_assessment_id for e in access_queue(bob, purpose="t").episodes] == [
+        emergency.pk,
+        waiting.pk,
+        raised.pk,
+    ]

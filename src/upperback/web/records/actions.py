@@ -31,7 +31,14 @@ from .models import (
 
 @transaction.atomic
 def create_patient(
-    *, email: str, password: str, first_name: str = "", last_name: str = "", language: str = "en"
+    *,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "en",
+    phone: str = "",
+    phone_call_consent: bool = False,
 ) -> User:
     return User.objects.create_user(
         email=email,
@@ -40,6 +47,8 @@ def create_patient(
         last_name=last_name,
         role=Role.PATIENT,
         preferred_language=language,
+        phone=phone,
+        phone_call_consent=phone_call_consent and bool(phone),
     )
 
 
