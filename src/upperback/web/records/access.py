@@ -9,8 +9,10 @@ even that the id exists. Refusals are audited too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
@@ -19,7 +21,7 @@ from django.http import Http404
 from upperback.care import CareState
 from upperback.web.accounts.models import Role, User
 
-from .audit import Entry, append, append_one
+from .audit import Entry, append
 from .models import AssessmentRecord, CareEpisode, IntakeDraft, Outcome, ProgressEntry
 
 Found = TypeVar("Found", bound=Model)
@@ -41,8 +43,53 @@ def _entry(user: Any, *, purpose: str, patient: User | None, obj: Any, allowed: 
     )
 
 
+@dataclass
+class _Visit:
+    """One request's pass through the door: its audit rows, written together when the
+    request ends (one chained INSERT instead of one transaction a read), and the patients it
+    already fetched."""
+
+    entries: list[Entry] = field(default_factory=list)
+    patients: dict[int, User] = field(default_factory=dict)
+
+
+_VISIT: ContextVar[_Visit | None] = ContextVar("door_visit", default=None)
+
+
+@contextmanager
+def visit() -> Iterator[None]:
+    """Gather the door's audit rows of one request and write them when it ends, refusals
+    included (the request's exception still propagates after the rows are written)."""
+    current = _Visit()
+    token = _VISIT.set(current)
+    try:
+        yield
+    finally:
+        _VISIT.reset(token)
+        append(current.entries)
+
+
+class AuditVisitMiddleware:
+    """Each request is one `visit` of the door (settings.MIDDLEWARE)."""
+
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        with visit():
+            return self.get_response(request)
+
+
+def _log(entries: list[Entry]) -> None:
+    current = _VISIT.get()
+    if current is None:
+        append(entries)
+    else:
+        current.entries.extend(entries)
+
+
 def audit(user: Any, *, purpose: str, patient: User | None, obj: Any = None, allowed: bool) -> None:
-    append_one(_entry(user, purpose=purpose, patient=patient, obj=obj, allowed=allowed))
+    _log([_entry(user, purpose=purpose, patient=patient, obj=obj, allowed=allowed)])
 
 
 @dataclass(frozen=True)
@@ -126,9 +173,20 @@ def _may_see_patient_of(user: Any, found: Any) -> bool:
 
 
 def access_patient(user: Any, patient_id: Any, *, purpose: str, herself_only: bool = False) -> User:
-    """A patient `user` may see; `herself_only`: only the patient herself (to write)."""
+    """A patient `user` may see; `herself_only`: only the patient herself (to write). Within
+    one request the patient is fetched once (every read is still checked and audited)."""
     rule = is_herself if herself_only else _may_see_patient_of
-    return open_door(user, User.objects.all(), patient_id, purpose=purpose, allowed=rule)
+    current, key = _VISIT.get(), as_id(patient_id)
+    if current is not None and key in current.patients:
+        found = current.patients[key]
+        if not rule(user, found):
+            raise refuse(user, purpose=purpose, patient=found, obj=found)
+        audit(user, purpose=purpose, patient=found, obj=found, allowed=True)
+        return found
+    found = open_door(user, User.objects.all(), patient_id, purpose=purpose, allowed=rule)
+    if current is not None and key is not None:
+        current.patients[key] = found
+    return found
 
 
 def access_assessment(
@@ -198,14 +256,15 @@ def access_queue(user: Any, *, purpose: str, page: int = 1) -> QueuePage:
     page = max(page, 1)
     start = (page - 1) * QUEUE_PAGE
     found = list(
-        CareEpisode.objects.filter(closed_at=None, patient__role=Role.PATIENT)
+        # Episodes are made by patients' own acts (staff have none with a triage).
+        CareEpisode.objects.filter(closed_at=None)
         .exclude(triage="")
         .select_related("patient", "latest_assessment")
         .defer("state", "latest_assessment__assessment", "latest_assessment__intake")
-        .order_by("queue_group", "rank", "waiting_since", "pk")[start : start + QUEUE_PAGE + 1]
+        .order_by("queue_group", "rank", "waiting_since", "id")[start : start + QUEUE_PAGE + 1]
     )
     shown = found[:QUEUE_PAGE]
-    append(
+    _log(
         [
             _entry(user, purpose=purpose, patient=None, obj=None, allowed=True),
             *(_entry(user, purpose=purpose, patient=e.patient, obj=e, allowed=True) for e in shown),

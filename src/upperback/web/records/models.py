@@ -255,8 +255,14 @@ class CareEpisode(models.Model):
 
     class Meta:
         ordering = ["queue_group", "rank", "waiting_since"]
+        # The queue reads open episodes with a triage in this order: a partial index that is
+        # the query's own order, so a page costs the same at 1,000 patients as at 20,000.
         indexes = [
-            models.Index(fields=["queue_group", "rank", "waiting_since"], name="careepisode_queue")
+            models.Index(
+                fields=["queue_group", "rank", "waiting_since", "id"],
+                condition=models.Q(closed_at__isnull=True) & ~models.Q(triage=""),
+                name="careepisode_queue",
+            )
         ]
         constraints = [
             models.UniqueConstraint(
