@@ -24,7 +24,7 @@ TEXT = 4000  # the longest free text an event keeps (forms bound theirs lower)
 
 def rank(triage: str) -> int:
     """0 for an emergency, 4 for self-care."""
-    return TRIAGE_ORDER.index(triage)  # type: ignore[arg-type]
+    return TRIAGE_ORDER.index(triage)
 
 
 class _Data(BaseModel):

@@ -332,21 +332,20 @@ def _chose(state: CareState, event: Chose) -> CareState:
 def _agreed(state: CareState, event: Agreed) -> CareState:
     decisions = dict(state.decisions)
     agreed = {s.step for s in event.steps}
-    for step in state.engine_steps:
-        if step.step not in agreed:
-            decisions[step.step] = Decision(
+    for planned in state.engine_steps:
+        if planned.step not in agreed:
+            decisions[planned.step] = Decision(
                 status=Status.REMOVED, reason="", by=event.by, at=event.at
             )
-    for order, step in enumerate(event.steps):
-        despite = bool(step.withheld_because)
-        decisions[step.step] = Decision(
-            status=Status.AGREED_DESPITE if despite else Status.AGREED,
-            note=step.note,
-            withheld_because=step.withheld_because,
-            agreed_because=step.agreed_because,
+    for kept in event.steps:
+        decisions[kept.step] = Decision(
+            status=Status.AGREED_DESPITE if kept.withheld_because else Status.AGREED,
+            note=kept.note,
+            withheld_because=kept.withheld_because,
+            agreed_because=kept.agreed_because,
             by=event.by,
             at=event.at,
-            phase=_phase_of(state, step.step) or (1 if order == 0 else None),
+            phase=_phase_of(state, kept.step) or 1,
         )
     return state.model_copy(
         update={

@@ -190,7 +190,7 @@ def override_assessment(
             at=override.created_at,
             assessment_id=locked.pk,
             by=author.pk,
-            triage=new_triage,  # type: ignore[arg-type]
+            triage=new_triage,
             consult=episodes.consult_for(locked, new_triage, specialty),
             reason=override.reason,
             note_for_patient=override.plan_note,

@@ -266,18 +266,18 @@ def progress(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():  # one user action, one transaction
             return _check_in(request, patient, latest, form)
-    emergency = state.triage == "emergency"
+    in_emergency = state.triage == "emergency"
     context = {
         "form": form,
         "entries": entries,
         "charts": progress_charts(request.user, patient.pk, latest, purpose="progress.charts"),
         "latest": latest,
         "care": state,
-        "emergency": emergency,
+        "emergency": in_emergency,
         "consult_label": kb_label("who", state.consult.specialty or "")
         if state.consult.specialty
         else "",
-        "decision": review_decision(latest, entries) if latest and not emergency else None,
-        "plan_now": checkins.plan_now(latest, entries, state) if latest and not emergency else None,
+        "decision": review_decision(latest, entries) if latest and not in_emergency else None,
+        "plan_now": checkins.plan_now(latest, entries, state) if latest and not in_emergency else None,
     }
     return render(request, "records/progress.html", context)
