@@ -390,7 +390,9 @@ def _risk(
     words = _name("triage", triage, language)
     prediction: dict[str, Any] = {
         "outcome": {"text": words},
-        "qualitativeRisk": {"coding": [{"system": TRIAGE_SYSTEM, "code": triage, "display": words}]},
+        "qualitativeRisk": {
+            "coding": [{"system": TRIAGE_SYSTEM, "code": triage, "display": words}]
+        },
     }
     if flags:
         prediction["rationale"] = " ".join(flags)
@@ -662,9 +664,7 @@ def build_bundle(record: PatientRecord) -> Bundle:
     for assessment in newest_first:
         current = care.assessment_id == assessment.id
         response_url = _urn("QuestionnaireResponse", assessment.id)
-        entries.append(
-            _entry(response_url, _response(assessment, record.questions, patient_url))
-        )
+        entries.append(_entry(response_url, _response(assessment, record.questions, patient_url)))
         pain = _at(assessment.intake, "pain.intensity_now")
         if isinstance(pain, int):
             observation = _pain_observation(

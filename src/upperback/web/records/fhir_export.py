@@ -21,6 +21,7 @@ from upperback.web.clinic.models import Appointment
 from .access import COMMAND_LINE, access_episode, access_history, access_patient, access_progress
 from .intake_fields import QUESTIONS, Question
 from .models import AssessmentRecord, ProgressEntry
+from .presenting import clinician_names
 
 
 class ExportError(Exception):
@@ -88,14 +89,6 @@ def _appointment(appointment: Appointment) -> interop.AppointmentData:
         clinician=f"{appointment.clinician.name}, {appointment.clinician.credentials}",
         location=appointment.location.name,
     )
-
-
-def clinician_names(ids: set[int | None]) -> dict[int, str]:
-    """The clinic's staff named in the care (who set the triage, removed a step, diagnosed):
-    staff accounts, not patient data."""
-    wanted = {i for i in ids if i is not None}
-    staff = User.objects.filter(pk__in=wanted).exclude(role=Role.PATIENT)
-    return {u.pk: u.get_full_name() or u.email for u in staff}
 
 
 def export_patient(user: Any, patient_id: Any, *, language: str, purpose: str) -> Bundle:
