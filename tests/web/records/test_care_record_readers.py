@@ -226,12 +226,12 @@ def test_the_patients_pdf_shows_the_diagnosis_and_the_agreed_plan(
     assert "Review the medicine at the next visit." in diagnosis
     assert state.next_review == timezone.localdate() + dt.timedelta(days=21)
     assert f"Next review on {state.next_review.day} " in _section(text, "Triage and why")
-    plan = _section(text, "Phase 1", "Also agreed with your clinician")
+    plan = _section(text, "Phase 1", "Also in the plan agreed with your clinician")
     assert "Exercise program (agreed with your clinician):" in plan
     assert "Agreed: 3 sets of 10, every day" in plan
     for out in ("Relative rest", "Posture program", "Chiropractic manipulation", "Acupuncture"):
         assert out not in plan, f"{out} is not in the agreed plan"
-    also = _section(text, "Also agreed with your clinician", "Not in your plan now")
+    also = _section(text, "Also in the plan agreed with your clinician", "Not in your plan now")
     assert "Anti-inflammatory medication" in also and AGREED_DESPITE in also
     apart = _section(text, "Not in your plan now")
     assert "Acupuncture: not in the plan agreed with your clinician on" in apart

@@ -206,7 +206,9 @@ def plan_sections(context: dict[str, Any]) -> list[reports.Section]:
         for row in context.get("agreed_beyond_plan", [])
     )
     if beyond:
-        sections.append(reports.Section(_("Also agreed with your clinician"), bullets=beyond))
+        sections.append(
+            reports.Section(_("Also in the plan agreed with your clinician"), bullets=beyond)
+        )
     if apart:
         sections.append(reports.Section(_("Not in your plan now"), bullets=tuple(apart)))
     withheld = tuple(f"{row['label']}: {row['withheld'].because}" for row in context["withheld"])
