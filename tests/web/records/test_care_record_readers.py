@@ -419,3 +419,17 @@ def test_the_calendar_reads_every_patients_care_in_one_query(
         bob_client.get(reverse("clinic:calendar"), {"date": day.isoformat()})
     episode_reads = [q for q in queries.captured_queries if "records_careepisode" in q["sql"]]
     assert len(episode_reads) == 1
+
+
+def test_only_the_clinic_reads_many_patients_care_at_once(
+    alice: Any, bob: Any, carol: Any, overridden: Any
+) -> None:
+    from django.http import Http404
+
+    from upperback.web.records.access import access_episodes
+
+    with pytest.raises(Http404):
+        access_episodes(alice, [alice.pk, carol.pk], purpose="t")
+    assert AuditEvent.objects.filter(action="t", actor=alice, outcome="refused").exists()
+    states = access_episodes(bob, [alice.pk, carol.pk], purpose="t")
+    assert states[alice.pk].triage == "soon" and states[carol.pk].triage is None
