@@ -433,3 +433,25 @@ def test_only_the_clinic_reads_many_patients_care_at_once(
     assert AuditEvent.objects.filter(action="t", actor=alice, outcome="refused").exists()
     states = access_episodes(bob, [alice.pk, carol.pk], purpose="t")
     assert states[alice.pk].triage == "soon" and states[carol.pk].triage is None
+
+
+def test_after_she_answers_again_both_pdfs_keep_the_clinicians_decisions(
+    alice: Any,
+    alice_client: Client,
+    bob_client: Client,
+    chosen: Any,
+    desk_worker: dict[str, Any],
+) -> None:
+    """A re-assessment that does not raise the triage: the PDFs of the new assessment still
+    say Soon, set by the clinician, with relative rest removed and the manipulation declined."""
+    again = actions.record_assessment(
+        patient=alice, intake=Intake.model_validate({**desk_worker, **NSAID_WITHHELD})
+    )
+    assert again.triage == "self_care"
+    text = _patient_pdf(alice_client)
+    assert "Soon:" in _section(text, "Triage and why", "Phase 1")
+    assert "Relative rest" not in _section(text, "Phase 1", "Not in your plan now")
+    assert "Chiropractic manipulation: you chose not to do this." in text
+    report = _consultation_pdf(bob_client, again)
+    assert "Triage now: Soon." in report and "Set by Bob Nguyen on" in report
+    assert "Relative rest (phase 1) Removed by Bob Nguyen on" in report
