@@ -256,6 +256,7 @@ def test_the_consultation_report_shows_identity_history_plan_and_check_ins(
     who = _section(text, "The patient", "The complaint")
     assert "Name Alice" in who and "Email alice@example.com" in who
     assert f"Patient number {alice.pk}" in who and "Age at the assessment 34" in who
+    assert "Sex Female" in who
     history = _section(text, "History and medicines", "Triage and why")
     assert "Stomach ulcer or stomach bleeding" in history
     diagnosis = _section(text, "Diagnosis", "The agreed plan")

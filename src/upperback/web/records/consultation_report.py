@@ -25,6 +25,7 @@ from upperback.web.clinic.access import access_patient_appointments
 from .access import access_assessment, access_episode, access_progress
 from .charts import long_date
 from .forms import summary
+from .intake_fields import SEX
 from .models import AssessmentRecord, ProgressEntry
 from .presenting import clinician_names, kb_label, reader_language, result_context
 from .report import (
@@ -57,7 +58,7 @@ def identity_section(patient: User, record: AssessmentRecord) -> reports.Section
         (_("Email"), patient.email),
         (_("Patient number"), str(patient.pk)),
         (_("Age at the assessment"), _answer(record.intake, "age")),
-        (_("Sex"), _answer(record.intake, "sex")),
+        (_("Sex"), str(SEX.get(record.intake.get("sex"), _answer(record.intake, "sex")))),
     ]
     born = getattr(patient, "date_of_birth", None)  # when the accounts app keeps one
     if isinstance(born, dt.date):
