@@ -298,6 +298,18 @@ def diagnosis_view(care: CareState) -> dict[str, Any] | None:
     }
 
 
+def clinician_names(ids: set[int | None]) -> dict[int, str]:
+    """The clinic's staff named in the care (who set the triage, removed a step, diagnosed),
+    by user id: staff accounts, not patient data, so no door."""
+    from upperback.web.accounts.models import Role, User
+
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    staff = User.objects.filter(pk__in=wanted).exclude(role=Role.PATIENT)
+    return {u.pk: u.get_full_name() or u.email for u in staff}
+
+
 def _removed(record: AssessmentRecord) -> dict[str, dict[str, Any]]:
     """The steps the latest override removed: each with the day and the clinician's reason,
     so the page says "removed" in one line instead of showing instructions to follow."""

@@ -278,6 +278,8 @@ def progress(request: HttpRequest) -> HttpResponse:
         if state.consult.specialty
         else "",
         "decision": review_decision(latest, entries) if latest and not in_emergency else None,
-        "plan_now": checkins.plan_now(latest, entries, state) if latest and not in_emergency else None,
+        "plan_now": checkins.plan_now(latest, entries, state)
+        if latest and not in_emergency
+        else None,
     }
     return render(request, "records/progress.html", context)
