@@ -22,7 +22,14 @@ from upperback.care import CareState
 from upperback.web.accounts.models import Role, User
 
 from .audit import Entry, append
-from .models import AssessmentRecord, CareEpisode, IntakeDraft, Outcome, ProgressEntry
+from .models import (
+    AssessmentRecord,
+    CareEpisode,
+    IntakeDraft,
+    Outcome,
+    Override,
+    ProgressEntry,
+)
 
 Found = TypeVar("Found", bound=Model)
 
@@ -271,6 +278,14 @@ def access_queue(user: Any, *, purpose: str, page: int = 1) -> QueuePage:
         ]
     )
     return QueuePage(episodes=shown, page=page, has_next=len(found) > QUEUE_PAGE)
+
+
+def access_overrides(user: Any, patient_id: Any, *, purpose: str) -> list[Override]:
+    """Every clinician's override of the patient's care (on any of her assessments), oldest
+    first: the decisions the care record stands on, with their authors."""
+    patient = access_patient(user, patient_id, purpose=purpose)
+    query = Override.objects.filter(record__patient=patient).select_related("author")
+    return list(query.order_by("created_at", "pk"))
 
 
 def access_episode(user: Any, patient_id: Any, *, purpose: str) -> CareState:

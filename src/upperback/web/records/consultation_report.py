@@ -22,7 +22,7 @@ from upperback.care import CareState, Status, StepState
 from upperback.web.accounts.models import User
 from upperback.web.clinic.access import access_patient_appointments
 
-from .access import access_assessment, access_episode, access_progress
+from .access import access_assessment, access_episode, access_overrides, access_progress
 from .charts import long_date
 from .forms import summary
 from .intake_fields import SEX
@@ -322,7 +322,9 @@ def build_consultation_report(user: Any, record: AssessmentRecord) -> bytes:
     if care.assessment_id is not None and care.assessment_id != record.pk:
         # The report is of the care now: the assessment it stands on, not an earlier one.
         record = access_assessment(user, care.assessment_id, purpose="report.read", staff_only=True)
-    context = result_context(record, care)
+    context = result_context(
+        record, care, access_overrides(user, record.patient_id, purpose="report.overrides")
+    )
     patient = record.patient
     names = clinician_names(
         {care.triage_by, care.diagnosed_by, *(s.decided_by for s in care.steps)}

@@ -196,11 +196,14 @@ def phases(assessment: Assessment, start: dt.date, sources: SourceList) -> list[
     return out
 
 
-def result_context(record: AssessmentRecord, state: CareState | None = None) -> dict[str, Any]:
+def result_context(
+    record: AssessmentRecord, state: CareState | None = None, overrides: list[Any] | None = None
+) -> dict[str, Any]:
     """What the result and review pages show of `record`. When it is the assessment the
     patient's care now stands on (`state`, her episode), the triage, the consultation, each
     step's status and the next review are the care state's; an earlier assessment is shown as
-    it was, as history."""
+    it was, as history. `overrides`: the episode's overrides (on any of its assessments),
+    read through the door; by default the record's own."""
     assessment = localized(record)
     current = state is not None and state.assessment_id == record.pk
     care = state if current else None
@@ -239,7 +242,9 @@ def result_context(record: AssessmentRecord, state: CareState | None = None) -> 
         "triage_title": triage_title(triage),
         "triage_now": kb_label("triage_now", triage),
         "engine_triage_title": triage_title(record.triage),
-        "overrides": list(record.overrides.select_related("author")),
+        "overrides": overrides
+        if overrides is not None and current
+        else list(record.overrides.select_related("author")),
         "sources": likely_sources(assessment),
         "red_flags": red_flags,
         "phases": plan,

@@ -25,6 +25,7 @@ from .access import (
     access_assessment,
     access_episode,
     access_history,
+    access_overrides,
     access_queue,
     is_clinic_staff,
     refuse,
@@ -49,7 +50,11 @@ def _plan_steps() -> list[tuple[str, str]]:
 def result(request: HttpRequest, assessment_id: int) -> HttpResponse:
     record = access_assessment(request.user, assessment_id, purpose="assessment.read")
     state = access_episode(request.user, record.patient_id, purpose="episode.read")
-    context = result_context(record, state)
+    context = result_context(
+        record,
+        state,
+        access_overrides(request.user, record.patient_id, purpose="assessment.overrides"),
+    )
     if context["triage"] == "emergency" and not is_clinic_staff(request.user):
         return render(request, "records/emergency.html", {"record": record})
     return render(request, "records/result.html", context)
@@ -147,7 +152,11 @@ def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
     history = access_history(request.user, record.patient_id, purpose="assessment.history")
     state = access_episode(request.user, record.patient_id, purpose="episode.review")
     context: dict[str, Any] = {
-        **result_context(record, state),
+        **result_context(
+            record,
+            state,
+            access_overrides(request.user, record.patient_id, purpose="review.overrides"),
+        ),
         "form": form,
         "history": [{"record": r, "title": triage_title(r.current_triage)} for r in history],
         "answers": _answers(record.intake),
