@@ -119,7 +119,13 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _ninja_line(error: dict[str, Any]) -> str:
-    loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
+    """`field: message`: without the location and the body parameter's own name (a field may
+    itself be called `body`, as a message's is)."""
+    loc = [str(p) for p in error.get("loc", ())]
+    if loc[:1] in (["body"], ["query"], ["path"]):
+        loc = loc[1:]
+        if loc[:1] in (["body"], ["payload"]) and len(loc) > 1:
+            loc = loc[1:]
     return f"{'.'.join(loc) or 'request'}: {error.get('msg', 'is not valid')}"
 
 
