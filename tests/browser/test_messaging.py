@@ -85,7 +85,9 @@ def test_a_thread_in_english_and_spanish_with_a_photo(
     _to_spanish(doctor)
     doctor.get_by_role("link", name="Mensajes", exact=True).click()
     doctor.wait_for_url("**/clinic/messages/")
-    assert "La clínica responde en 1 día laborable." in doctor.locator("#answer-target").inner_text()
+    assert (
+        "La clínica responde en 1 día laborable." in doctor.locator("#answer-target").inner_text()
+    )
     assert _fits(doctor)
     doctor.get_by_role("link", name="Stiff after the pullovers").click()
     assert _photo_shown(doctor)

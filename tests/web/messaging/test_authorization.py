@@ -29,9 +29,7 @@ def test_alice_and_verified_staff_read_the_thread(
         assert "stiff every morning" in page.content.decode()
 
 
-def test_another_patient_gets_a_404_and_cannot_write(
-    thread: Thread, carol_client: Client
-) -> None:
+def test_another_patient_gets_a_404_and_cannot_write(thread: Thread, carol_client: Client) -> None:
     assert carol_client.get(f"/messages/{thread.pk}/").status_code == 404
     answer = carol_client.post(f"/messages/{thread.pk}/", {"body": "Let me in"})
     assert answer.status_code == 404
@@ -79,7 +77,11 @@ def test_the_door_itself_refuses_staff_without_the_second_factor(thread: Thread,
 
 
 def test_the_api_gives_only_the_patients_own_threads(
-    thread: Thread, alice_client: Client, carol_client: Client, bob_client: Client, anonymous: Client
+    thread: Thread,
+    alice_client: Client,
+    carol_client: Client,
+    bob_client: Client,
+    anonymous: Client,
 ) -> None:
     mine = alice_client.get("/api/v1/threads").json()
     assert [t["id"] for t in mine] == [thread.pk]

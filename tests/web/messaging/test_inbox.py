@@ -9,7 +9,6 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext

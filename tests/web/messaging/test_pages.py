@@ -45,9 +45,7 @@ def test_a_file_that_is_not_a_photo_is_refused_by_the_upload_checks(alice_client
     assert not Thread.objects.exists()
 
 
-def test_a_photo_over_the_upload_limit_names_the_limit(
-    alice_client: Client, settings: Any
-) -> None:
+def test_a_photo_over_the_upload_limit_names_the_limit(alice_client: Client, settings: Any) -> None:
     settings.UPLOAD_MAX_BYTES = 1000
     answer = _compose(alice_client, photo=jpeg())
     assert "The file is too large: the limit is" in str(answer.context["form"].errors["photo"])

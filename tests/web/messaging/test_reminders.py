@@ -203,9 +203,7 @@ def test_booking_confirmations_are_never_capped(alice: Any, mailoutbox: list[Any
     assert [m.subject for m in mailoutbox] == ["Your appointment is booked"]
 
 
-def test_her_settings_page_saves_and_names_a_bad_field(
-    alice: Any, alice_client: Client
-) -> None:
+def test_her_settings_page_saves_and_names_a_bad_field(alice: Any, alice_client: Client) -> None:
     page = alice_client.get("/messages/settings/").content.decode()
     assert 'id="preferences"' in page
     bad = alice_client.post(

@@ -136,9 +136,7 @@ def access_inbox(user: Any, *, purpose: str, page: int = 1, show: str = "waiting
     start = (page - 1) * INBOX_PAGE
     threads = list(_inbox_query(show)[start : start + INBOX_PAGE])
     # Each patient's name is patient data: the log answers "who saw her, when", as the queue's.
-    append(
-        _entry(user, purpose=purpose, patient=t.patient, obj=t, allowed=True) for t in threads
-    )
+    append(_entry(user, purpose=purpose, patient=t.patient, obj=t, allowed=True) for t in threads)
     rows = [_row(t, now, cutoff) for t in threads]
     return Inbox(rows, waiting=counts[0], late=counts[1], page=page, pages=pages)
 

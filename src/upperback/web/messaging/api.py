@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Path, Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import Field
@@ -26,6 +27,8 @@ router = Router(tags=["messages"], auth=django_auth)
 
 
 class ErrorOut(Schema):
+    """The same shape, and so the same OpenAPI component, as web/api.py's ErrorOut."""
+
     detail: str
     errors: list[str] = []
 
@@ -97,9 +100,11 @@ def _message_out(message: Message) -> dict[str, Any]:
     }
 
 
-def _invalid(error: ValidationError) -> Status:
+def _invalid(error: ValidationError) -> Status[dict[str, Any]]:
     lines = [f"{field}: {text}" for field, texts in error.message_dict.items() for text in texts]
-    return Status(422, {"detail": "The request is not valid; see errors.", "errors": lines})
+    return Status(
+        422, {"detail": gettext("The request is not valid; see errors."), "errors": lines}
+    )
 
 
 @router.get("/threads", response=_answers({200: list[ThreadOut]}, 401, 403, 404))
@@ -140,9 +145,7 @@ def get_thread(request: HttpRequest, thread_id: int = _thread_id()) -> Any:
     "/threads/{thread_id}/messages",
     response=_answers({201: MessageOut}, 400, 401, 403, 404, 422),
 )
-def post_message(
-    request: HttpRequest, payload: MessageIn, thread_id: int = _thread_id()
-) -> Any:
+def post_message(request: HttpRequest, payload: MessageIn, thread_id: int = _thread_id()) -> Any:
     """A message in one of the caller's threads."""
     thread = _own_thread(request, thread_id, "api.messages.write")
     try:

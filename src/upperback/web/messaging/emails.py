@@ -35,7 +35,10 @@ def notice_email(message: Message, *, essential: bool) -> EmailMessage:
             _("If you have chest pain, trouble breathing or sudden weakness, call 911 now."),
         ]
         if not essential:
-            lines += ["", _("Fewer emails: %(link)s") % {"link": policy.unsubscribe_url(patient.pk)}]
+            lines += [
+                "",
+                _("Fewer emails: %(link)s") % {"link": policy.unsubscribe_url(patient.pk)},
+            ]
     headers = {"Message-ID": notice_message_id(message)}
     if not essential:
         headers.update(policy.unsubscribe_headers(patient.pk))

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,73 +15,174 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='EmailPreferences',
+            name="EmailPreferences",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reminder_weekday', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(6)], verbose_name='Day of the weekly reminder')),
-                ('reminder_hour', models.PositiveSmallIntegerField(default=9, validators=[django.core.validators.MaxValueValidator(23)], verbose_name='Time of the weekly reminder')),
-                ('paused', models.BooleanField(default=False, verbose_name='Pause the weekly reminder')),
-                ('unsubscribed', models.BooleanField(default=False)),
-                ('weekly_cap', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(14)], verbose_name='Non-essential emails a week, at most')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('patient', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='email_preferences', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reminder_weekday",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(6)],
+                        verbose_name="Day of the weekly reminder",
+                    ),
+                ),
+                (
+                    "reminder_hour",
+                    models.PositiveSmallIntegerField(
+                        default=9,
+                        validators=[django.core.validators.MaxValueValidator(23)],
+                        verbose_name="Time of the weekly reminder",
+                    ),
+                ),
+                (
+                    "paused",
+                    models.BooleanField(default=False, verbose_name="Pause the weekly reminder"),
+                ),
+                ("unsubscribed", models.BooleanField(default=False)),
+                (
+                    "weekly_cap",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(14),
+                        ],
+                        verbose_name="Non-essential emails a week, at most",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "patient",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="email_preferences",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Thread',
+            name="Thread",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(max_length=120)),
-                ('created_at', models.DateTimeField()),
-                ('last_message_at', models.DateTimeField()),
-                ('waiting_since', models.DateTimeField(blank=True, null=True)),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_threads', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='threads', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("subject", models.CharField(max_length=120)),
+                ("created_at", models.DateTimeField()),
+                ("last_message_at", models.DateTimeField()),
+                ("waiting_since", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_threads",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="threads",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-last_message_at'],
+                "ordering": ["-last_message_at"],
             },
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_patient', models.BooleanField()),
-                ('body', models.TextField(max_length=5000)),
-                ('safety', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField()),
-                ('photo_name', models.CharField(blank=True, max_length=255)),
-                ('photo_type', models.CharField(blank=True, max_length=16)),
-                ('notice_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='messages_written', to=settings.AUTH_USER_MODEL)),
-                ('thread', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='messaging.thread')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_patient", models.BooleanField()),
+                ("body", models.TextField(max_length=5000)),
+                ("safety", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField()),
+                ("photo_name", models.CharField(blank=True, max_length=255)),
+                ("photo_type", models.CharField(blank=True, max_length=16)),
+                ("notice_sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="messages_written",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "thread",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="messaging.thread",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SentEmail',
+            name="SentEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('checkin_reminder', 'Weekly check-in reminder'), ('message_notice', 'New message notice'), ('safety_notice', 'Safety message notice')], max_length=24)),
-                ('sent_at', models.DateTimeField()),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sent_emails', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("checkin_reminder", "Weekly check-in reminder"),
+                            ("message_notice", "New message notice"),
+                            ("safety_notice", "Safety message notice"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("sent_at", models.DateTimeField()),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sent_emails",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['patient', 'sent_at'], name='sentemail_patient')],
+                "indexes": [models.Index(fields=["patient", "sent_at"], name="sentemail_patient")],
             },
         ),
         migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(fields=['waiting_since', 'id'], name='thread_waiting'),
+            model_name="thread",
+            index=models.Index(fields=["waiting_since", "id"], name="thread_waiting"),
         ),
         migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(fields=['-last_message_at', 'id'], name='thread_recent'),
+            model_name="thread",
+            index=models.Index(fields=["-last_message_at", "id"], name="thread_recent"),
         ),
         migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(fields=['patient', '-last_message_at'], name='thread_patient'),
+            model_name="thread",
+            index=models.Index(fields=["patient", "-last_message_at"], name="thread_patient"),
         ),
     ]
