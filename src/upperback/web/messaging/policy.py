@@ -83,15 +83,20 @@ def late_cutoff(now: dt.datetime) -> dt.datetime:
     return _moment(_working_time(now) - _target())
 
 
+def _signer() -> signing.Signer:
+    # No timestamp: the link in an old email keeps working, and every email carries the same.
+    return signing.Signer(salt=UNSUBSCRIBE_SALT)
+
+
 def unsubscribe_token(patient_id: int) -> str:
     """A signed token naming the patient: the link works without a login, and nobody can
     make one for another patient without the secret key."""
-    return signing.dumps(patient_id, salt=UNSUBSCRIBE_SALT)
+    return _signer().sign_object(patient_id)
 
 
 def patient_id_of(token: str) -> int | None:
     try:
-        value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        value = _signer().unsign_object(token)
     except signing.BadSignature:
         return None
     return value if isinstance(value, int) else None
