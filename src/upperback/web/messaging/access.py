@@ -16,14 +16,13 @@ from django.utils import timezone
 from upperback.web.accounts.models import Role, User
 from upperback.web.records.access import (
     _entry,
+    _log,
     access_patient,
-    audit,
     is_clinic_staff,
     is_herself,
     open_door,
     refuse,
 )
-from upperback.web.records.audit import append
 
 from . import policy
 from .models import EmailPreferences, Message, Thread
@@ -125,7 +124,6 @@ def access_inbox(user: Any, *, purpose: str, page: int = 1, show: str = "waiting
     `waiting_since`), two counts, and the audit rows of the threads shown."""
     if not is_verified_staff(user):
         raise refuse(user, purpose=purpose, patient=None)
-    audit(user, purpose=purpose, patient=None, allowed=True)
     now = timezone.now()
     cutoff = policy.late_cutoff(now)
     waiting = Thread.objects.filter(waiting_since__isnull=False)
@@ -135,8 +133,17 @@ def access_inbox(user: Any, *, purpose: str, page: int = 1, show: str = "waiting
     page = min(max(page, 1), pages)
     start = (page - 1) * INBOX_PAGE
     threads = list(_inbox_query(show)[start : start + INBOX_PAGE])
-    # Each patient's name is patient data: the log answers "who saw her, when", as the queue's.
-    append(_entry(user, purpose=purpose, patient=t.patient, obj=t, allowed=True) for t in threads)
+    # Each patient's name is patient data: the log answers "who saw her, when", as the queue's
+    # (written with the request's other rows, in one chained insert: records.access.visit).
+    _log(
+        [
+            _entry(user, purpose=purpose, patient=None, obj=None, allowed=True),
+            *(
+                _entry(user, purpose=purpose, patient=t.patient, obj=t, allowed=True)
+                for t in threads
+            ),
+        ]
+    )
     rows = [_row(t, now, cutoff) for t in threads]
     return Inbox(rows, waiting=counts[0], late=counts[1], page=page, pages=pages)
 
