@@ -115,3 +115,17 @@ def test_every_text_of_the_app_has_a_spanish_translation() -> None:
     }
     assert templates and python
     assert (templates | python) - translated == set()
+
+
+def test_a_thread_belongs_to_her_open_episode_of_care(
+    alice: Any, carol: Any, desk_worker: dict[str, Any]
+) -> None:
+    from upperback.clinical import Intake
+    from upperback.web.messaging import actions
+    from upperback.web.records import actions as records_actions
+
+    before = actions.start_thread(patient=carol, subject="Q", body="No assessment yet")
+    assert before.episode is None
+    records_actions.record_assessment(patient=alice, intake=Intake.model_validate(desk_worker))
+    thread = actions.start_thread(patient=alice, subject="Q", body="After my assessment")
+    assert thread.episode is not None and thread.episode.patient_id == alice.pk

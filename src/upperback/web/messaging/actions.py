@@ -19,6 +19,7 @@ from upperback.web.accounts.models import Role, User
 from upperback.web.media import storage
 from upperback.web.media.actions import store_checked
 from upperback.web.media.models import Kind
+from upperback.web.records.models import CareEpisode
 
 from . import policy
 from .models import BODY_MAX, SUBJECT_MAX, EmailPreferences, Message, SentEmail, Thread
@@ -50,12 +51,19 @@ def _store_photo(patient: User, photo: Any) -> tuple[str, str]:
 
 @transaction.atomic
 def start_thread(*, patient: User, subject: str, body: str, photo: Any = None) -> Thread:
-    """The patient's new thread with her first message: it waits for the clinic from now."""
+    """The patient's new thread with her first message, in her open episode of care (if she
+    has one): it waits for the clinic from now."""
     subject = _clean(subject, field="subject", limit=SUBJECT_MAX)
     body = _clean(body, field="body", limit=BODY_MAX)
     now = timezone.now()
+    episode = CareEpisode.objects.filter(patient=patient, closed_at=None).first()
     thread = Thread.objects.create(
-        patient=patient, subject=subject, created_at=now, last_message_at=now, waiting_since=now
+        patient=patient,
+        episode=episode,
+        subject=subject,
+        created_at=now,
+        last_message_at=now,
+        waiting_since=now,
     )
     _add_message(thread=thread, author=patient, body=body, photo=photo, safety=False, now=now)
     return thread

@@ -1,8 +1,8 @@
 """Threads of messages between a patient and her care team; her email preferences; a ledger
 of the non-essential emails sent to her (for the weekly cap).
 
-A thread belongs to the patient (`patient`); the episode of care it belongs to is linked by
-the care record (issue 19) once that model exists. `waiting_since` is the time of the
+A thread belongs to the patient (`patient`) and to the episode of care open when it began
+(`episode`, the care record's `CareEpisode`; none before her first assessment). `waiting_since` is the time of the
 patient's oldest message not yet answered by the clinic (None once the clinic has answered):
 the inbox sorts on it, through its index, so a page costs the same at 100 or 10,000 threads.
 """
@@ -23,6 +23,15 @@ BODY_MAX = 5000
 class Thread(models.Model):
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="threads"
+    )
+    # The episode of care open when the thread began (None before her first assessment):
+    # the thread stays hers whatever becomes of the episode.
+    episode = models.ForeignKey(
+        "records.CareEpisode",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="threads",
     )
     subject = models.CharField(max_length=SUBJECT_MAX)
     assigned_to = models.ForeignKey(
