@@ -2,9 +2,10 @@
 of the non-essential emails sent to her (for the weekly cap).
 
 A thread belongs to the patient (`patient`) and to the episode of care open when it began
-(`episode`, the care record's `CareEpisode`; none before her first assessment). `waiting_since` is the time of the
-patient's oldest message not yet answered by the clinic (None once the clinic has answered):
-the inbox sorts on it, through its index, so a page costs the same at 100 or 10,000 threads.
+(`episode`, the care record's `CareEpisode`; none before her first assessment).
+`waiting_since` is the time of the patient's oldest message not yet answered by the clinic
+(None once the clinic has answered): the inbox sorts on it, through its index, so a page
+costs the same at 100 or 10,000 threads.
 """
 
 from __future__ import annotations
