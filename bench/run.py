@@ -22,6 +22,7 @@ BENCHMARKS: tuple[str, ...] = (
     "bench.load",
     "bench.retriage",
     "bench.care",
+    "bench.messaging",
 )
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 

@@ -22,6 +22,11 @@ TESTED_OPERATIONS = {
     ("get", "/api/v1/drafts/{draft_id}"),
     ("post", "/api/v1/live-sets"),  # tests/web/media/test_live.py
     ("get", "/api/v1/export/fhir"),  # tests/web/records/test_fhir_export.py
+    # tests/web/messaging/test_authorization.py
+    ("get", "/api/v1/threads"),
+    ("post", "/api/v1/threads"),
+    ("get", "/api/v1/threads/{thread_id}"),
+    ("post", "/api/v1/threads/{thread_id}/messages"),
 }
 
 

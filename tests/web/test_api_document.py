@@ -23,6 +23,12 @@ EXPECTED = {
     ("get", "/api/v1/intakes/{intake_id}"): {"200", "401", "404", "422"},
     ("get", "/api/v1/drafts/{draft_id}"): {"200", "401", "404", "422"},
     ("get", "/api/v1/export/fhir"): {"200", "401", "422"},
+    # Messages: 403 is also a clinician without the second factor; 404 a thread not hers
+    # (or a caller who is not a patient: these are the patient's own threads).
+    ("get", "/api/v1/threads"): {"200", "401", "403", "404"},
+    ("post", "/api/v1/threads"): {"201", "400", "401", "403", "404", "422"},
+    ("get", "/api/v1/threads/{thread_id}"): {"200", "401", "403", "404", "422"},
+    ("post", "/api/v1/threads/{thread_id}/messages"): {"201", "400", "401", "403", "404", "422"},
 }
 
 

@@ -24,23 +24,30 @@ PATIENT_MODELS = {
     "CareEpisode",
     "CareEvent",
     "ConsultationOutcome",
+    "EmailPreferences",
     "IntakeDraft",
     "LiveSession",
     "MediaUpload",
+    "Message",
     "Override",
     "PlanPreferences",
     "ProgressEntry",
+    "SentEmail",
+    "Thread",
 }
 PATIENT_RELATIONS = {
     "appointments",
     "assessments",
     "care_episodes",
     "consultation_outcomes",
+    "email_preferences",
     "intake_drafts",
     "live_sessions",
     "media_uploads",
     "plan_preferences",
     "progress",
+    "sent_emails",
+    "threads",
 }
 QUERY_METHODS = {
     "aggregate",
@@ -72,6 +79,7 @@ NO_USER_TO_ASK = {
     "clinic/tasks.py": "the reminder worker: no request, no user",
     "records/retriage.py": "`upperback retriage`: a clinic command over every patient",
     "records/tasks.py": "the weekly check-in reminder: no request, no user",
+    "messaging/tasks.py": "the new-message notice and the reminder's preference check: no user",
     "accounts/management/commands/load_demo.py": "seeds the demo accounts from the shell",
 }
 
@@ -85,6 +93,8 @@ VIEWS = [
     "clinic/views_staff.py",
     "media/views.py",
     "media/templatetags/camera_checks.py",
+    "messaging/api.py",
+    "messaging/views.py",
     "records/views.py",
     "records/wizard.py",
     "records/progress.py",
@@ -147,7 +157,7 @@ def test_every_exception_is_still_needed(name: str) -> None:
 def test_every_app_is_checked() -> None:
     checked = {p.relative_to(WEB).parts[0] for p in _web_modules()}
     apps = {p.parent.name for p in WEB.glob("*/models.py")}
-    assert apps == {"accounts", "choosing", "clinic", "media", "records"}
+    assert apps == {"accounts", "choosing", "clinic", "media", "messaging", "records"}
     assert apps <= checked
 
 

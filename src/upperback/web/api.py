@@ -25,6 +25,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from upperback.clinical import Assessment, Intake
 from upperback.web.media import live
+from upperback.web.messaging import api as messaging_api
 from upperback.web.records import actions
 from upperback.web.records.access import (
     access_assessment,
@@ -102,8 +103,10 @@ def _intake_messages(request: HttpRequest) -> list[str]:
 
 
 def _posts_an_intake(request: HttpRequest) -> bool:
-    """The POSTs whose body is an intake (the live coaching set is not)."""
-    return request.method == "POST" and not request.path.endswith("/live-sets")
+    """The POSTs whose body is an intake (the live coaching set and messages are not)."""
+    return request.method == "POST" and request.path.rstrip("/").endswith(
+        ("/assess", "/assessments")
+    )
 
 
 @api.exception_handler(ValidationError)
@@ -116,7 +119,13 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _ninja_line(error: dict[str, Any]) -> str:
-    loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
+    """`field: message`: without the location and the body parameter's own name (a field may
+    itself be called `body`, as a message's is)."""
+    loc = [str(p) for p in error.get("loc", ())]
+    if loc[:1] in (["body"], ["query"], ["path"]):
+        loc = loc[1:]
+        if loc[:1] in (["body"], ["payload"]) and len(loc) > 1:
+            loc = loc[1:]
     return f"{'.'.join(loc) or 'request'}: {error.get('msg', 'is not valid')}"
 
 
@@ -289,3 +298,7 @@ api.post(
     tags=["live coaching"],
     url_name="live_set",
 )(live.post_live_set)
+
+
+# Messages with the care team: the patient's own threads (web/messaging/api.py).
+api.add_router("", messaging_api.router)

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "upperback.web.clinic",
     "upperback.web.media",
     "upperback.web.choosing",
+    "upperback.web.messaging",
 ]
 
 MIDDLEWARE = [
@@ -274,3 +275,12 @@ MEDIA_ANALYSIS_SECONDS = env_int("UPPERBACK_ANALYSIS_SECONDS", 300)
 # A running analysis whose worker has not written a heartbeat for this long is abandoned:
 # queued again once, then failed.
 MEDIA_ANALYSIS_LEASE_SECONDS = env_int("UPPERBACK_ANALYSIS_LEASE_SECONDS", 60)
+
+# Messages and reminders (upperback.web.messaging). The clinic's answer-time target for a
+# patient's message, in working days (Monday to Friday); threads past it are marked.
+MESSAGING_ANSWER_TARGET_WORKING_DAYS = env_int("UPPERBACK_ANSWER_TARGET_WORKING_DAYS", 1)
+# Non-essential emails (reminders, new-message notices) a patient gets in 7 days at most, unless
+# she chooses fewer; booking and safety emails are never held back.
+MESSAGING_WEEKLY_EMAIL_CAP = env_int("UPPERBACK_WEEKLY_EMAIL_CAP", 3)
+# The site's address, for the links in emails (a worker has no request to build them from).
+SITE_URL = os.environ.get("UPPERBACK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

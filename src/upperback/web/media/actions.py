@@ -44,18 +44,10 @@ def _check(kind: str, path: Path) -> str:
     return "video"
 
 
-@transaction.atomic
-def save_upload(
-    *,
-    patient: Any,
-    uploaded: Any,
-    kind: str,
-    view: str,
-    exercise_id: str = "",
-    assessment: Any = None,
-    plan_step: str = "",
-) -> MediaUpload:
-    """Store the file under MEDIA_ROOT, check it before any decoding, queue the analysis."""
+def store_checked(*, patient: Any, uploaded: Any, kind: str) -> tuple[Path, str, int]:
+    """Write the file under MEDIA_ROOT within the size limit and check it before any decoding
+    (content type by content, pixels, duration); the stored path, its type and size. Also
+    used by the photo attached to a message (messaging.actions): one set of checks."""
     if uploaded.size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError("The file is too large.")
     staging = storage.absolute(storage.new_name(patient.pk, ".part"))
@@ -70,6 +62,22 @@ def save_upload(
         raise ValidationError(vision_message(error.code, error.params)) from None
     final = staging.with_suffix(SUFFIX.get(content_type, ".mp4"))
     staging.rename(final)
+    return final, content_type, size
+
+
+@transaction.atomic
+def save_upload(
+    *,
+    patient: Any,
+    uploaded: Any,
+    kind: str,
+    view: str,
+    exercise_id: str = "",
+    assessment: Any = None,
+    plan_step: str = "",
+) -> MediaUpload:
+    """Store the file under MEDIA_ROOT, check it before any decoding, queue the analysis."""
+    final, content_type, size = store_checked(patient=patient, uploaded=uploaded, kind=kind)
     record = MediaUpload.objects.create(
         patient=patient,
         assessment=assessment,
