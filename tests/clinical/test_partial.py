@@ -63,3 +63,39 @@ def test_kb_names_come_in_both_languages() -> None:
     assert kb_name("triage", "urgent").startswith("Urgent")
     with pytest.raises(KeyError):
         kb_name("step", "no_such_step")
+
+
+def test_the_peak_derived_from_a_partial_intake_is_the_same_function_as_assess() -> None:
+    # Worst 9 earlier in the week, 5 now, sudden, no strain, one day: an emergency for both.
+    answers = {
+        "age": 58,
+        "pain": {"intensity_now": 5, "intensity_worst_week": 9, "duration_days": 1},
+    }
+    answers["pain"] |= {"onset": "sudden", "trigger": "none_known"}
+    assert screen_partial(answers).status == "emergency"
+    assert "aortic_sudden_severe_pain" in {f.id for f in screen_partial(answers).flags}
+
+
+def test_a_rule_reading_the_peak_downward_is_refused_for_the_partial_screen() -> None:
+    from upperback.clinical.conditions import compile_condition
+    from upperback.clinical.knowledge import knowledge_base
+    from upperback.clinical.partial import check_lower_bounds
+
+    kb = knowledge_base()
+    check_lower_bounds(kb.flag_conditions)  # today's rules read it upward only
+    rule = kb.flag_conditions[0][0]
+    for text in ("pain.intensity_peak <= 3", {"not": "pain.intensity_peak >= 8"}):
+        with pytest.raises(ValueError, match="intensity_peak"):
+            check_lower_bounds([(rule, compile_condition(text))])
+
+
+def test_a_treatment_that_made_the_pain_worse_counts_as_failed_whatever_its_weeks() -> None:
+    from upperback.clinical.contract import Intake
+    from upperback.clinical.fields import context_of
+
+    tried = [{"treatment": "anti_inflammatory_medication", "weeks": 1, "response": "worse"}]
+    context = context_of(Intake.model_validate(desk_strain(prior_treatments=tried)))
+    assert context["prior_treatments.failed"] == ["anti_inflammatory_medication"]
+    useless = [{"treatment": "massage_therapy", "weeks": 1, "response": "none"}]
+    context = context_of(Intake.model_validate(desk_strain(prior_treatments=useless)))
+    assert context["prior_treatments.failed"] == []
