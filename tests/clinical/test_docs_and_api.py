@@ -14,6 +14,7 @@ def test_the_public_api_exports_exactly_these_names() -> None:
     assert sorted(clinical.__all__) == sorted(
         [
             "LANGUAGES",
+            "FOLLOW_UP_GROUPS",
             "TRIAGE_ORDER",
             "Assessment",
             "Intake",
@@ -32,6 +33,7 @@ def test_the_public_api_exports_exactly_these_names() -> None:
             "PartialScreen",
             "kb_name",
             "screen_partial",
+            "follow_ups",
             "PriorTreatment",
             "PsfsActivity",
             "StepId",

@@ -17,11 +17,14 @@ import pytest
 from django.test import Client
 from tests.web.walkthrough import as_posts, post_step, start_draft
 
-from upperback.clinical import assess
+from upperback.clinical import assess, follow_ups
 from upperback.clinical.validation import load_cases
-from upperback.web.records.draft_answers import initial, save_step
-from upperback.web.records.intake_fields import STEP_NAMES
+from upperback.web.records.draft_answers import initial, initial_of, save_follow_ups, save_step
+from upperback.web.records.forms import follow_up_questions
+from upperback.web.records.intake_fields import FOLLOW_UP, QUESTIONS, STEP_NAMES
+from upperback.web.records.models import IntakeDraft
 
+FOLLOW_UP_PATHS = [q.path for q in QUESTIONS if q.step == FOLLOW_UP]
 EMERGENCIES = [case for case in load_cases() if case.kind == "emergency"]
 
 # The most ordinary answer to each question not yet asked.
@@ -48,12 +51,22 @@ ORDINARY: dict[str, Any] = {
 }
 
 
+def _follow_up_posts(intake: dict[str, Any], paths: list[str]) -> dict[str, Any]:
+    """The case's answers to the follow-ups asked (blank where the case has none)."""
+    return initial_of(intake, follow_up_questions(paths))
+
+
 def _prefixes(intake: dict[str, Any]) -> list[dict[str, Any]]:
-    """The draft's answers after each step, as the wizard saves them."""
+    """The draft's answers after each step and the follow-ups it calls for, as the wizard
+    saves them."""
     answers: dict[str, Any] = {}
     out = []
     for index, step in enumerate(STEP_NAMES):
         answers = save_step(answers, step, initial(intake, step), sent=STEP_NAMES[:index])
+        asked = follow_ups(answers)
+        if asked:
+            questions = follow_up_questions(asked)
+            answers = save_follow_ups(answers, questions, initial_of(intake, questions))
         out.append(answers)
     return out
 
@@ -96,6 +109,11 @@ def test_the_call_911_page_comes_at_the_first_step_whose_answers_suffice(
             step,
             response.context and response.context["form"].errors,
         )
+        while response["Location"] == f"/intake/{draft_id}/follow_up/":
+            pending = alice_client.get(response["Location"]).context["form"].fields
+            asked = [q.path for q in follow_up_questions(FOLLOW_UP_PATHS) if q.name in pending]
+            answers = {k: str(v) for k, v in _follow_up_posts(intake, asked).items()}
+            response = post_step(alice_client, draft_id, "follow_up", answers)
         if response["Location"] == f"/intake/{draft_id}/call-911/":
             stopped_at = step
             break
@@ -132,4 +150,62 @@ def test_sudden_severe_pain_that_peaked_earlier_stops_at_the_pain_step(
         "/pain/"
     )
     response = post_step(alice_client, draft_id, "pain", posts["pain"])
+    assert response["Location"] == f"/intake/{draft_id}/call-911/"
+
+
+def test_the_follow_ups_come_right_after_the_broad_answer_and_can_lift_the_emergency(
+    alice_client: Client,
+) -> None:
+    """Chest pain at 26: the wizard asks the engine's follow-ups next; chest-wall answers let
+    the intake go on, and the check-and-send page shows them."""
+    intake = {
+        "contract": "1",
+        "age": 26,
+        "sex": "male",
+        "pain": {"intensity_now": 4, "duration_days": 20},
+        "symptoms": ["chest_pain_or_pressure"],
+    }
+    posts = as_posts(intake)
+    draft_id = start_draft(alice_client)
+    response = post_step(alice_client, draft_id, "safety", posts["safety"])
+    assert response["Location"] == f"/intake/{draft_id}/follow_up/"
+    page = alice_client.get(response["Location"])
+    assert set(page.context["form"].fields) == {
+        "chest_exertional",
+        "chest_reproducible",
+        "chest_days",
+        "chest_accompanied",
+    }
+    wall = {
+        "chest_exertional": "no",
+        "chest_reproducible": "yes",
+        "chest_days": "20",
+        "chest_accompanied": "no",
+    }
+    response = post_step(alice_client, draft_id, "follow_up", wall)
+    assert response["Location"] == f"/intake/{draft_id}/pain/"
+    answers = IntakeDraft.objects.get(pk=draft_id).answers
+    assert answers["chest_pain"] == {
+        "exertional": False,
+        "reproducible": True,
+        "days": 20,
+        "accompanied": False,
+    }
+
+
+def test_follow_ups_left_blank_count_as_not_given_and_keep_the_emergency(
+    alice_client: Client,
+) -> None:
+    posts = as_posts(
+        {
+            "contract": "1",
+            "age": 26,
+            "sex": "male",
+            "pain": {"intensity_now": 4, "duration_days": 20},
+            "symptoms": ["chest_pain_or_pressure"],
+        }
+    )
+    draft_id = start_draft(alice_client)
+    post_step(alice_client, draft_id, "safety", posts["safety"])
+    response = post_step(alice_client, draft_id, "follow_up", {})
     assert response["Location"] == f"/intake/{draft_id}/call-911/"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from upperback.clinical.bands import important_improvement
 from upperback.clinical.contract import (
+    FOLLOW_UP_GROUPS,
     TRIAGE_ORDER,
     Assessment,
     Intake,
@@ -35,9 +36,10 @@ from upperback.clinical.kb_schema import LANGUAGES
 from upperback.clinical.knowledge import KnowledgeBaseError
 from upperback.clinical.names import kb_name
 from upperback.clinical.options import StepOption, step_option
-from upperback.clinical.partial import PartialFlag, PartialScreen, screen_partial
+from upperback.clinical.partial import PartialFlag, PartialScreen, follow_ups, screen_partial
 
 __all__ = [
+    "FOLLOW_UP_GROUPS",
     "LANGUAGES",
     "TRIAGE_ORDER",
     "Assessment",
@@ -60,6 +62,7 @@ __all__ = [
     "current_dosage",
     "escalate",
     "exercise_library",
+    "follow_ups",
     "important_improvement",
     "kb_name",
     "knowledge_base_version",

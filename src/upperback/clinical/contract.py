@@ -224,6 +224,49 @@ class PsfsActivity(_Strict):
 class Function(_Strict):
     loss_of_function: bool | None = None
     psfs: list[PsfsActivity] | None = Field(default=None, max_length=5)
+    # (1.3) follow-up of loss_of_function: is it getting better day by day?
+    getting_better: bool | None = None
+
+
+# (1.3) Follow-up questions: each qualifies one broad answer (the knowledge base's
+# `follow_ups.yaml` says which and when). All optional: without them the answer is the same
+# or safer, never lower.
+class ChestPain(_Strict):
+    """Qualifies `symptoms: chest_pain_or_pressure`."""
+
+    exertional: bool | None = None  # brought on by exertion and eased by rest
+    reproducible: bool | None = None  # reproduced by pressing on the spot or by moving
+    days: int | None = Field(default=None, ge=0, le=36500)  # how long it has been coming
+    accompanied: bool | None = None  # with breathlessness, sweating or nausea
+
+
+class Nausea(_Strict):
+    """Qualifies `symptoms: nausea`."""
+
+    with_meals: bool | None = None  # comes with or after meals
+    with_exertion: bool | None = None  # comes with exertion
+    flank_or_urine: bool | None = None  # with pain in the side or a change in the urine
+
+
+class Procedure(_Strict):
+    """Qualifies `history: recent_spinal_procedure` or `recent_surgery_or_immobilisation`."""
+
+    weeks_ago: int | None = Field(default=None, ge=0, le=520)
+    wound_problem: bool | None = None  # redness, swelling or drainage at the wound
+    improving: bool | None = None  # steadily better since, without a setback
+
+
+class Heart(_Strict):
+    """Qualifies `history: heart_disease`."""
+
+    coronary: bool | None = None  # a stent, a bypass, a heart attack or angina
+    like_before: bool | None = None  # this pain is like a heart pain had before
+
+
+class Pregnancy(_Strict):
+    """Qualifies `history: pregnant`."""
+
+    weeks: int | None = Field(default=None, ge=0, le=45)
 
 
 class Work(_Strict):
@@ -254,6 +297,16 @@ class Intake(_Strict):
     function: Function | None = None
     work: Work | None = None
     preferences: list[Preference] | None = Field(default=None, max_length=12)
+    chest_pain: ChestPain | None = None
+    nausea: Nausea | None = None
+    procedure: Procedure | None = None
+    heart: Heart | None = None
+    pregnancy: Pregnancy | None = None
+
+
+# The follow-up groups: present in an intake (even as {}), their questions were asked and a
+# missing answer inside was declined; absent, they were not asked.
+FOLLOW_UP_GROUPS: tuple[str, ...] = ("chest_pain", "nausea", "procedure", "heart", "pregnancy")
 
 
 class _Output(BaseModel):

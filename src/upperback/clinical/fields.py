@@ -80,6 +80,8 @@ DERIVED: tuple[FieldSpec, ...] = (
     # may have eased by the time the intake is filled in).
     FieldSpec("pain.intensity_peak", "number", asks="pain.intensity_worst_week"),
     FieldSpec("prior_treatments.failed", "set", _STEP_IDS, asks="prior_treatments"),
+    # Some treatment made the pain worse.
+    FieldSpec("prior_treatments.worsened", "bool", asks="prior_treatments"),
     FieldSpec("triage", "enum", frozenset(TRIAGE_ORDER)),
     *(FieldSpec(f"source.{source}", "number") for source in _SOURCE_IDS),
 )
@@ -116,6 +118,7 @@ def derive(context: Context, tried: list[Tried] | None) -> None:
     if tried is None:
         context["prior_treatments.unhelpful_weeks"] = None
         context["prior_treatments.failed"] = None
+        context["prior_treatments.worsened"] = None
     else:
         # The longest spell of care that did nothing or made things worse; the steps tried
         # for weeks with no benefit, or that made the pain worse (whatever the duration).
@@ -124,6 +127,7 @@ def derive(context: Context, tried: list[Tried] | None) -> None:
         context["prior_treatments.failed"] = [
             t[0] for t in unhelpful if t[2] == "worse" or t[1] >= TRIED_WITHOUT_BENEFIT_WEEKS
         ]
+        context["prior_treatments.worsened"] = any(t[2] == "worse" for t in tried)
     age, days = context["age"], context["pain.duration_days"]
     context["pain.onset_age"] = None if age is None or days is None else age - days / 365.25
     now, worst = context["pain.intensity_now"], context["pain.intensity_worst_week"]

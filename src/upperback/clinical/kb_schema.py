@@ -89,6 +89,18 @@ class RedFlagFile(_Strict):
     rules: list[RedFlagRule]
 
 
+class FollowUpRule(Rule):
+    """(1.3) When a broad answer is given (`when`), the questions that qualify it (`ask`:
+    intake fields, asked in this order). `because` says why they are asked."""
+
+    when: Any
+    ask: list[str] = Field(min_length=1)
+
+
+class FollowUpFile(_Strict):
+    rules: list[FollowUpRule]
+
+
 class SourceFeature(_Strict):
     when: Any
     weight: float = Field(ge=-1, le=1)

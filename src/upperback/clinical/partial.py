@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, NamedTuple
 
-from upperback.clinical.conditions import All, Atom, Condition, Not
+from upperback.clinical.conditions import SETTLED, All, Atom, Condition, Not
+from upperback.clinical.contract import FOLLOW_UP_GROUPS
 from upperback.clinical.contract import Intake
 from upperback.clinical.decide import intake_fields
 from upperback.clinical.fields import DERIVED, FIELDS, Context, FieldSpec, Tried, derive
@@ -111,7 +112,30 @@ def partial_context(answers: Mapping[str, Any]) -> Context:
             _check(spec, value)
         context[path] = value
     derive(context, _tried(answers))
+    context[SETTLED] = frozenset(
+        path
+        for group in FOLLOW_UP_GROUPS
+        if isinstance(answers.get(group), Mapping)
+        for path in FIELDS
+        if path.startswith(group + ".") and context[path] is None
+    )
     return context
+
+
+def follow_ups(answers: Mapping[str, Any]) -> list[str]:
+    """The follow-up questions the answers so far call for and have not asked yet (intake
+    fields, in the knowledge base's order): a broad answer given (`follow_ups.yaml`), its
+    group not yet in the answers. The wizard asks them right after the broad answer."""
+    context = partial_context(answers)
+    asked: dict[str, None] = {}
+    for rule, condition in knowledge_base().follow_up_conditions:
+        if condition.maybe(context) is True:
+            asked.update(
+                (path, None)
+                for path in rule.ask
+                if context[path] is None and path not in context[SETTLED]
+            )
+    return list(asked)
 
 
 _CHECKED: set[int] = set()

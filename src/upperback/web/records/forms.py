@@ -18,6 +18,7 @@ from upperback.clinical import StepId
 
 from . import draft_answers
 from .intake_fields import (
+    FOLLOW_UP,
     PSFS_ROWS,
     RESPONSE,
     ROW_LIMITS,
@@ -26,11 +27,12 @@ from .intake_fields import (
     TREATMENT_ROWS,
     Question,
     bounds_of,
+    questions_for,
     questions_of,
 )
 
 NRS = [(str(n), str(n)) for n in range(11)]
-__all__ = ["NRS", "STEPS", "STEP_NAMES", "form_class", "summary"]
+__all__ = ["NRS", "STEPS", "STEP_NAMES", "follow_up_form", "form_class", "summary"]
 
 
 def _radio(label: Any, options: Any, *, required: bool = False, css: str = "") -> forms.ChoiceField:
@@ -173,6 +175,20 @@ def form_class(step: str) -> type[forms.Form]:
     return type(f"{step.title()}Form", (StepForm,), {"step": step})
 
 
+def follow_up_questions(paths: list[str]) -> list[Question]:
+    """The table's follow-up questions for the engine's follow-up fields, in its order."""
+    return [q for path in paths for q in questions_for(path) if q.step == FOLLOW_UP]
+
+
+def follow_up_form(paths: list[str], *args: Any, **kwargs: Any) -> forms.Form:
+    """A form of just the follow-up questions the engine asks for (each may be left blank:
+    a blank is "not given", and the engine's answer without it is the same or safer)."""
+    form = forms.Form(*args, **kwargs)
+    for question in follow_up_questions(paths):
+        form.fields[question.name] = _field(question)
+    return form
+
+
 def _shown(field: forms.Field, value: Any) -> str:
     """An answer as the patient saw it: choice labels, not codes."""
     choices = {str(k): str(v) for k, v in getattr(field, "choices", [])}
@@ -194,4 +210,17 @@ def summary(answers: dict[str, Any], steps: list[str]) -> list[dict[str, Any]]:
             if saved.get(key) not in (None, "")
         ]
         out.append({"name": name, "title": title, "rows": rows})
+    asked = [s.removeprefix(ASKED) for s in steps if s.startswith(ASKED)]
+    if asked:
+        form = follow_up_form(asked)
+        saved = draft_answers.initial_of(answers, follow_up_questions(asked))
+        rows = [
+            (str(field.label), _shown(field, saved[key]) if key in saved else str(_("Not given")))
+            for key, field in form.fields.items()
+        ]
+        out.append({"name": FOLLOW_UP, "title": _("More about your answers"), "rows": rows})
     return out
+
+
+# A follow-up the wizard has asked, as recorded in the draft's completed steps.
+ASKED = "asked:"

@@ -38,6 +38,9 @@ STEPS: list[tuple[str, Any]] = [
     ("work", _("Work")),
 ]
 STEP_NAMES = [name for name, _title in STEPS]
+# Not a step of its own: the engine's follow-up questions of a broad answer, asked right after
+# the step that gave it (`after` says which), only when the engine asks for them.
+FOLLOW_UP = "follow_up"
 TREATMENT_ROWS = 3
 PSFS_ROWS = 5
 
@@ -60,6 +63,7 @@ class Question:
     # The step counts as answered (when a stored intake reopens) only if this field is there.
     settles: bool = False
     extra: Labels = field(default_factory=dict)  # more radio choices meaning "not answered"
+    after: str = ""  # a follow-up: the step of the broad answer it qualifies
 
 
 REGIONS: Labels = {
@@ -281,6 +285,47 @@ QUESTIONS: tuple[Question, ...] = (
     Q("overhead_or_heavy", "work.overhead_or_heavy", "work", "yes_no",
       _("Does your work involve overhead or heavy lifting?"), _("overhead or heavy work"),
       YES_NO),
+    # Follow-ups (asked only when the engine's `follow_ups` names them).
+    Q("chest_exertional", "chest_pain.exertional", FOLLOW_UP, "yes_no",
+      _("Does the chest pain come on with exertion (walking fast, stairs) and ease with rest?"),
+      _("chest pain on exertion"), YES_NO, after="safety"),
+    Q("chest_reproducible", "chest_pain.reproducible", FOLLOW_UP, "yes_no",
+      _("Does pressing on the sore spot, or moving, bring the chest pain on?"),
+      _("chest pain on pressing or moving"), YES_NO, after="safety"),
+    Q("chest_days", "chest_pain.days", FOLLOW_UP, "integer",
+      _("For how many days has the chest pain been coming?"), _("how long the chest pain has lasted"),
+      help_text=_("0 if it started today."), after="safety"),
+    Q("chest_accompanied", "chest_pain.accompanied", FOLLOW_UP, "yes_no",
+      _("Does the chest pain come with breathlessness, sweating or nausea?"),
+      _("what comes with the chest pain"), YES_NO, after="safety"),
+    Q("nausea_meals", "nausea.with_meals", FOLLOW_UP, "yes_no",
+      _("Does the nausea come with or after meals?"), _("nausea with meals"), YES_NO,
+      after="symptoms"),
+    Q("nausea_exertion", "nausea.with_exertion", FOLLOW_UP, "yes_no",
+      _("Does the nausea come on with exertion?"), _("nausea on exertion"), YES_NO,
+      after="symptoms"),
+    Q("nausea_flank", "nausea.flank_or_urine", FOLLOW_UP, "yes_no",
+      _("Do you have pain in your side, or a change in your urine?"),
+      _("pain in the side or a change in the urine"), YES_NO, after="symptoms"),
+    Q("procedure_weeks", "procedure.weeks_ago", FOLLOW_UP, "integer",
+      _("How many weeks ago was the operation or procedure?"), _("weeks since the operation"),
+      after="history"),
+    Q("procedure_wound", "procedure.wound_problem", FOLLOW_UP, "yes_no",
+      _("Is the wound red, swollen or weeping?"), _("the wound"), YES_NO, after="history"),
+    Q("procedure_improving", "procedure.improving", FOLLOW_UP, "yes_no",
+      _("Have you been getting steadily better since, without a setback?"),
+      _("how you have been since the operation"), YES_NO, after="history"),
+    Q("heart_coronary", "heart.coronary", FOLLOW_UP, "yes_no",
+      _("Have you had a stent, a bypass, a heart attack or angina?"),
+      _("your heart disease"), YES_NO, after="history"),
+    Q("heart_like_before", "heart.like_before", FOLLOW_UP, "yes_no",
+      _("Is this pain like a heart pain you have had before?"),
+      _("whether it is like a heart pain before"), YES_NO, after="history"),
+    Q("pregnancy_weeks", "pregnancy.weeks", FOLLOW_UP, "integer",
+      _("How many weeks pregnant are you?"), _("weeks of pregnancy"), after="history"),
+    Q("getting_better", "function.getting_better", FOLLOW_UP, "yes_no",
+      _("Is it getting better day by day?"), _("whether it is getting better"), YES_NO,
+      after="function"),
 )  # fmt: skip
 
 
@@ -348,7 +393,8 @@ def _check_table() -> None:
         offered = [v for q in questions_for(path) for v in q.labels]
         if values and sorted(offered) != sorted(values):
             raise ValueError(f"{path}: the questions offer {offered}, the contract {values}")
-        if q_steps := [q.step for q in questions_for(path) if q.step not in STEP_NAMES]:
+        steps = [*STEP_NAMES, FOLLOW_UP]
+        if q_steps := [q.step for q in questions_for(path) if q.step not in steps]:
             raise ValueError(f"{path}: unknown step {q_steps}")
 
 
@@ -360,7 +406,9 @@ def step_of(field_path: str) -> str | None:
     asked on two steps belongs to the later, where it is asked in full."""
     base = field_path.split("[", 1)[0]
     asked = questions_for(base) or questions_for(base.rsplit(".", 1)[0])
-    return asked[-1].step if asked else None
+    if not asked:
+        return None
+    return asked[-1].after or asked[-1].step
 
 
 def words_of(field_path: str) -> Any:
