@@ -39,9 +39,12 @@ def _fill_pain(page: Any) -> None:
 def _finish(page: Any) -> None:
     """Symptoms, history, treatments, function and work: the quiet answers of a desk worker."""
     page.get_by_label("I have none of these").check()
+    page.get_by_label("None of these symptoms").check()
     _continue(page)
-    _continue(page)  # history: nothing to tick
-    _continue(page)  # medicines: none
+    page.get_by_label("None of these conditions").check()  # history: an answer, not silence
+    _continue(page)
+    page.get_by_label("None of these medicines").check()
+    _continue(page)
     page.get_by_label("No", exact=True).check()
     page.get_by_label("Activity you find hard (1)").fill("working at my desk for 2 hours")
     page.locator("#id_score_1").select_option("5")

@@ -14,8 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Literal, NamedTuple
 
 from upperback.clinical.conditions import SETTLED, All, Atom, Condition, Not
-from upperback.clinical.contract import FOLLOW_UP_GROUPS
-from upperback.clinical.contract import Intake
+from upperback.clinical.contract import FOLLOW_UP_GROUPS, Intake
 from upperback.clinical.decide import intake_fields
 from upperback.clinical.fields import DERIVED, FIELDS, Context, FieldSpec, Tried, derive
 from upperback.clinical.kb_schema import LANGUAGES, Language, RedFlagRule

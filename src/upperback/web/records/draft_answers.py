@@ -170,6 +170,8 @@ def initial_of(answers: Answers, asked: list[Question]) -> dict[str, Any]:
             out["signs"] = [*out.get("signs", []), *(f"{question.name}:{v}" for v in own)]
         elif widget == "checkboxes":
             out[question.name] = _own(question, value)
+            if question.explicit_none and not out[question.name]:
+                out[f"{question.name}_none"] = True  # answered "none of these"
         elif widget == "radio":
             if value in question.labels:
                 out[question.name] = value

@@ -1,7 +1,8 @@
 """The intake wizard's step forms, generated from the field table (intake_fields.py).
 
 A form only collects and checks what the patient typed; draft_answers.py turns its cleaned
-data into the draft's partial intake. An unticked box list means "none of these" for the
+data into the draft's partial intake. A screening list (symptoms, history, medicines) needs ticks or
+"none of these" (never silence); another unticked box list means "none of these" for the
 items the step asked; a skipped radio means "not asked" and is left out.
 """
 
@@ -159,13 +160,33 @@ class StepForm(forms.Form):
                 _ROWS[question.widget][0](self)
             else:
                 self.fields[question.name] = _field(question)
+                if question.explicit_none:
+                    self.fields[none_name(question)] = forms.BooleanField(
+                        label=question.none_label, required=False
+                    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for question in questions_of(self.step):
             if question.widget in _ROWS:
                 _ROWS[question.widget][1](self, data)
+            if question.explicit_none:
+                _check_explicit(self, question, data)
         return data
+
+
+def none_name(question: Question) -> str:
+    """The form field of a screening list's "none of these" box."""
+    return f"{question.name}_none"
+
+
+def _check_explicit(form: forms.Form, question: Question, data: dict[str, Any]) -> None:
+    """Ticks or "none of these": exactly one, so that a blank list is never sent."""
+    ticked, none = bool(data.get(question.name)), bool(data.get(none_name(question)))
+    if not ticked and not none:
+        form.add_error(question.name, _('Tick the ones that apply, or "none of these".'))
+    elif ticked and none:
+        form.add_error(none_name(question), _('You ticked some of these: untick "None of these".'))
 
 
 @functools.cache
@@ -196,6 +217,15 @@ def _shown(field: forms.Field, value: Any) -> str:
     return ", ".join(choices.get(str(v), str(v)) for v in values)
 
 
+def _answer_shown(field: forms.Field, value: Any, explicit: bool) -> str:
+    """An answer for the check-and-send page: "none of these" and "not answered" in words."""
+    if value is None and explicit:
+        return str(_("Not answered"))
+    if value == []:
+        return str(_("None of these")) if explicit else "—"
+    return _shown(field, value)
+
+
 def summary(answers: dict[str, Any], steps: list[str]) -> list[dict[str, Any]]:
     """Each sent step's answers as (question, answer) rows, in the wizard's order."""
     out = []
@@ -204,10 +234,11 @@ def summary(answers: dict[str, Any], steps: list[str]) -> list[dict[str, Any]]:
             continue
         fields = form_class(name)().fields
         saved = draft_answers.initial(answers, name)
+        explicit = {q.name for q in questions_of(name) if q.explicit_none}
         rows = [
-            (str(field.label), _shown(field, saved[key]) if saved[key] != [] else "—")
+            (str(field.label), _answer_shown(field, saved.get(key), key in explicit))
             for key, field in fields.items()
-            if saved.get(key) not in (None, "")
+            if key in explicit or (saved.get(key) not in (None, "") and not key.endswith("_none"))
         ]
         out.append({"name": name, "title": title, "rows": rows})
     asked = [s.removeprefix(ASKED) for s in steps if s.startswith(ASKED)]

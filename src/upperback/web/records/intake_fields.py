@@ -64,6 +64,10 @@ class Question:
     settles: bool = False
     extra: Labels = field(default_factory=dict)  # more radio choices meaning "not answered"
     after: str = ""  # a follow-up: the step of the broad answer it qualifies
+    # A screening list (symptoms, history, medicines): ticks or "none of these", one required,
+    # so that silence is never sent as "none" (issue 20).
+    explicit_none: bool = False
+    none_label: Any = ""  # its "none of these" box, in words that name what it asks
 
 
 REGIONS: Labels = {
@@ -257,7 +261,8 @@ QUESTIONS: tuple[Question, ...] = (
     # Other symptoms.
     Q("symptoms", "symptoms", "symptoms", "checkboxes", _("Any of these in this episode?"),
       _("your symptoms"), {k: v for k, v in SYMPTOMS.items() if k not in WARNING_SIGNS},
-      help_text=_("Tick every one that applies."), settles=True),
+      help_text=_("Tick every one that applies."), settles=True, explicit_none=True,
+      none_label=_("None of these symptoms")),
     Q("neuro_progressive", "neuro.progressive", "symptoms", "yes_no",
       _("Are numbness, tingling or weakness getting worse?"),
       _("worsening numbness or weakness"), YES_NO, settles=True,
@@ -265,13 +270,14 @@ QUESTIONS: tuple[Question, ...] = (
     # Health history.
     Q("history", "history", "history", "checkboxes",
       _("Have you had, or do you have, any of these?"), _("your health history"), HISTORY,
-      settles=True),
+      settles=True, explicit_none=True, none_label=_("None of these conditions")),
     Q("diagnoses", "diagnoses", "history", "checkboxes",
       _("Has a clinician told you that you have any of these?"), _("earlier diagnoses"),
       DIAGNOSES, settles=True),
     # Medicines and treatments.
     Q("medications", "medications", "treatments", "checkboxes",
-      _("Which of these do you take now?"), _("your medicines"), MEDICATIONS, settles=True),
+      _("Which of these do you take now?"), _("your medicines"), MEDICATIONS, settles=True,
+      explicit_none=True, none_label=_("None of these medicines")),
     Q("treatment", "prior_treatments", "treatments", "treatments", "",
       _("treatments already tried"), settles=True),
     # Daily activities.

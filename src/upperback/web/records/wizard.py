@@ -175,9 +175,7 @@ def _follow_up(request: HttpRequest, draft_id: int) -> HttpResponse:
         return _step_url(draft, _next_step(draft))
     form = follow_up_form(pending, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        draft = actions.save_draft_follow_ups(
-            draft=draft, paths=pending, answers=form.cleaned_data
-        )
+        draft = actions.save_draft_follow_ups(draft=draft, paths=pending, answers=form.cleaned_data)
         stopped = _stop_if_emergency(draft)
         if stopped is not None:
             return stopped
