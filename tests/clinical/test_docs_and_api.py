@@ -34,6 +34,7 @@ def test_the_public_api_exports_exactly_these_names() -> None:
             "kb_name",
             "screen_partial",
             "follow_ups",
+            "psychosocial_due",
             "PriorTreatment",
             "PsfsActivity",
             "StepId",

@@ -210,3 +210,14 @@ def test_an_intake_without_the_warning_sign_answers_never_gets_self_care_or_rout
     record = AssessmentRecord.objects.get(patient=alice)
     assert response.status_code == 302
     assert record.triage not in ("self_care", "routine")
+
+
+def test_the_phq4_is_asked_on_the_daily_activities_step_and_stored_as_numbers(
+    alice_client: Client,
+) -> None:
+    draft_id = start_draft(alice_client)
+    post_step(alice_client, draft_id, "safety", SAFE_STEPS["safety"])
+    answers = {**SAFE_STEPS["function"], "phq4_interest": "2", "phq4_down": "1"}
+    post_step(alice_client, draft_id, "function", answers)
+    stored = IntakeDraft.objects.get(pk=draft_id).answers
+    assert stored["phq4"] == {"interest": 2, "down": 1}  # the two left blank: not given

@@ -36,6 +36,7 @@ from upperback.clinical.kb_schema import LANGUAGES
 from upperback.clinical.knowledge import KnowledgeBaseError
 from upperback.clinical.names import kb_name
 from upperback.clinical.options import StepOption, step_option
+from upperback.clinical.psychosocial import psychosocial_due
 from upperback.clinical.partial import PartialFlag, PartialScreen, follow_ups, screen_partial
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "kb_name",
     "knowledge_base_version",
     "plan_ends_on",
+    "psychosocial_due",
     "reason_text",
     "screen_partial",
     "step_option",

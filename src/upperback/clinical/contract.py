@@ -131,6 +131,8 @@ StepId = Literal[
     "chiropractic_manipulation",
     "acupuncture",
     "surgical_consultation",
+    "physiotherapy_led_care",
+    "psychologically_informed_care",
 ]
 Response = Literal["none", "partial", "good", "worse"]
 Triage = Literal["emergency", "urgent", "soon", "routine", "self_care"]
@@ -168,6 +170,7 @@ DeliveredBy = Literal[
 ]
 Grade = Literal["moderate", "low", "very_low", "expert_opinion"]
 Choice = Literal["like", "unsure", "rather_not"]
+Stratum = Literal["low", "medium", "high"]
 ChangeKind = Literal["put_first", "to_discuss", "replaced", "dropped", "kept_for_safety"]
 
 # Highest first: the order in which levels win.
@@ -283,6 +286,18 @@ class Preference(_Strict):
     reason: str | None = Field(default=None, max_length=200)
 
 
+class Phq4(_Strict):
+    """(1.3) The PHQ-4 (Kroenke 2009), four answers over the last two weeks: 0 not at all,
+    1 several days, 2 more than half the days, 3 nearly every day. Public domain-like terms:
+    "no permission required" (docs/psychosocial.md)."""
+
+    # Each may be left out (declined): the score and the stratum need all four.
+    interest: int | None = Field(default=None, ge=0, le=3)  # little interest or pleasure
+    down: int | None = Field(default=None, ge=0, le=3)  # feeling down, depressed or hopeless
+    nervous: int | None = Field(default=None, ge=0, le=3)  # nervous, anxious or on edge
+    worrying: int | None = Field(default=None, ge=0, le=3)  # cannot stop or control worrying
+
+
 class Intake(_Strict):
     contract: Literal["1"]
     age: int = Field(ge=12, le=110)
@@ -302,6 +317,7 @@ class Intake(_Strict):
     procedure: Procedure | None = None
     heart: Heart | None = None
     pregnancy: Pregnancy | None = None
+    phq4: Phq4 | None = None
 
 
 # The follow-up groups: present in an intake (even as {}), their questions were asked and a
@@ -384,6 +400,18 @@ class PlanChange(_Output):
     because: str
 
 
+class Psychosocial(_Output):
+    """(1.3) The psychosocial screen's score and the care stratum it gives, for the clinician."""
+
+    instrument: Literal["phq4"] = "phq4"
+    score: int = Field(ge=0, le=12)
+    depression: int = Field(ge=0, le=6, description="PHQ-2, 3 or more: screen positive")
+    anxiety: int = Field(ge=0, le=6, description="GAD-2, 3 or more: screen positive")
+    stratum: Stratum
+    because: str
+    source: str
+
+
 class Assessment(_Output):
     contract: Literal["1"] = CONTRACT_VERSION
     knowledge_base: str
@@ -402,6 +430,10 @@ class Assessment(_Output):
     changes: list[PlanChange] = Field(
         default_factory=list,
         description="(1.2) what the patient's preferences changed in the plan, and why",
+    )
+    psychosocial: Psychosocial | None = Field(
+        default=None,
+        description="(1.3) the PHQ-4 score and care stratum when the intake answered it",
     )
     language: Literal["en", "es"] = "en"
     disclaimer: str = ""

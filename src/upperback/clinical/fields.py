@@ -83,6 +83,9 @@ DERIVED: tuple[FieldSpec, ...] = (
     # Some treatment made the pain worse.
     FieldSpec("prior_treatments.worsened", "bool", asks="prior_treatments"),
     FieldSpec("triage", "enum", frozenset(TRIAGE_ORDER)),
+    # The PHQ-4 total (all four answered) and the care stratum the knowledge base gives it.
+    FieldSpec("phq4.score", "number", asks="phq4"),
+    FieldSpec("psychosocial.stratum", "enum", frozenset(("low", "medium", "high"))),
     *(FieldSpec(f"source.{source}", "number") for source in _SOURCE_IDS),
 )
 FIELDS: dict[str, FieldSpec] = {spec.path: spec for spec, _ in _INTAKE_FIELDS} | {
@@ -101,6 +104,7 @@ for _spec, _chain in _INTAKE_FIELDS:
         _NESTED.setdefault(_chain[0], []).append((_spec.path, _chain[1]))
 
 
+PHQ4_ITEMS: tuple[str, ...] = ("interest", "down", "nervous", "worrying")
 # One tried treatment as the derived fields read it: (step id, weeks, response).
 Tried = tuple[str, int, str]
 
@@ -130,6 +134,8 @@ def derive(context: Context, tried: list[Tried] | None) -> None:
         context["prior_treatments.worsened"] = any(t[2] == "worse" for t in tried)
     age, days = context["age"], context["pain.duration_days"]
     context["pain.onset_age"] = None if age is None or days is None else age - days / 365.25
+    answers = [context[f"phq4.{item}"] for item in PHQ4_ITEMS]
+    context["phq4.score"] = None if None in answers else sum(answers)
     now, worst = context["pain.intensity_now"], context["pain.intensity_worst_week"]
     if now is None or worst is None:
         context["pain.intensity_peak"] = worst if now is None else now

@@ -35,6 +35,7 @@ from upperback.clinical.kb_schema import (
     ExerciseRule,
     FollowUpFile,
     FollowUpRule,
+    PsychosocialFile,
     LabelsFile,
     MetaFile,
     RedFlagFile,
@@ -80,6 +81,8 @@ class KnowledgeBase:
     # The follow-up questions (follow_ups.yaml), each with its compiled condition.
     follow_ups: tuple[FollowUpRule, ...] = ()
     follow_up_conditions: list[tuple[FollowUpRule, Condition]] = field(default_factory=list)
+    # The psychosocial screen (psychosocial.yaml).
+    psychosocial: PsychosocialFile | None = None
     # Compiled conditions keyed by rule id (source features as "<source>#<index>").
     conditions: dict[str, Condition] = field(default_factory=dict)
     # Each red flag with its compiled condition, in file order, ready for the screen.
@@ -152,6 +155,10 @@ def _check_citations(kb: KnowledgeBase) -> None:
         ("escalation.yaml", "dosage", kb.escalation.dosage.source),
         *(("exercises.yaml", r.id, r.dosage.source) for r in kb.exercises.values() if r.dosage),
         *(("follow_ups.yaml", r.id, r.source) for r in kb.follow_ups),
+        *(
+            ("psychosocial.yaml", band.stratum, band.source)
+            for band in (kb.psychosocial.strata if kb.psychosocial else ())
+        ),
     ]
     for file, rule_id, key in cited:
         if key not in kb.citations:
@@ -333,6 +340,7 @@ def load_knowledge_base(directory: Path = KB_DIR) -> KnowledgeBase:
         labels=_read(directory, "labels.yaml", LabelsFile),
         preference_changes={str(k): v for k, v in treatments.preference_changes.items()},
         follow_ups=tuple(_read(directory, "follow_ups.yaml", FollowUpFile).rules),
+        psychosocial=_read(directory, "psychosocial.yaml", PsychosocialFile),
     )
     _check_unique(kb)
     _check_citations(kb)

@@ -91,7 +91,7 @@ def read(question: Question, cleaned: dict[str, Any]) -> Any:
         return list(value or [])
     if widget == "yes_no":
         return {"yes": True, "no": False}.get(value or "")
-    if widget in ("integer", "nrs"):
+    if widget in ("integer", "nrs", "scale"):
         return _int(value)
     if widget == "decimal":
         return None if value is None else float(value)
@@ -177,7 +177,7 @@ def initial_of(answers: Answers, asked: list[Question]) -> dict[str, Any]:
                 out[question.name] = value
         elif widget == "yes_no":
             out[question.name] = "yes" if value else "no"
-        elif widget == "nrs":
+        elif widget in ("nrs", "scale"):
             out[question.name] = str(value)
         elif widget == "treatments":
             for row, tried in enumerate(value, start=1):

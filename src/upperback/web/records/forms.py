@@ -67,6 +67,10 @@ def _field(question: Question) -> forms.Field:
         return forms.DecimalField(label=label, decimal_places=1, required=False, **limits)
     if widget == "nrs":
         return _radio(label, NRS, required=question.required, css=question.css)
+    if widget == "scale":
+        field = _radio(label, list(question.labels.items()), required=question.required)
+        field.help_text = question.help_text
+        return field
     if widget in ("radio", "yes_no"):
         choices = [*question.labels.items(), *question.extra.items()]
         return _radio(label, choices, required=question.required)

@@ -24,7 +24,16 @@ from pydantic import BaseModel
 from upperback.clinical import Intake, PriorTreatment, PsfsActivity
 
 Widget = Literal[
-    "integer", "decimal", "nrs", "radio", "checkboxes", "yes_no", "sign", "treatments", "psfs"
+    "integer",
+    "decimal",
+    "nrs",
+    "scale",
+    "radio",
+    "checkboxes",
+    "yes_no",
+    "sign",
+    "treatments",
+    "psfs",
 ]
 Labels = dict[str, Any]
 
@@ -219,6 +228,14 @@ RESPONSE: Labels = {
     "worse": _("Worse"),
 }
 YES_NO: Labels = {"yes": _("Yes"), "no": _("No")}
+# The PHQ-4's answers (Kroenke 2009): how often over the last two weeks, scored 0 to 3.
+HOW_OFTEN: Labels = {
+    "0": _("Not at all"),
+    "1": _("Several days"),
+    "2": _("More than half the days"),
+    "3": _("Nearly every day"),
+}
+PHQ4_HELP = _("Over the last 2 weeks, how often have you been bothered by this?")
 
 Q = Question
 QUESTIONS: tuple[Question, ...] = (
@@ -285,6 +302,18 @@ QUESTIONS: tuple[Question, ...] = (
       _("Does this pain stop you working, looking after yourself or sleeping?"),
       _("what the pain stops you doing"), YES_NO),
     Q("activity", "function.psfs", "function", "psfs", "", _("activities you find hard")),
+    # The PHQ-4 (free to use; docs/psychosocial.md): mood and worry shape the kind of care.
+    Q("phq4_interest", "phq4.interest", "function", "scale",
+      _("Little interest or pleasure in doing things"), _("interest in doing things"),
+      HOW_OFTEN, help_text=PHQ4_HELP),
+    Q("phq4_down", "phq4.down", "function", "scale", _("Feeling down, depressed or hopeless"),
+      _("feeling down"), HOW_OFTEN, help_text=PHQ4_HELP),
+    Q("phq4_nervous", "phq4.nervous", "function", "scale",
+      _("Feeling nervous, anxious or on edge"), _("feeling nervous"), HOW_OFTEN,
+      help_text=PHQ4_HELP),
+    Q("phq4_worrying", "phq4.worrying", "function", "scale",
+      _("Not being able to stop or control worrying"), _("worrying"), HOW_OFTEN,
+      help_text=PHQ4_HELP),
     # Work.
     Q("desk_hours_per_day", "work.desk_hours_per_day", "work", "decimal",
       _("Hours a day at a desk or screen"), _("hours at a desk")),
