@@ -121,10 +121,10 @@ RED_FLAGS: dict[str, Example] = {
             "history": ["heart_disease"],
             "pain_onset": "sudden",
             "pain_trigger": "lifting",
-            "pain_duration_days": 10,
+            "pain_duration_days": 5,
         },
-        {"pain_duration_days": 40},
-        "pain over four weeks old is no longer new",
+        {"pain_duration_days": 20},
+        "sudden pain while lifting, three weeks ago and mechanical since: a strain",
     ),
     "aortic_tearing_pain": Example(
         {"pain_character": ["tearing_or_ripping"]},
