@@ -102,7 +102,8 @@ def test_answering_a_question_reopens_the_answers_and_makes_a_new_assessment(
     # Steps the stored intake never fully answered are asked again, never assumed "none".
     assert post_step(alice_client, draft_id, "treatments", tried)["Location"].endswith("/history/")
     post_step(alice_client, draft_id, "symptoms", {"neuro_progressive": "no"})
-    assert post_step(alice_client, draft_id, "history", {})["Location"].endswith("/review/")
+    history = {"history_none": "on"}  # "none of these", said explicitly (issue 20)
+    assert post_step(alice_client, draft_id, "history", history)["Location"].endswith("/review/")
     done = alice_client.post(f"/intake/{draft_id}/review/")
     again = AssessmentRecord.objects.get(pk=int(done["Location"].strip("/").split("/")[1]))
     assert again.pk != record.pk and again.patient == alice

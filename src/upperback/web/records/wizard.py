@@ -91,7 +91,7 @@ def _screen(answers: dict[str, Any]) -> bool:
     return screen_partial(answers, language=_language()).emergency
 
 
-def _pending_follow_ups(draft: IntakeDraft) -> list[str]:
+def pending_follow_ups(draft: IntakeDraft) -> list[str]:
     """The engine's follow-up questions for the answers so far that the wizard has not asked."""
     from upperback.clinical import follow_ups
 
@@ -155,7 +155,7 @@ def intake_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
         if request.POST.get("go") == "back":
             index = STEP_NAMES.index(step)
             return _step_url(draft, STEP_NAMES[max(index - 1, 0)])
-        if _pending_follow_ups(draft):  # the broad answer's questions, right after it
+        if pending_follow_ups(draft):  # the broad answer's questions, right after it
             return redirect("records:intake_step", draft_id=draft.pk, step=FOLLOW_UP)
         return _step_url(draft, _following(draft, step))
     return render(request, "records/intake_step.html", _step_context(draft, step, form))
@@ -170,7 +170,7 @@ def _follow_up(request: HttpRequest, draft_id: int) -> HttpResponse:
         return redirect("records:intake_emergency", draft_id=draft.pk)
     if draft.submitted_id:
         return redirect("records:result", assessment_id=draft.submitted_id)
-    pending = _pending_follow_ups(draft)
+    pending = pending_follow_ups(draft)
     if not pending:
         return _step_url(draft, _next_step(draft))
     form = follow_up_form(pending, request.POST or None)
@@ -179,7 +179,7 @@ def _follow_up(request: HttpRequest, draft_id: int) -> HttpResponse:
         stopped = _stop_if_emergency(draft)
         if stopped is not None:
             return stopped
-        if _pending_follow_ups(draft):
+        if pending_follow_ups(draft):
             return redirect("records:intake_step", draft_id=draft.pk, step=FOLLOW_UP)
         return _step_url(draft, _next_step(draft))
     context = {
