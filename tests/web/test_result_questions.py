@@ -99,6 +99,7 @@ def test_answering_a_question_reopens_the_answers_and_makes_a_new_assessment(
     page = alice_client.get(response["Location"]).content.decode()
     assert "Medicines and treatments" in page
     tried = {"treatment_1": "exercise_program", "weeks_1": "3", "response_1": "partial"}
+    tried["medications_none"] = "on"  # the medicines: ticks or "none of these" (issue 20)
     # Steps the stored intake never fully answered are asked again, never assumed "none".
     assert post_step(alice_client, draft_id, "treatments", tried)["Location"].endswith("/history/")
     post_step(alice_client, draft_id, "symptoms", {"neuro_progressive": "no"})
