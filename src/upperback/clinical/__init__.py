@@ -36,8 +36,8 @@ from upperback.clinical.kb_schema import LANGUAGES
 from upperback.clinical.knowledge import KnowledgeBaseError
 from upperback.clinical.names import kb_name
 from upperback.clinical.options import StepOption, step_option
-from upperback.clinical.psychosocial import psychosocial_due
 from upperback.clinical.partial import PartialFlag, PartialScreen, follow_ups, screen_partial
+from upperback.clinical.psychosocial import psychosocial_due
 
 __all__ = [
     "FOLLOW_UP_GROUPS",

@@ -7,7 +7,6 @@ again are the knowledge base's (`kb/psychosocial.yaml`); this module only reads 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from upperback.clinical.contract import Psychosocial, Stratum
 from upperback.clinical.fields import Context
@@ -49,7 +48,9 @@ def psychosocial_due(
     knowledge base's interval for the last stratum has passed (the shortest when unknown)."""
     if last_asked is None:
         return True
-    screen: Any = knowledge_base().psychosocial
-    days = screen.ask_again_days
-    interval = days.get(stratum, min(days.values()))
+    screen = knowledge_base().psychosocial
+    if screen is None:
+        raise ValueError("the knowledge base has no psychosocial screen")
+    days: dict[str, int] = {str(k): v for k, v in screen.ask_again_days.items()}
+    interval = days.get(stratum or "", min(days.values()))
     return (today - last_asked).days >= interval
