@@ -209,3 +209,17 @@ def test_follow_ups_left_blank_count_as_not_given_and_keep_the_emergency(
     post_step(alice_client, draft_id, "safety", posts["safety"])
     response = post_step(alice_client, draft_id, "follow_up", {})
     assert response["Location"] == f"/intake/{draft_id}/call-911/"
+
+
+def test_chest_pain_alone_stops_at_once_from_40_and_asks_the_age_first(
+    alice_client: Client,
+) -> None:
+    draft_id = start_draft(alice_client)
+    blank = post_step(
+        alice_client, draft_id, "safety", {"signs": ["symptom:chest_pain_or_pressure"]}
+    )
+    assert blank.status_code == 200  # the age decides whether the follow-ups can matter
+    assert "age" in blank.context["form"].errors
+    aged = {"signs": ["symptom:chest_pain_or_pressure"], "age": "45"}
+    response = post_step(alice_client, draft_id, "safety", aged)
+    assert response["Location"] == f"/intake/{draft_id}/call-911/"
