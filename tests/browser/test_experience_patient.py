@@ -80,8 +80,11 @@ def test_item1_enter_in_a_wizard_field_goes_forward(
     _fill_pain(page)
     _continue(page)
     page.get_by_label("I have none of these").check()
+    page.get_by_label("None of these symptoms").check()
     _continue(page)
+    page.get_by_label("None of these conditions").check()
     _continue(page)  # history
+    page.get_by_label("None of these medicines").check()
     _continue(page)  # medicines and treatments
     page.wait_for_url("**/function/")
     page.get_by_label("No", exact=True).check()

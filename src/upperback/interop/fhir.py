@@ -67,6 +67,7 @@ APPOINTMENT_STATUS = {
 ITEM_TYPES = {
     "integer": "integer",
     "nrs": "integer",
+    "scale": "integer",
     "decimal": "decimal",
     "radio": "choice",
     "checkboxes": "choice",

@@ -26,7 +26,7 @@ from pydantic import ValidationError as PydanticValidationError
 from upperback.clinical import Assessment, Intake
 from upperback.web.media import live
 from upperback.web.messaging import api as messaging_api
-from upperback.web.records import actions
+from upperback.web.records import actions, wizard
 from upperback.web.records.access import (
     access_assessment,
     access_draft,
@@ -89,6 +89,11 @@ class DraftOut(Schema):
     )
     submitted_assessment: int | None
     stopped_for_emergency: bool
+    follow_ups: list[str] = Field(
+        default_factory=list,
+        description="the engine's follow-up questions for the answers so far, not yet asked "
+        "(intake fields, e.g. chest_pain.exertional): ask them next",
+    )
 
 
 def _intake_messages(request: HttpRequest) -> list[str]:
@@ -276,6 +281,7 @@ def _draft_out(draft: IntakeDraft) -> dict[str, Any]:
         "answers": draft.answers,
         "submitted_assessment": draft.submitted_id,
         "stopped_for_emergency": draft.stopped_for_emergency,
+        "follow_ups": wizard.pending_follow_ups(draft),
     }
 
 

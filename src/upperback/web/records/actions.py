@@ -103,6 +103,23 @@ def save_draft_step(*, draft: IntakeDraft, step: str, answers: dict[str, Any]) -
 
 
 @transaction.atomic
+def save_draft_follow_ups(
+    *, draft: IntakeDraft, paths: list[str], answers: dict[str, Any]
+) -> IntakeDraft:
+    """Keep the answers to the follow-up questions `paths` (the engine's), and record them as
+    asked so that a blank one is not asked again."""
+    from .draft_answers import save_follow_ups
+    from .forms import ASKED, follow_up_questions
+
+    locked = IntakeDraft.objects.select_for_update().get(pk=draft.pk)
+    locked.answers = save_follow_ups(locked.answers, follow_up_questions(paths), answers)
+    asked = [f"{ASKED}{path}" for path in paths if f"{ASKED}{path}" not in locked.completed_steps]
+    locked.completed_steps = [*locked.completed_steps, *asked]
+    locked.save(update_fields=["answers", "completed_steps", "updated_at"])
+    return locked
+
+
+@transaction.atomic
 def stop_draft_for_emergency(*, draft: IntakeDraft) -> IntakeDraft:
     draft.stopped_for_emergency = True
     draft.save(update_fields=["stopped_for_emergency", "updated_at"])
