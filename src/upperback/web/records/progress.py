@@ -27,9 +27,12 @@ from upperback.clinical import Intake
 from . import actions, checkins
 from .access import access_episode, access_history, access_patient, access_progress
 from .charts import progress_charts
-from .intake_fields import SYMPTOMS
+from .intake_fields import QUESTIONS, SYMPTOMS
 from .models import AssessmentRecord, ProgressEntry
 from .presenting import kb_label, localized
+
+# The PHQ-4's questions as the intake asks them (intake_fields.py), asked again at check-ins.
+PHQ4_QUESTIONS = tuple(q for q in QUESTIONS if q.path.startswith("phq4."))
 
 
 class ProgressForm(forms.Form):
@@ -54,11 +57,22 @@ class ProgressForm(forms.Form):
         *args: Any,
         activities: list[str],
         doses: Sequence[dict[str, Any]] = (),
+        ask_phq4: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.activities = activities
         self.doses = list(doses)
+        for question in PHQ4_QUESTIONS if ask_phq4 else ():
+            self.fields[question.name] = forms.TypedChoiceField(
+                label=question.label,
+                help_text=question.help_text,
+                choices=[("", _("Rather not say")), *question.labels.items()],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+            )
         for dose in self.doses:
             self.fields[f"sessions_{dose['exercise']}"] = forms.IntegerField(
                 label=_("%(exercise)s: sessions done this week (planned: %(planned)s)")
@@ -84,6 +98,17 @@ class ProgressForm(forms.Form):
             for i, activity in enumerate(self.activities, start=1)
             if self.cleaned_data.get(f"psfs_{i}") is not None
         ]
+
+    def phq4(self) -> dict[str, int] | None:
+        """The PHQ-4's four answers when the check-in asked them and all four were given."""
+        answers = {
+            q.path.split(".")[1]: self.cleaned_data.get(q.name)
+            for q in PHQ4_QUESTIONS
+            if q.name in self.fields
+        }
+        if len(answers) != len(PHQ4_QUESTIONS) or None in answers.values():
+            return None
+        return {name: int(value) for name, value in answers.items() if value is not None}
 
     def sessions(self) -> dict[str, int]:
         """Sessions the patient reported, by exercise id (a blank is none reported)."""
@@ -169,17 +194,45 @@ def review_decision(
     return escalate(localized(record), progress, timezone.localdate(), intake=intake)
 
 
-def _with_symptoms(record: AssessmentRecord, symptoms: list[str]) -> Intake:
-    """The record's intake with the new warning signs added (as the engine merged them)."""
+def _with_symptoms(
+    record: AssessmentRecord, symptoms: list[str], phq4: dict[str, int] | None = None
+) -> Intake:
+    """The record's intake with the new warning signs added (as the engine merged them) and
+    the PHQ-4 answered again at this check-in."""
     intake = {**record.intake, "symptoms": sorted({*record.intake.get("symptoms", []), *symptoms})}
+    if phq4 is not None:
+        intake["phq4"] = phq4
     return Intake.model_validate(intake)
 
 
-def _keep(record: AssessmentRecord, symptoms: list[str]) -> AssessmentRecord:
-    """The intake with the new signs, kept as a new assessment for the patient's record."""
+def _keep(
+    record: AssessmentRecord, symptoms: list[str], phq4: dict[str, int] | None = None
+) -> AssessmentRecord:
+    """The intake with the new signs (and the PHQ-4 asked again), kept as a new assessment:
+    the engine re-decides the triage and the kind of care it stratifies."""
     return actions.record_assessment(
-        patient=record.patient, intake=_with_symptoms(record, symptoms), language=record.language
+        patient=record.patient,
+        intake=_with_symptoms(record, symptoms, phq4),
+        language=record.language,
     )
+
+
+def phq4_due(history: Sequence[AssessmentRecord], today: dt.date) -> bool:
+    """Whether this check-in asks the PHQ-4 again: the engine's interval (`psychosocial_due`)
+    from the last assessment that holds all four answers, for the stratum it gave."""
+    from upperback.clinical import psychosocial_due
+
+    if not history:
+        return False
+    answered = next((r for r in history if _complete_phq4(r.intake)), None)
+    last = timezone.localdate(answered.created_at) if answered is not None else None
+    stratum = (history[0].assessment.get("psychosocial") or {}).get("stratum")
+    return psychosocial_due(last_asked=last, today=today, stratum=stratum)
+
+
+def _complete_phq4(intake: dict[str, Any]) -> bool:
+    answers = intake.get("phq4") or {}
+    return all(answers.get(q.path.split(".")[1]) is not None for q in PHQ4_QUESTIONS)
 
 
 def _emergency_despite_errors(
@@ -243,8 +296,11 @@ def _check_in(
         review_on=decision.review_on,
         consult=decision.consult.model_dump(mode="json") if decision.consult else None,
     )
-    if signs:
-        return redirect("records:result", assessment_id=_keep(latest, signs).pk)
+    phq4 = form.phq4()
+    if signs or phq4 is not None:
+        again = _keep(latest, signs, phq4)
+        if signs:
+            return redirect("records:result", assessment_id=again.pk)
     return redirect("records:progress")
 
 
@@ -256,7 +312,13 @@ def progress(request: HttpRequest) -> HttpResponse:
     entries = access_progress(request.user, patient.pk, purpose="progress.entries")
     state = access_episode(request.user, patient.pk, purpose="progress.care")
     doses = checkins.doses(latest, entries, state) if latest is not None else []
-    form = ProgressForm(request.POST or None, activities=_activities(latest), doses=doses)
+    history = list(access_history(request.user, patient.pk, purpose="progress.history"))
+    form = ProgressForm(
+        request.POST or None,
+        activities=_activities(latest),
+        doses=doses,
+        ask_phq4=phq4_due(history, timezone.localdate()),
+    )
     if request.method == "POST" and not form.is_valid():
         emergency = _emergency_despite_errors(request.user, latest, form)
         if emergency is not None:
