@@ -272,3 +272,11 @@ MEDIA_ANALYSIS_SECONDS = env_int("UPPERBACK_ANALYSIS_SECONDS", 300)
 # A running analysis whose worker has not written a heartbeat for this long is abandoned:
 # queued again once, then failed.
 MEDIA_ANALYSIS_LEASE_SECONDS = env_int("UPPERBACK_ANALYSIS_LEASE_SECONDS", 60)
+
+# The audit chain's head, written at intervals to signed files in a folder outside the data
+# folder (records.audit_anchor): put it on another disk or host. 0 seconds: never by itself
+# (`upperback audit anchor` still writes one).
+AUDIT_ANCHOR_DIR = Path(
+    os.environ.get("UPPERBACK_AUDIT_ANCHOR_DIR", str(DATA_DIR.parent / f"{DATA_DIR.name}-audit"))
+).resolve()
+AUDIT_ANCHOR_SECONDS = env_int("UPPERBACK_AUDIT_ANCHOR_SECONDS", 300)
