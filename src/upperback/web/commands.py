@@ -96,10 +96,7 @@ def handle_audit_verify(args: argparse.Namespace) -> int:
     except AnchorError as error:
         print(f"audit verify: {error}", file=sys.stderr)
         return 2
-    if isinstance(given, str):
-        verdict = verify(anchor=given)
-    else:
-        verdict = verify(anchored=given)
+    verdict = verify(anchor=given) if isinstance(given, str) else verify(anchored=given)
     if not verdict.intact:
         print(f"audit chain broken: {verdict.problem}", file=sys.stderr)
         print(f"{verdict.rows} rows verified before it", file=sys.stderr)
