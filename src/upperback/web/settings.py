@@ -192,6 +192,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "upperback.web.accounts.passwords.ProductWordsValidator"},
+    # Offline: zxcvbn's bundled breach list and guess estimate; the address's own words.
+    {"NAME": "upperback.web.accounts.passwords.EmailPartsValidator"},
+    {"NAME": "upperback.web.accounts.passwords.BreachedPasswordValidator"},
 ]
 LOGIN_URL = "login"
 OTP_TOTP_ISSUER = "Upperback"  # the name authenticator apps show beside the code
