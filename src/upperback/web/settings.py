@@ -128,6 +128,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "upperback.web.accounts.devices.KnownDeviceMiddleware",  # the login throttle's devices
     "django_otp.middleware.OTPMiddleware",
     "upperback.web.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -283,3 +284,7 @@ AUDIT_ANCHOR_DIR = Path(
     os.environ.get("UPPERBACK_AUDIT_ANCHOR_DIR", str(DATA_DIR.parent / f"{DATA_DIR.name}-audit"))
 ).resolve()
 AUDIT_ANCHOR_SECONDS = env_int("UPPERBACK_AUDIT_ANCHOR_SECONDS", 300)
+
+# Login throttling counts per source (accounts.throttle): behind a proxy that appends the
+# client's address to X-Forwarded-For, the last address there is the client's.
+LOGIN_SOURCE_FROM_PROXY = env_bool("UPPERBACK_BEHIND_PROXY", False)

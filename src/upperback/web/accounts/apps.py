@@ -7,3 +7,6 @@ class AccountsConfig(AppConfig):
     name = "upperback.web.accounts"
     label = "accounts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import devices  # noqa: F401  (connects its login signal)

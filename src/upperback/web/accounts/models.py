@@ -59,12 +59,19 @@ class User(AbstractUser):
 
 
 class LoginThrottle(models.Model):
-    """Password checks counted per address (a digest of it) in the current window: one row,
-    updated atomically, so every server process shares it and a restart keeps it."""
+    """Password checks counted on one key (accounts.throttle: an address and a source, a
+    source, an address, an address and a known device; digests only) in the current window,
+    and its lock: one row, updated atomically, so every server process shares it and a
+    restart keeps it."""
 
     key = models.CharField(max_length=64, primary_key=True)
+    kind = models.CharField(max_length=8, default="pair")
+    # The address's digest, so a reset or the admin can clear every key of one address.
+    address = models.CharField(max_length=64, blank=True, db_index=True)
     failures = models.PositiveIntegerField(default=0)
     window_started = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+    lockouts = models.PositiveIntegerField(default=0, help_text="locks so far: each is longer")
 
     def __str__(self) -> str:
-        return f"{self.key[:12]}… {self.failures}"
+        return f"{self.kind} {self.key[:12]}… {self.failures}"
