@@ -129,6 +129,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "upperback.web.accounts.devices.KnownDeviceMiddleware",  # the login throttle's devices
+    "upperback.web.accounts.idle.IdleTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "upperback.web.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -288,3 +289,12 @@ AUDIT_ANCHOR_SECONDS = env_int("UPPERBACK_AUDIT_ANCHOR_SECONDS", 300)
 # Login throttling counts per source (accounts.throttle): behind a proxy that appends the
 # client's address to X-Forwarded-For, the last address there is the client's.
 LOGIN_SOURCE_FROM_PROXY = env_bool("UPPERBACK_BEHIND_PROXY", False)
+
+# The second factor (accounts.second_factor): its own pause after repeated wrong codes, not
+# django-otp's (which refused the right code typed within a second of a wrong one); the admin
+# never shows a secret.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A session left idle this long ends (accounts.idle): staff see many patients' records.
+STAFF_IDLE_SECONDS = env_int("UPPERBACK_STAFF_IDLE_MINUTES", 15) * 60
+PATIENT_IDLE_SECONDS = env_int("UPPERBACK_PATIENT_IDLE_MINUTES", 60) * 60

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 
 class Role(models.TextChoices):
@@ -75,3 +76,32 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key[:12]}… {self.failures}"
+
+
+def recovery_digest(code: str) -> str:
+    """A recovery code as stored: an HMAC under the server's key of the code as typed
+    (spaces, dashes and case ignored). Someone who copies the table learns no code, and
+    cannot try codes against it without the key either."""
+    from django.utils.crypto import salted_hmac
+
+    plain = "".join(ch for ch in code.lower() if ch.isalnum())
+    return salted_hmac("upperback.accounts.recovery-code", plain, algorithm="sha256").hexdigest()
+
+
+class RecoveryCodes(Device):
+    """One-time recovery codes, stored hashed (django-otp's static tokens are plain text):
+    a code is shown once when made, then only its digest is kept; using it deletes it."""
+
+    def verify_token(self, token: Any) -> bool:
+        deleted, _ = RecoveryCode.objects.filter(
+            device=self, digest=recovery_digest(str(token))
+        ).delete()
+        return bool(deleted)
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodes, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64, db_index=True)
+
+    def __str__(self) -> str:
+        return "recovery code"  # never the digest
