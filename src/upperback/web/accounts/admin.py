@@ -1,3 +1,4 @@
+import contextlib
 from typing import Any
 
 from django.contrib import admin, messages
@@ -93,10 +94,8 @@ class LoginThrottleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 # every unused recovery code: replaced by pages that show neither. An admin may delete a lost
 # phone's authenticator (its owner then needs a new set-up link), never read or add one.
 for model in (TOTPDevice, StaticDevice):
-    try:
+    with contextlib.suppress(NotRegistered):
         admin.site.unregister(model)
-    except NotRegistered:
-        pass
 
 
 class _DeviceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

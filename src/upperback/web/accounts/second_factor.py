@@ -182,12 +182,10 @@ def send_enrolment_link(*, user: Any, absolute: Callable[[str], str]) -> None:
     """Email the account its enrolment link (to its own address only)."""
     days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
     with translation.override(user.preferred_language or "en"):
-        body = " ".join(
-            [
-                _("To set up the second step of your Upperback login, log in, then open this"),
-                _("link on the same browser. It works for %(days)s days.") % {"days": days},
-            ]
-        )
+        body = _(
+            "To set up the second step of your Upperback login, log in, then open this link"
+            " on the same browser. It works for %(days)s days."
+        ) % {"days": days}
         send_mail(
             _("Set up your Upperback authenticator"),
             f"{body}\n\n{absolute(enrolment_path(user))}\n\n"

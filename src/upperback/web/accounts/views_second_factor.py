@@ -85,15 +85,13 @@ def enrol_link(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     user: Any = request.user
     if not second_factor.needs_second_factor(user):
         raise Http404
+    if second_factor.has_authenticator(user):
+        return redirect("two_factor")  # enrolled already: the link is spent
     try:
         pk = int(urlsafe_base64_decode(uidb64).decode())
     except (ValueError, UnicodeDecodeError):
         pk = None
-    valid = (
-        pk == user.pk
-        and not second_factor.has_authenticator(user)
-        and second_factor.enrolment_tokens.check_token(user, token)
-    )
+    valid = pk == user.pk and second_factor.enrolment_tokens.check_token(user, token)
     if not valid:
         return _needs_link(request, user, landing_page(user), problem=True)
     request.session[second_factor.ENROL_SESSION_KEY] = user.pk
