@@ -298,3 +298,18 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # A session left idle this long ends (accounts.idle): staff see many patients' records.
 STAFF_IDLE_SECONDS = env_int("UPPERBACK_STAFF_IDLE_MINUTES", 15) * 60
 PATIENT_IDLE_SECONDS = env_int("UPPERBACK_PATIENT_IDLE_MINUTES", 60) * 60
+
+# Rate limits on the costly endpoints (upperback.web.ratelimit): (per account, per source)
+# requests in RATE_LIMIT_WINDOW_SECONDS. UPPERBACK_RATE_<NAME>_ACCOUNT / _SOURCE override.
+RATE_LIMIT_WINDOW_SECONDS = env_int("UPPERBACK_RATE_WINDOW_SECONDS", 3600)
+RATE_LIMITS = {
+    name: (
+        env_int(f"UPPERBACK_RATE_{name.upper()}_ACCOUNT", account),
+        env_int(f"UPPERBACK_RATE_{name.upper()}_SOURCE", source),
+    )
+    for name, account, source in [
+        ("assessments", 30, 300),  # POST /api/v1/assessments
+        ("uploads", 30, 200),  # photos and videos sent (the upload form's POST)
+        ("exports", 60, 600),  # FHIR exports and PDF reports
+    ]
+}

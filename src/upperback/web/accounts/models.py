@@ -105,3 +105,16 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return "recovery code"  # never the digest
+
+
+class RateCounter(models.Model):
+    """Requests to one costly endpoint in the current window, for one account or one source
+    (upperback.web.ratelimit; the key is a digest): one row, updated atomically, shared by
+    every server process."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    window_started = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… {self.count}"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from upperback import reports
 from upperback.web.media import storage
 from upperback.web.media.analysis_texts import measure_rows
+from upperback.web.ratelimit import rate_limited
 
 from .access import access_assessment, access_history, access_patient
 from .charts import done_uploads, long_date, progress_charts
@@ -168,6 +169,7 @@ def _pdf(content: bytes, record: AssessmentRecord) -> HttpResponse:
 
 
 @login_required
+@rate_limited("exports")
 def my_report(request: HttpRequest) -> HttpResponse:
     """The patient's own report of her latest assessment."""
     patient = access_patient(request.user, request.user.pk, purpose="report.read")
@@ -178,6 +180,7 @@ def my_report(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@rate_limited("exports")
 def consultation_report(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """The clinician's report of one assessment, for the consultation."""
     record = access_assessment(request.user, assessment_id, purpose="report.read", staff_only=True)
