@@ -15,6 +15,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from upperback.web.logging_settings import logging_config
+from upperback.web.private_files import parse_umask, private_database, private_dir
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parents[2]
 
@@ -51,6 +54,19 @@ DEBUG = env_bool("UPPERBACK_DEBUG", False)
 # key made on first run and kept in the data folder. A real server sets neither.
 LOCAL = env_bool("UPPERBACK_LOCAL", False)
 DATA_DIR = Path(os.environ.get("UPPERBACK_DATA_DIR", str(REPO_DIR / "var"))).resolve()
+
+
+def _umask() -> int:
+    raw = os.environ.get("UPPERBACK_UMASK", "077")
+    try:
+        return parse_umask(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"UPPERBACK_UMASK={raw!r}: expected octal, e.g. 077") from None
+
+
+# Health data: every file this process makes (database, uploads, backups, mail, logs) starts
+# readable by the server's account only (see upperback.web.private_files).
+os.umask(_umask())
 _DEV_SECRET = "upperback-development-only-secret-key-never-use-in-production"
 
 
@@ -119,6 +135,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "upperback.web.logs.RequestIdMiddleware",  # first: every log line names its request
     "django.middleware.security.SecurityMiddleware",
     # Static files first: WhiteNoise answers them before the rest (and before no-store).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -160,10 +177,10 @@ def _database() -> dict[str, object]:
     url = os.environ.get("DATABASE_URL")
     if url:
         return dict(dj_database_url.parse(url, conn_max_age=60))
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    private_dir(DATA_DIR)
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "upperback.sqlite3",
+        "NAME": private_database(DATA_DIR / "upperback.sqlite3"),
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so two bookings cannot both read
             # "free" and then both write; WAL and busy_timeout let readers and writers queue.
@@ -222,9 +239,14 @@ STORAGES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# By default each email is written whole to a private file in EMAIL_FILE_PATH and the server
+# prints where (upperback.web.mail): never a reset link or an appointment in the log. A
+# production start refuses it (and Django's console backend) unless
+# UPPERBACK_ALLOW_CONSOLE_EMAIL=1.
 EMAIL_BACKEND = os.environ.get(
-    "UPPERBACK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "UPPERBACK_EMAIL_BACKEND", "upperback.web.mail.PrivateConsoleBackend"
 )
+ALLOW_CONSOLE_EMAIL = env_bool("UPPERBACK_ALLOW_CONSOLE_EMAIL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("UPPERBACK_FROM_EMAIL", "care@upperback.example")
 # Where django.core.mail.backends.filebased.EmailBackend writes (UPPERBACK_EMAIL_BACKEND).
 EMAIL_FILE_PATH = os.environ.get("UPPERBACK_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
@@ -267,6 +289,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads (and their folders) are the owner's only, whatever the umask.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # One file per upload form: a body of many file parts is refused (400) before they are kept
 # (fields stay at Django's 1,000).
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
@@ -313,3 +338,20 @@ RATE_LIMITS = {
         ("exports", 60, 600),  # FHIR exports and PDF reports
     ]
 }
+
+
+# Errors: JSON lines on stderr with the request's id (upperback.web.logs), and mailed to
+# ADMINS ("Name <address>, address", UPPERBACK_ADMINS) without the request's data.
+def _admins(raw: str) -> list[tuple[str, str]]:
+    from email.utils import getaddresses
+
+    found = [(name, address) for name, address in getaddresses([raw]) if "@" in address]
+    if raw.strip() and not found:
+        raise ImproperlyConfigured(f"UPPERBACK_ADMINS={raw!r}: expected 'Name <address>, …'")
+    return found
+
+
+ADMINS = _admins(os.environ.get("UPPERBACK_ADMINS", ""))
+SERVER_EMAIL = os.environ.get("UPPERBACK_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+LOGGING_CONFIG = "logging.config.dictConfig"
+LOGGING = logging_config(debug=DEBUG)

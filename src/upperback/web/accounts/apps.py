@@ -9,4 +9,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from upperback.web import mail  # noqa: F401  (registers its deploy check)
+
         from . import devices  # noqa: F401  (connects its login signal)
