@@ -48,10 +48,11 @@ class PrivateConsoleBackend(FileBackend):
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         sent = super().send_messages(email_messages)
-        if sent and self._fname:
-            private_file(Path(self._fname))
+        written = getattr(self, "_fname", None)  # (the file backend's own attribute)
+        if sent and written:
+            private_file(Path(written))
             print(
-                f"email: {sent} message(s) written to {self._fname}"
+                f"email: {sent} message(s) written to {written}"
                 " (not printed here: they may hold a login link or health details)",
                 file=sys.stdout,
                 flush=True,

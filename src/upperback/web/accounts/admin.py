@@ -99,7 +99,7 @@ for model in (TOTPDevice, StaticDevice):
 
 
 class _DeviceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("user", "name", "confirmed")
+    list_display: tuple[str, ...] = ("user", "name", "confirmed")
     fields = ("user", "name", "confirmed")
     readonly_fields = ("user", "name", "confirmed")
     search_fields = ("user__email",)
@@ -122,4 +122,4 @@ class RecoveryCodesAdmin(_DeviceAdmin):
 
     @admin.display(description="unused codes")
     def unused(self, device: RecoveryCodes) -> int:
-        return device.codes.count()
+        return int(device.codes.count())

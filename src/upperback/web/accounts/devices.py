@@ -63,7 +63,7 @@ def known_device(request: HttpRequest | None, email: str) -> str | None:
 def _remember_after_login(
     sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
 ) -> None:
-    if request is not None and getattr(user, "email", ""):
+    if request is not None and str(getattr(user, "email", None) or ""):
         setattr(request, _REMEMBER, str(user.email))
 
 

@@ -42,20 +42,20 @@ class ThrottleMixin:
 
     def clean(self) -> dict[str, Any]:
         email = str(self.cleaned_data.get("username") or "").strip().lower()
-        where = {
-            "source": throttle.client_source(self.request),
-            "device": devices.known_device(self.request, email),
-        }
-        if email and not throttle.reserve_attempt(email, **where):
+        source = throttle.client_source(self.request)
+        device = devices.known_device(self.request, email)
+        if email and not throttle.reserve_attempt(email, source=source, device=device):
             raise forms.ValidationError(THROTTLED, code="throttled")
         try:
             data: dict[str, Any] = super().clean()  # type: ignore[misc]
         except forms.ValidationError:
             if email:
-                throttle.record_failure(email, **where)  # (its attempt stays counted)
+                throttle.record_failure(
+                    email, source=source, device=device
+                )  # (its attempt stays counted)
             raise
         if email:
-            throttle.clear_attempts(email, **where)
+            throttle.clear_attempts(email, source=source, device=device)
         return data
 
 

@@ -36,7 +36,7 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **fields)
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.PATIENT)
@@ -88,7 +88,7 @@ def recovery_digest(code: str) -> str:
     return salted_hmac("upperback.accounts.recovery-code", plain, algorithm="sha256").hexdigest()
 
 
-class RecoveryCodes(Device):
+class RecoveryCodes(Device):  # type: ignore[misc]  # (django-otp has no types)
     """One-time recovery codes, stored hashed (django-otp's static tokens are plain text):
     a code is shown once when made, then only its digest is kept; using it deletes it."""
 

@@ -131,10 +131,11 @@ def _digest(code: str) -> str:
 def code_pause(device: TOTPDevice, now: dt.datetime | None = None) -> float:
     """Seconds left before another code may be tried: none for the first FREE_WRONG_CODES
     wrong ones, then 1, 2, 4 … seconds (up to a quarter of an hour) after the last."""
-    count, last = device.throttling_failure_count, device.throttling_failure_timestamp
+    count: int = device.throttling_failure_count
+    last: dt.datetime | None = device.throttling_failure_timestamp
     if count < FREE_WRONG_CODES or last is None:
         return 0.0
-    wait = min(2.0 ** (count - FREE_WRONG_CODES), MAX_CODE_PAUSE_SECONDS)
+    wait = min(2.0 ** (count - FREE_WRONG_CODES), float(MAX_CODE_PAUSE_SECONDS))
     return max(0.0, wait - ((now or timezone.now()) - last).total_seconds())
 
 
