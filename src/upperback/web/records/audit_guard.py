@@ -22,7 +22,7 @@ _SQLITE_CREATE = [
     f"CREATE TRIGGER {TABLE}_no_delete BEFORE DELETE ON {TABLE} "
     f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}: DELETE refused'); END",
 ]
-# Migration records.0008 adds this one to databases made before it.
+# Migration records.0010 adds this one to databases made before it.
 SQLITE_NO_REPLACE = (
     f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_replace BEFORE INSERT ON {TABLE} "
     f"WHEN EXISTS (SELECT 1 FROM {TABLE} WHERE id = NEW.id OR prev_hash = NEW.prev_hash) "

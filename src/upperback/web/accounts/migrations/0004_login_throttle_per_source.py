@@ -9,7 +9,7 @@ def drop_old_counts(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0002_login_throttle")]
+    dependencies = [("accounts", "0003_patient_phone")]
 
     operations = [
         migrations.RunPython(drop_old_counts, migrations.RunPython.noop),

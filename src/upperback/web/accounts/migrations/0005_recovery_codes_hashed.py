@@ -23,7 +23,7 @@ def hash_static_tokens(apps, schema_editor):  # type: ignore[no-untyped-def]
 class Migration(migrations.Migration):
     dependencies = [
         ("otp_static", "0003_add_timestamps"),
-        ("accounts", "0003_login_throttle_per_source"),
+        ("accounts", "0004_login_throttle_per_source"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_recovery_codes_hashed"),
+        ("accounts", "0005_recovery_codes_hashed"),
     ]
 
     operations = [

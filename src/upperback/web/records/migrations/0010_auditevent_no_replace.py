@@ -16,6 +16,6 @@ def drop_trigger(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("records", "0007_merge_retriage_and_checkins")]
+    dependencies = [("records", "0009_episodes_from_records")]
 
     operations = [migrations.RunPython(create_trigger, drop_trigger)]
