@@ -168,6 +168,8 @@ TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "logout": ("/accounts/logout/", _all(405)),
     # Staff only; Dr Bob has passed it already, so it sends him on (tests/web/accounts).
     "two_factor": ("/accounts/two-factor/", _private(404, 404, 302)),
+    # The set-up link: staff only; enrolled already, Dr Bob is sent on.
+    "two_factor_enrol_link": ("/accounts/two-factor/enrol/MQ/bad-token/", _private(404, 404, 302)),
     "password_reset": ("/accounts/password-reset/", PUBLIC),
     "password_reset_done": ("/accounts/password-reset/sent/", PUBLIC),
     "password_reset_confirm": ("/accounts/reset/MQ/bad-token/", PUBLIC),

@@ -24,6 +24,7 @@ from pydantic import Field
 from pydantic import ValidationError as PydanticValidationError
 
 from upperback.clinical import Assessment, Intake
+from upperback.web import ratelimit
 from upperback.web.media import live
 from upperback.web.messaging import api as messaging_api
 from upperback.web.records import actions, wizard
@@ -158,6 +159,14 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, body, status=exc.status_code)
 
 
+@api.exception_handler(ratelimit.RateLimited)
+def _rate_limited(request: HttpRequest, exc: ratelimit.RateLimited) -> HttpResponse:
+    """429 in the API's error shape, naming the limit, with Retry-After."""
+    response = api.create_response(request, {"detail": str(exc)}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(request, {"detail": gettext("Log in first.")}, status=401)
@@ -205,12 +214,14 @@ def list_assessments(request: HttpRequest) -> Any:
 
 @api.post(
     "/assessments",
-    response=_answers({201: AssessmentOut}, 400, 401, 403, 422),
+    response=_answers({201: AssessmentOut}, 400, 401, 403, 422, 429),
     auth=django_auth,
     tags=["records"],
 )
 def create_assessment(request: HttpRequest, intake: Intake, language: Language = "en") -> Any:
-    """Assess an intake and keep it in the caller's record."""
+    """Assess an intake and keep it in the caller's record (rate-limited per account and
+    per source: 429 names the limit)."""
+    ratelimit.hit(request, "assessments")
     patient = access_patient(_caller(request), _caller(request).pk, purpose="api.assessment.create")
     record = actions.record_assessment(patient=patient, intake=intake, language=language)
     return Status(201, _assessment_out(record))
@@ -229,7 +240,7 @@ def get_assessment(request: HttpRequest, assessment_id: int = _record_id()) -> A
 
 @api.get(
     "/export/fhir",
-    response=_answers({200: dict[str, Any]}, 401, 422),
+    response=_answers({200: dict[str, Any]}, 401, 422, 429),
     auth=django_auth,
     tags=["records"],
 )
@@ -239,6 +250,7 @@ def export_fhir(request: HttpRequest, language: Language | None = None) -> Any:
     Observations, a RiskAssessment and a CarePlan per assessment, Appointments."""
     from upperback.web.records.fhir_export import as_json, export_patient
 
+    ratelimit.hit(request, "exports")
     caller = _caller(request)
     bundle = export_patient(
         caller,

@@ -15,6 +15,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from upperback.web.logging_settings import logging_config
+from upperback.web.private_files import parse_umask, private_database, private_dir
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parents[2]
 
@@ -51,6 +54,19 @@ DEBUG = env_bool("UPPERBACK_DEBUG", False)
 # key made on first run and kept in the data folder. A real server sets neither.
 LOCAL = env_bool("UPPERBACK_LOCAL", False)
 DATA_DIR = Path(os.environ.get("UPPERBACK_DATA_DIR", str(REPO_DIR / "var"))).resolve()
+
+
+def _umask() -> int:
+    raw = os.environ.get("UPPERBACK_UMASK", "077")
+    try:
+        return parse_umask(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"UPPERBACK_UMASK={raw!r}: expected octal, e.g. 077") from None
+
+
+# Health data: every file this process makes (database, uploads, backups, mail, logs) starts
+# readable by the server's account only (see upperback.web.private_files).
+os.umask(_umask())
 _DEV_SECRET = "upperback-development-only-secret-key-never-use-in-production"
 
 
@@ -120,6 +136,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "upperback.web.logs.RequestIdMiddleware",  # first: every log line names its request
     "django.middleware.security.SecurityMiddleware",
     # Static files first: WhiteNoise answers them before the rest (and before no-store).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -129,6 +146,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "upperback.web.accounts.devices.KnownDeviceMiddleware",  # the login throttle's devices
+    "upperback.web.accounts.idle.IdleTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "upperback.web.accounts.second_factor.SecondFactorMiddleware",
     # The access door's audit rows of a request, written together as it ends.
@@ -161,10 +180,10 @@ def _database() -> dict[str, object]:
     url = os.environ.get("DATABASE_URL")
     if url:
         return dict(dj_database_url.parse(url, conn_max_age=60))
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    private_dir(DATA_DIR)
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "upperback.sqlite3",
+        "NAME": private_database(DATA_DIR / "upperback.sqlite3"),
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so two bookings cannot both read
             # "free" and then both write; WAL and busy_timeout let readers and writers queue.
@@ -195,6 +214,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "upperback.web.accounts.passwords.ProductWordsValidator"},
+    # Offline: zxcvbn's bundled breach list and guess estimate; the address's own words.
+    {"NAME": "upperback.web.accounts.passwords.EmailPartsValidator"},
+    {"NAME": "upperback.web.accounts.passwords.BreachedPasswordValidator"},
 ]
 LOGIN_URL = "login"
 OTP_TOTP_ISSUER = "Upperback"  # the name authenticator apps show beside the code
@@ -220,9 +242,14 @@ STORAGES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# By default each email is written whole to a private file in EMAIL_FILE_PATH and the server
+# prints where (upperback.web.mail): never a reset link or an appointment in the log. A
+# production start refuses it (and Django's console backend) unless
+# UPPERBACK_ALLOW_CONSOLE_EMAIL=1.
 EMAIL_BACKEND = os.environ.get(
-    "UPPERBACK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "UPPERBACK_EMAIL_BACKEND", "upperback.web.mail.PrivateConsoleBackend"
 )
+ALLOW_CONSOLE_EMAIL = env_bool("UPPERBACK_ALLOW_CONSOLE_EMAIL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("UPPERBACK_FROM_EMAIL", "care@upperback.example")
 # Where django.core.mail.backends.filebased.EmailBackend writes (UPPERBACK_EMAIL_BACKEND).
 EMAIL_FILE_PATH = os.environ.get("UPPERBACK_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
@@ -265,6 +292,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads (and their folders) are the owner's only, whatever the umask.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # One file per upload form: a body of many file parts is refused (400) before they are kept
 # (fields stay at Django's 1,000).
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
@@ -284,3 +314,55 @@ MESSAGING_ANSWER_TARGET_WORKING_DAYS = env_int("UPPERBACK_ANSWER_TARGET_WORKING_
 MESSAGING_WEEKLY_EMAIL_CAP = env_int("UPPERBACK_WEEKLY_EMAIL_CAP", 3)
 # The site's address, for the links in emails (a worker has no request to build them from).
 SITE_URL = os.environ.get("UPPERBACK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The audit chain's head, written at intervals to signed files in a folder outside the data
+# folder (records.audit_anchor): put it on another disk or host. 0 seconds: never by itself
+# (`upperback audit anchor` still writes one).
+AUDIT_ANCHOR_DIR = Path(
+    os.environ.get("UPPERBACK_AUDIT_ANCHOR_DIR", str(DATA_DIR.parent / f"{DATA_DIR.name}-audit"))
+).resolve()
+AUDIT_ANCHOR_SECONDS = env_int("UPPERBACK_AUDIT_ANCHOR_SECONDS", 300)
+
+# Login throttling counts per source (accounts.throttle): behind a proxy that appends the
+# client's address to X-Forwarded-For, the last address there is the client's.
+LOGIN_SOURCE_FROM_PROXY = env_bool("UPPERBACK_BEHIND_PROXY", False)
+
+# The second factor (accounts.second_factor): its own pause after repeated wrong codes, not
+# django-otp's (which refused the right code typed within a second of a wrong one); the admin
+# never shows a secret.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A session left idle this long ends (accounts.idle): staff see many patients' records.
+STAFF_IDLE_SECONDS = env_int("UPPERBACK_STAFF_IDLE_MINUTES", 15) * 60
+PATIENT_IDLE_SECONDS = env_int("UPPERBACK_PATIENT_IDLE_MINUTES", 60) * 60
+
+# Rate limits on the costly endpoints (upperback.web.ratelimit): (per account, per source)
+# requests in RATE_LIMIT_WINDOW_SECONDS. UPPERBACK_RATE_<NAME>_ACCOUNT / _SOURCE override.
+RATE_LIMIT_WINDOW_SECONDS = env_int("UPPERBACK_RATE_WINDOW_SECONDS", 3600)
+RATE_LIMITS = {
+    name: (
+        env_int(f"UPPERBACK_RATE_{name.upper()}_ACCOUNT", account),
+        env_int(f"UPPERBACK_RATE_{name.upper()}_SOURCE", source),
+    )
+    for name, account, source in [
+        ("assessments", 30, 300),  # POST /api/v1/assessments
+        ("uploads", 30, 200),  # photos and videos sent (the upload form's POST)
+        ("exports", 60, 600),  # FHIR exports and PDF reports
+    ]
+}
+
+
+# Errors: JSON lines on stderr with the request's id (upperback.web.logs), and mailed to
+# ADMINS ("Name <address>, address", UPPERBACK_ADMINS) without the request's data.
+def _admins(raw: str) -> list[tuple[str, str]]:
+    from email.utils import getaddresses
+
+    found = [(name, address) for name, address in getaddresses([raw]) if "@" in address]
+    if raw.strip() and not found:
+        raise ImproperlyConfigured(f"UPPERBACK_ADMINS={raw!r}: expected 'Name <address>, …'")
+    return found
+
+
+ADMINS = _admins(os.environ.get("UPPERBACK_ADMINS", ""))
+SERVER_EMAIL = os.environ.get("UPPERBACK_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+LOGGING_CONFIG = "logging.config.dictConfig"
+LOGGING = logging_config(debug=DEBUG)

@@ -14,6 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from upperback.web.headers import COACHING_PAGE_POLICY, FACE_FRAME_POLICY
+from upperback.web.ratelimit import rate_limited
 from upperback.web.records.access import access_assessment, access_patient
 
 from . import actions, analysis_texts, live, live_page, storage, upload_limit
@@ -24,6 +25,7 @@ SERVED_INLINE = {"image/jpeg", "image/png", "video/mp4"}
 
 
 @login_required
+@rate_limited("uploads", methods=("POST",))
 def upload(request: HttpRequest) -> HttpResponse:
     # Only patients upload, their own photos and videos.
     patient = access_patient(

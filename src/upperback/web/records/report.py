@@ -20,6 +20,7 @@ from upperback import reports
 from upperback.care import CareState, Status
 from upperback.web.media import storage
 from upperback.web.media.analysis_texts import measure_rows
+from upperback.web.ratelimit import rate_limited
 
 from .access import access_assessment, access_episode, access_history, access_patient
 from .charts import done_uploads, long_date, progress_charts
@@ -287,6 +288,7 @@ def _pdf(content: bytes, record: AssessmentRecord) -> HttpResponse:
 
 
 @login_required
+@rate_limited("exports")
 def my_report(request: HttpRequest) -> HttpResponse:
     """The patient's own report of her latest assessment."""
     patient = access_patient(request.user, request.user.pk, purpose="report.read")
@@ -297,6 +299,7 @@ def my_report(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@rate_limited("exports")
 def consultation_report(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """The clinician's report of the patient's care, for the consultation."""
     from .consultation_report import build_consultation_report

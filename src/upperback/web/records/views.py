@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from upperback.clinical import TRIAGE_ORDER, StepId
 from upperback.web.accounts.users import signed_in_user
+from upperback.web.ratelimit import rate_limited
 
 from . import actions
 from .access import (
@@ -194,6 +195,7 @@ def _answers(intake: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @login_required
+@rate_limited("exports")
 def fhir_export(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The patient's record as a FHIR R4B Bundle, downloaded from the clinician's view."""
     from .fhir_export import as_json, export_patient
