@@ -91,7 +91,9 @@ def _date_axis(figure: Figure, days: Sequence[dt.date], date_label: DateLabel) -
     step = max(1, -(-len(distinct) // MAX_TICKS))
     ticks = distinct[::step]
     axes.xaxis.set_major_locator(FixedLocator(_x(ticks)))
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: _label(date_label(_day(x)), TICK_CHARS)))
+    axes.xaxis.set_major_formatter(
+        FuncFormatter(lambda x, _pos: _label(date_label(_day(x)), TICK_CHARS))
+    )
     if len(distinct) == 1:  # one day: give the axis some width around it
         centre = _x(distinct)[0]
         axes.set_xlim(centre - 3, centre + 3)
