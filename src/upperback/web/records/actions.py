@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from upperback.clinical import Assessment, Intake
 from upperback.web.accounts.models import Role, User
+from upperback.web.free_text import NOTE_CHARS, REASON_CHARS
 
 from .models import (
     AssessmentRecord,
@@ -152,6 +153,12 @@ def override_assessment(
     """A clinician's decision, kept beside the engine's answer (which is never changed)."""
     if not reason.strip():
         raise ValueError("An override needs a reason.")
+    for name, text, limit in (
+        ("reason", reason, REASON_CHARS),
+        ("plan_note", plan_note, NOTE_CHARS),
+    ):
+        if len(text.strip()) > limit:
+            raise ValueError(f"{name}: keep it under {limit} characters")
     locked = AssessmentRecord.objects.select_for_update().get(pk=record.pk)
     override = Override.objects.create(
         record=locked,

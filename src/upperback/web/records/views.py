@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from upperback.clinical import TRIAGE_ORDER, StepId
 from upperback.web.accounts.users import signed_in_user
+from upperback.web.free_text import NOTE_CHARS, REASON_CHARS, text_field
 
 from . import actions
 from .access import access_assessment, access_history, access_queue, is_clinic_staff, refuse
@@ -61,12 +62,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 class OverrideForm(forms.Form):
     new_triage = forms.ChoiceField(label=_("Triage"), choices=_levels)
-    reason = forms.CharField(label=_("Reason (required)"), widget=forms.Textarea(attrs={"rows": 3}))
-    plan_note = forms.CharField(
-        label=_("Plan changes for the patient"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    reason = text_field(_("Reason (required)"), REASON_CHARS, required=True, rows=3)
+    plan_note = text_field(_("Plan changes for the patient"), NOTE_CHARS, rows=3)
     removed_steps = forms.MultipleChoiceField(
         label=_("Remove these plan steps"),
         required=False,
