@@ -17,16 +17,23 @@ of the resources used here), while R5 is read by few. The Bundle (type `collecti
 
 Every read goes through the access door (audited). Ids inside the Bundle are `urn:uuid:`
 names derived from the database ids, so two exports of one record name things the same way.
+
+A resource that cannot be made or does not validate is replaced by an OperationOutcome that
+names it (and the error is logged): the rest of the record is exported all the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import uuid
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.utils import timezone, translation
+from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
 from upperback.clinical import kb_name
@@ -63,6 +70,9 @@ ITEM_TYPES = {
     "treatments": "string",
     "psfs": "string",
 }
+
+
+log = logging.getLogger(__name__)
 
 
 class ExportError(Exception):
@@ -366,6 +376,64 @@ def _appointment(appointment: Appointment, patient_url: str) -> dict[str, Any]:
     }
 
 
+def _outcome(url: str, kind: str) -> dict[str, Any]:
+    """What stands in the Bundle for a resource that could not be exported."""
+    return {
+        "resourceType": "OperationOutcome",
+        "issue": [
+            {
+                "severity": "error",
+                "code": "exception",
+                "diagnostics": f"The {kind} {url} could not be exported.",
+            }
+        ],
+    }
+
+
+def _add(entries: list[dict[str, Any]], url: str, kind: str, build: Callable[[], Any]) -> None:
+    """The resource `build` makes, or an OperationOutcome naming it (logged)."""
+    try:
+        entries.append(_entry(url, build()))
+    except Exception:
+        log.exception("The FHIR %s %s could not be made", kind, url)
+        entries.append(_entry(_urn("OperationOutcome", url), _outcome(url, kind)))
+
+
+def _valid(entry: dict[str, Any]) -> bool:
+    resource = entry["resource"]
+    try:
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    except Exception:
+        log.exception("The FHIR resource %s does not validate", entry["fullUrl"])
+        return False
+    return True
+
+
+def _bundle(entries: list[dict[str, Any]]) -> Bundle:
+    """The Bundle, validated; a resource that fails validation is replaced by an
+    OperationOutcome naming it (validated one by one only when the whole fails)."""
+    head = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "timestamp": _when(timezone.now()),
+        "meta": {"tag": [{"system": f"{BASE}/fhir-version", "code": FHIR_VERSION}]},
+    }
+    try:
+        return Bundle.model_validate({**head, "entry": entries})
+    except Exception:
+        log.exception("The FHIR Bundle does not validate whole; looking for the resource")
+    kept = [
+        e
+        if _valid(e)
+        else _entry(
+            _urn("OperationOutcome", e["fullUrl"]),
+            _outcome(e["fullUrl"], e["resource"]["resourceType"]),
+        )
+        for e in entries
+    ]
+    return Bundle.model_validate({**head, "entry": kept})
+
+
 def build_bundle(
     patient: User,
     records: list[AssessmentRecord],
@@ -378,51 +446,65 @@ def build_bundle(
     patient_url = _urn("Patient", patient.pk)
     newest_first = sorted(records, key=lambda r: r.created_at, reverse=True)
     sex = newest_first[0].intake.get("sex") if newest_first else None
-    entries = [_entry(patient_url, _patient(patient, sex))]
+    entries: list[dict[str, Any]] = []
+    _add(entries, patient_url, "Patient", partial(_patient, patient, sex))
     with translation.override(language):
-        entries.append(_entry(_urn("Questionnaire", "intake"), _questionnaire()))
+        _add(entries, _urn("Questionnaire", "intake"), "Questionnaire", _questionnaire)
         for index, record in enumerate(newest_first):
-            response_url = _urn("QuestionnaireResponse", record.pk)
-            entries.append(_entry(response_url, _response(record, patient_url)))
-            pain = _at(record.intake, "pain.intensity_now")
-            if isinstance(pain, int):
-                observation = _pain_observation(
-                    patient_url, pain, _when(record.created_at), derived_from=response_url
-                )
-                entries.append(_entry(_urn("Observation", f"intake-pain/{record.pk}"), observation))
-            entries.append(
-                _entry(_urn("RiskAssessment", record.pk), _risk(record, patient_url, language))
-            )
-            plan = _care_plan(record, patient_url, latest=index == 0, language=language)
-            entries.append(_entry(_urn("CarePlan", record.pk), plan))
+            _add_assessment(entries, record, patient_url, latest=index == 0, language=language)
         for entry in progress:
-            when = entry.recorded_on.isoformat()
-            entries.append(
-                _entry(
-                    _urn("Observation", f"pain/{entry.pk}"),
-                    _pain_observation(patient_url, entry.pain_now, when),
-                )
-            )
-            for number, row in enumerate(entry.psfs):
-                entries.append(
-                    _entry(
-                        _urn("Observation", f"psfs/{entry.pk}/{number}"),
-                        _psfs_observation(patient_url, row["activity"], row["score"], when),
-                    )
-                )
+            _add_check_in(entries, entry, patient_url)
         for appointment in appointments:
-            entries.append(
-                _entry(_urn("Appointment", appointment.pk), _appointment(appointment, patient_url))
-            )
-    return Bundle.model_validate(
-        {
-            "resourceType": "Bundle",
-            "type": "collection",
-            "timestamp": _when(timezone.now()),
-            "meta": {"tag": [{"system": f"{BASE}/fhir-version", "code": FHIR_VERSION}]},
-            "entry": entries,
-        }
+            url = _urn("Appointment", appointment.pk)
+            _add(entries, url, "Appointment", partial(_appointment, appointment, patient_url))
+    return _bundle(entries)
+
+
+def _add_assessment(
+    entries: list[dict[str, Any]],
+    record: AssessmentRecord,
+    patient_url: str,
+    *,
+    latest: bool,
+    language: str,
+) -> None:
+    response_url = _urn("QuestionnaireResponse", record.pk)
+    _add(entries, response_url, "QuestionnaireResponse", partial(_response, record, patient_url))
+    pain = _at(record.intake, "pain.intensity_now")
+    if isinstance(pain, int):
+        _add(
+            entries,
+            _urn("Observation", f"intake-pain/{record.pk}"),
+            "Observation",
+            partial(
+                _pain_observation,
+                patient_url,
+                pain,
+                _when(record.created_at),
+                derived_from=response_url,
+            ),
+        )
+    risk = partial(_risk, record, patient_url, language)
+    _add(entries, _urn("RiskAssessment", record.pk), "RiskAssessment", risk)
+    plan = partial(_care_plan, record, patient_url, latest=latest, language=language)
+    _add(entries, _urn("CarePlan", record.pk), "CarePlan", plan)
+
+
+def _add_check_in(entries: list[dict[str, Any]], entry: ProgressEntry, patient_url: str) -> None:
+    when = entry.recorded_on.isoformat()
+    _add(
+        entries,
+        _urn("Observation", f"pain/{entry.pk}"),
+        "Observation",
+        partial(_pain_observation, patient_url, entry.pain_now, when),
     )
+    for number, row in enumerate(entry.psfs):
+        _add(
+            entries,
+            _urn("Observation", f"psfs/{entry.pk}/{number}"),
+            "Observation",
+            partial(_psfs_observation, patient_url, row["activity"], row["score"], when),
+        )
 
 
 def export_patient(user: Any, patient_id: Any, *, language: str, purpose: str) -> Bundle:
