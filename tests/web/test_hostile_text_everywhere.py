@@ -28,6 +28,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from upperback.web.accounts.forms import SignupForm
+from upperback.web.clinic import actions as clinic_actions
+from upperback.web.clinic import setup
+from upperback.web.clinic.models import Appointment, AppointmentType, Clinician, Location
+from upperback.web.clinic.slots import find_slots
 from upperback.web.accounts.models import Role, User
 from upperback.web.free_text import DOSES_CHARS, NOTE_CHARS, REASON_CHARS
 from upperback.web.records.charts import _DRAWN
@@ -76,7 +80,9 @@ def _timed(client: Client, method: str, url: str, *args: Any, **kwargs: Any) -> 
 
 def _patient(word: str) -> tuple[User, Client]:
     """A new patient (one per example), named `word` if the sign-up form takes it."""
-    form = SignupForm(data={"email": "x@example.com", "first_name": word[:150]})
+    # As the sign-up page receives it: the bytes a browser sends, decoded by Django.
+    received = word[:150].encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    form = SignupForm(data={"email": "x@example.com", "first_name": received})
     name = form.cleaned_data["first_name"] if form.is_valid() else ""
     user = User.objects.create_user(
         email=f"patient{next(_people)}@example.com",
@@ -157,8 +163,63 @@ def _clinician_writes(client: Client, record: AssessmentRecord, word: str) -> No
         assert outcome.status_code in (200, 302)
 
 
+@pytest.fixture
+def clinic(bob: User) -> Clinician:
+    """Bob's calendar: a clinic in Los Angeles, weekdays 8 to 17, consultations."""
+    location = setup.create_location(
+        name="Test Spine Clinic",
+        address="1 Main St",
+        time_zone="America/Los_Angeles",
+        phone="+1 310 555 0100",
+    )
+    setup.create_appointment_type(
+        code="consult", name="Consultation", duration_minutes=60, specialties=["physiatrist"]
+    )
+    clinician = setup.create_clinician(
+        name="Dr. Bob", specialty="physiatrist", credentials="MD", user=bob
+    )
+    setup.add_working_hours(
+        clinician=clinician,
+        location=location,
+        weekdays=[0, 1, 2, 3, 4],
+        starts=dt.time(8),
+        ends=dt.time(17),
+    )
+    return clinician
+
+
+def _cancelled_by_clinic(
+    clinician: Clinician, patient: User, record: AssessmentRecord, staff: Client, word: str
+) -> Appointment:
+    """An appointment the clinic cancels with the word as its reason (whole, then cut)."""
+    kind = AppointmentType.objects.get(code="consult")
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
+    slot = find_slots(
+        appointment_type=kind,
+        clinician_id=clinician.pk,
+        start=start,
+        end=start + dt.timedelta(days=14),
+    )[0]
+    booked = clinic_actions.book(
+        patient=patient,
+        clinician=clinician,
+        location=Location.objects.get(pk=slot.location_id),
+        appointment_type=kind,
+        starts_at=slot.starts_at,
+        assessment=record,
+    )
+    for reason in (word, word[:500]):
+        url = reverse("clinic:clinic_cancel", args=[booked.pk])
+        assert _form_post(staff, url, {"reason": reason}).status_code < 500
+    return booked
+
+
 def _read_everything(
-    patient: User, client: Client, staff: Client, record: AssessmentRecord
+    patient: User,
+    client: Client,
+    staff: Client,
+    record: AssessmentRecord,
+    appointment: Appointment,
 ) -> None:
     _DRAWN.clear()  # draw each chart afresh, as a new reading would
     for page in [
@@ -172,6 +233,8 @@ def _read_everything(
         reverse("records:my_report"),
         reverse("records:result", args=[record.pk]),
         reverse("records:my_assessments"),
+        reverse("clinic:my_appointments"),
+        reverse("clinic:appointment", args=[appointment.pk]),
         reverse("choosing:options", args=[record.pk]),
         "/api/v1/assessments",
         "/api/v1/intakes",
@@ -184,6 +247,7 @@ def _read_everything(
         reverse("records:fhir_export", args=[patient.pk]),
         reverse("choosing:outcome", args=[record.pk]),
         reverse("choosing:concordance"),
+        reverse("clinic:calendar") + f"?date={appointment.starts_at.date().isoformat()}",
     ]:
         _timed(staff, "get", url)
 
@@ -200,11 +264,12 @@ def _read_everything(
 @example(word="x" * 100_000)
 @example(word="word " * 20_000)
 def test_hostile_words_in_every_field_break_no_page_pdf_or_export(
-    word: str, bob_client: Client, desk_worker: dict[str, Any]
+    word: str, bob_client: Client, desk_worker: dict[str, Any], clinic: Clinician
 ) -> None:
     patient, client = _patient(word)
     record = _assessment(client, desk_worker, word) or _assessment(client, desk_worker, "plain")
     assert record is not None
     _patient_writes(client, record, word)
     _clinician_writes(bob_client, record, word)
-    _read_everything(patient, client, bob_client, record)
+    appointment = _cancelled_by_clinic(clinic, patient, record, bob_client, word)
+    _read_everything(patient, client, bob_client, record, appointment)
