@@ -28,11 +28,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from upperback.web.accounts.forms import SignupForm
+from upperback.web.accounts.models import Role, User
 from upperback.web.clinic import actions as clinic_actions
 from upperback.web.clinic import setup
 from upperback.web.clinic.models import Appointment, AppointmentType, Clinician, Location
 from upperback.web.clinic.slots import find_slots
-from upperback.web.accounts.models import Role, User
 from upperback.web.free_text import DOSES_CHARS, NOTE_CHARS, REASON_CHARS
 from upperback.web.records.charts import _DRAWN
 from upperback.web.records.models import AssessmentRecord

@@ -20,6 +20,7 @@ import io
 import re
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
+from typing import Any
 
 from matplotlib import rc_context
 from matplotlib.dates import date2num, num2date
@@ -27,6 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+from matplotlib.typing import RcKeyType
 
 from upperback.reports.text import plain
 
@@ -36,7 +38,11 @@ MAX_TICKS = 6
 BLUE, ORANGE, GREEN, GREY = "#0b5cad", "#c05a00", "#2e7d32", "#4a5260"
 SERIES_COLOURS = (BLUE, ORANGE, GREEN, "#7b1fa2", "#00838f", "#6d4c41")
 # Text artists read these when they are made (titles, legends, and tick labels at drawing).
-PLAIN_TEXT = {"text.usetex": False, "text.parse_math": False, "axes.formatter.use_mathtext": False}
+PLAIN_TEXT: dict[RcKeyType, Any] = {
+    "text.usetex": False,
+    "text.parse_math": False,
+    "axes.formatter.use_mathtext": False,
+}
 # A legend entry or tick label longer than this is cut (the page's table has the whole name).
 LABEL_CHARS, TITLE_CHARS, TICK_CHARS = 48, 70, 16
 

@@ -37,7 +37,7 @@ APPOINTMENT_NOTE_CHARS = 1000
 def _contract_pattern() -> str:
     """The contract's pattern for a patient's words on one line (its activity's)."""
     found = (getattr(m, "pattern", None) for m in PsfsActivity.model_fields["activity"].metadata)
-    return next(p for p in found if p)
+    return str(next(p for p in found if p))
 
 
 # Python's `$` also matches before a final newline; `\Z` only at the very end.
