@@ -13,6 +13,7 @@ contract does (its `pattern` on a patient's words).
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -46,6 +47,12 @@ one_line = RegexValidator(
     message=_("Write it on one line, without control characters."),
     code="one_line",
 )
+
+
+def printable(text: str) -> str:
+    """`text` without control, format (bidirectional overrides) or surrogate characters: for
+    a name that comes with a request (an upload's file name), kept and shown as it is."""
+    return "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf", "Cs"))
 
 
 def text_field(
