@@ -130,6 +130,19 @@ def _patient_writes(client: Client, record: AssessmentRecord, word: str) -> None
         assert response.status_code in (200, 302)
 
 
+def _wizard(client: Client, record: AssessmentRecord, word: str) -> None:
+    """The word as an activity in the intake wizard (the stored intake reopened at the step
+    that asks it): sent whole and cut, then the step page read back."""
+    reopened = _timed(
+        client, "post", reverse("records:intake_reopen", args=[record.pk, "function"])
+    )
+    step = reopened["Location"]
+    for activity in (word, word[:80]):
+        sent = _form_post(client, step, {"activity_1": activity, "score_1": "5"})
+        assert sent.status_code in (200, 302)
+        _timed(client, "get", step)
+
+
 def _clinician_writes(client: Client, record: AssessmentRecord, word: str) -> None:
     today = dt.date.today()
     for limit in (None, 200):
@@ -270,6 +283,7 @@ def test_hostile_words_in_every_field_break_no_page_pdf_or_export(
     record = _assessment(client, desk_worker, word) or _assessment(client, desk_worker, "plain")
     assert record is not None
     _patient_writes(client, record, word)
+    _wizard(client, record, word)
     _clinician_writes(bob_client, record, word)
     appointment = _cancelled_by_clinic(clinic, patient, record, bob_client, word)
     _read_everything(patient, client, bob_client, record, appointment)
