@@ -68,3 +68,10 @@ def test_plain_keeps_the_words_and_drops_what_is_not_text() -> None:
     assert plain("\ud800", 10) == "\ufffd"
     assert plain("x" * 50, 10) == "x" * 9 + "…"
     assert plain("café 😀", 10) == "café 😀"
+
+
+def test_a_name_that_starts_with_an_underscore_is_in_the_legend() -> None:
+    figure = reports.lines_chart(
+        {"_lifting": POINTS}, texts={"title": "t", "y_label": "y"}, date_label=str
+    )
+    assert "_lifting" in reports.as_svg(figure, label="t")

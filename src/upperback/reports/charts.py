@@ -62,7 +62,9 @@ def _glyphs(text: str) -> str:
 
 
 def _label(text: str, limit: int = LABEL_CHARS) -> str:
-    return _glyphs(plain(str(text), limit))
+    label = _glyphs(plain(str(text), limit))
+    # matplotlib leaves a label that starts with "_" out of the legend: it is still a name.
+    return f" {label}" if label.startswith("_") else label
 
 
 def _plain_texts(figure: Figure) -> Figure:
