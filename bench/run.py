@@ -21,6 +21,7 @@ BENCHMARKS: tuple[str, ...] = (
     "bench.web",
     "bench.load",
     "bench.retriage",
+    "bench.care",
 )
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 

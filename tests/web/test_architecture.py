@@ -21,6 +21,8 @@ PATIENT_MODELS = {
     "AssessmentRecord",
     "AuditEvent",
     "Appointment",
+    "CareEpisode",
+    "CareEvent",
     "ConsultationOutcome",
     "IntakeDraft",
     "LiveSession",
@@ -32,6 +34,7 @@ PATIENT_MODELS = {
 PATIENT_RELATIONS = {
     "appointments",
     "assessments",
+    "care_episodes",
     "consultation_outcomes",
     "intake_drafts",
     "live_sessions",
@@ -58,7 +61,9 @@ QUERY_METHODS = {
 }
 DOOR_NAMES = {"access.py", "actions.py"}
 # The audit log's own writer and verifier: the door writes through them (records/audit.py).
-DOOR_MODULES = {"records/audit.py"}
+# The episode projection's writer (records/episodes.py): the actions call it inside their
+# own transaction, and readers go through the door's `access_episode` and `access_queue`.
+DOOR_MODULES = {"records/audit.py", "records/episodes.py"}
 
 # Modules that must read appointments without a person asking, each with its reason. A new
 # entry here is a decision to write down, not a way to quiet the test.

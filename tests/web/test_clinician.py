@@ -74,7 +74,9 @@ def test_an_override_is_kept_beside_the_engines_answer_with_its_author(
     override = record.overrides.get()
     assert (override.author, override.old_triage, override.new_triage) == (bob, "self_care", "soon")
     page = alice_client.get(f"/assessments/{record.pk}/").content.decode()
-    assert "Pain at rest on examination" in page
+    # The reason is kept for the clinic; the patient reads the note written for her.
+    assert "Pain at rest on examination" not in page
+    assert "PT first" in page
     assert "Bob Nguyen" in page
 
 

@@ -58,6 +58,9 @@ class Section:
     bullets: tuple[str, ...] = ()
     rows: tuple[tuple[str, str], ...] = ()
     pictures: tuple[Picture, ...] = ()
+    # A table of many columns (the check-ins): its first row is the header, repeated on
+    # each page the table runs onto.
+    table: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,25 @@ def _rows(rows: tuple[tuple[str, str], ...], styles: dict[str, ParagraphStyle]) 
     return table
 
 
+def _table(table: tuple[tuple[str, ...], ...], styles: dict[str, ParagraphStyle]) -> Table:
+    columns = max(len(row) for row in table)
+    cells = [
+        [_text(cell, styles["small"]) for cell in (*row, *("",) * (columns - len(row)))]
+        for row in table
+    ]
+    laid = Table(cells, colWidths=[WIDTH / columns] * columns, repeatRows=1)
+    laid.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
+            ]
+        )
+    )
+    return laid
+
+
 def _section(section: Section, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     body = styles["body"]
     out: list[Flowable] = [_text(section.heading, styles["h2"], HEADING_CHARS)]
@@ -119,6 +141,8 @@ def _section(section: Section, styles: dict[str, ParagraphStyle]) -> list[Flowab
         out.append(ListFlowable(items, bulletType="bullet", start="•", leftIndent=12))
     if section.rows:
         out.append(_rows(section.rows, styles))
+    if section.table:
+        out.append(_table(section.table, styles))
     out.extend(_picture(p, styles) for p in section.pictures)
     return out
 

@@ -130,6 +130,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "upperback.web.accounts.second_factor.SecondFactorMiddleware",
+    # The access door's audit rows of a request, written together as it ends.
+    "upperback.web.records.access.AuditVisitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

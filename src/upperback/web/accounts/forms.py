@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -78,9 +79,32 @@ class ChoosePasswordForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    phone = forms.CharField(
+        label=_("Phone number (optional)"),
+        help_text=_("For the clinic to call you back when your care is urgent."),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    phone_call_consent = forms.BooleanField(
+        label=_("The clinic may call me on this number about my care"), required=False
+    )
+
     def __init__(self, *args: Any, email: str, first_name: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.candidate = User(email=email, first_name=first_name)
+
+    def clean_phone(self) -> str:
+        """Digits with the usual separators, 7 to 15 digits (E.164's longest); blank is fine."""
+        raw = str(self.cleaned_data.get("phone") or "").strip()
+        if not raw:
+            return ""
+        digits = re.sub(r"[\s().-]", "", raw)
+        if not re.fullmatch(r"\+?\d{7,15}", digits):
+            raise forms.ValidationError(
+                _("Enter a phone number of 7 to 15 digits (spaces, dashes and + are fine).")
+            )
+        return raw
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -92,4 +116,6 @@ class ChoosePasswordForm(forms.Form):
                 password_validation.validate_password(first, self.candidate)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
+        if data.get("phone_call_consent") and not data.get("phone"):
+            self.add_error("phone", _("Give the number the clinic may call, or untick the box."))
         return data

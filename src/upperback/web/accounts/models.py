@@ -40,6 +40,10 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.PATIENT)
     preferred_language = models.CharField(max_length=8, default="en")
+    # Optional, asked at sign-up: the number the clinic calls back on when the care is urgent,
+    # and whether she agreed to be called on it.
+    phone = models.CharField(_("phone number"), max_length=32, blank=True)
+    phone_call_consent = models.BooleanField(_("agrees to be called"), default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -71,6 +71,8 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
                 password=form.cleaned_data["password1"],
                 first_name=first_name,
                 language=str(data.get("language") or "en"),
+                phone=form.cleaned_data["phone"],
+                phone_call_consent=form.cleaned_data["phone_call_consent"],
             )
         except IntegrityError:  # the link opened twice at once: the first one made it
             return render(request, "registration/signup_confirm.html", {"problem": "exists"})

@@ -61,8 +61,15 @@ class PreferencesForm(forms.Form):
 
 
 def _sources() -> list[tuple[str, str]]:
+    # No diagnosis is chosen for the clinician: a new outcome opens blank, never on a default
+    # that one hasty save would record (and count in concordance).
     named = [(source, kb_label("source", source)) for source in get_args(SourceId)]
-    return [*named, (OTHER_CAUSE, str(_("Another cause (name it)")))]
+    blank = ("", str(_("Choose the diagnosis")))
+    return [blank, *named, (OTHER_CAUSE, str(_("Another cause (name it)")))]
+
+
+def _with_blank(choices: Any) -> list[tuple[str, str]]:
+    return [("", str(_("Choose"))), *choices]
 
 
 def _steps() -> list[tuple[str, str]]:
@@ -74,8 +81,8 @@ class OutcomeForm(forms.Form):
 
     source = forms.ChoiceField(label=_("Diagnosis"), choices=_sources)
     other_cause = forms.CharField(label=_("Other cause"), required=False, max_length=200)
-    certainty = forms.ChoiceField(label=_("How sure"), choices=Certainty.choices)
-    basis = forms.ChoiceField(label=_("Based on"), choices=Basis.choices)
+    certainty = forms.ChoiceField(label=_("How sure"), choices=_with_blank(Certainty.choices))
+    basis = forms.ChoiceField(label=_("Based on"), choices=_with_blank(Basis.choices))
     steps = forms.MultipleChoiceField(
         label=_("Agreed plan: steps kept or added"),
         choices=_steps,

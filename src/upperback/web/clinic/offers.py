@@ -82,6 +82,19 @@ def search(
     )
 
 
+def care_offer(user: Any, record: Any) -> tuple[str, dict[str, Any]]:
+    """The triage and consultation the patient's care stands at now (her episode's state,
+    through the door), for the offer and the search; an assessment before episodes existed
+    stands on its own current triage."""
+    from upperback.web.records.access import access_episode
+    from upperback.web.records.presenting import current_consult
+
+    state = access_episode(user, record.patient_id, purpose="clinic.care")
+    if state.triage is None:
+        return record.current_triage, current_consult(record)
+    return state.triage, state.consult.model_dump()
+
+
 def recommendation(triage: str, consult: dict[str, Any]) -> tuple[str | None, int]:
     """The bookable specialty and the window in days that an assessment's current triage and
     consult recommend (no specialty: nothing to preselect; urgent: one day)."""

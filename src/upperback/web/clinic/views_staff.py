@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from upperback.web.records.presenting import localized
+from upperback.web.records.access import access_episodes
+from upperback.web.records.presenting import localized, triage_title
 
 from . import actions
 from .access import access_appointment, access_calendar, staff_clinician
@@ -75,11 +76,22 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     appointments = access_calendar(
         request.user, clinician, purpose="clinic.calendar", starts_before=end, ends_after=start
     )
+    # Each booking's triage is its patient's care now (the episode's state), all read at once.
+    care = access_episodes(
+        request.user, {a.patient_id for a in appointments}, purpose="clinic.calendar"
+    )
     by_day = [
         {
             "day": d,
             "items": [
-                {"appointment": a, "local": a.starts_at.astimezone(zone), "why": why_they_came(a)}
+                {
+                    "appointment": a,
+                    "local": a.starts_at.astimezone(zone),
+                    "why": why_they_came(a),
+                    "triage": care[a.patient_id].triage,
+                    "triage_title": triage_title(care[a.patient_id].triage or "self_care"),
+                    "needs_review": care[a.patient_id].needs_review,
+                }
                 for a in appointments
                 if a.starts_at.astimezone(zone).date() == d
             ],

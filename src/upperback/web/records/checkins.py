@@ -14,6 +14,7 @@ from typing import Any
 from django.apps import apps
 from django.utils import timezone
 
+from upperback.care import CareState
 from upperback.clinical import current_dosage, plan_ends_on, reason_text
 
 from .models import AssessmentRecord, ProgressEntry
@@ -41,29 +42,55 @@ def _in_reader_language(reason: str, stored: str) -> str:
     return reason_text(reason, reader_language()) or stored
 
 
-def doses(record: AssessmentRecord, entries: list[ProgressEntry]) -> list[dict[str, Any]]:
-    """Each exercise of the plan as it stands: the last stored decision, or level 1."""
+def active_exercises(record: AssessmentRecord, state: CareState | None) -> set[str] | None:
+    """The exercises of the plan's steps that are active in the care now (a declined or
+    removed step's exercises are not asked about or dosed); None: no state, all of them."""
+    if state is None or state.assessment_id != record.pk:
+        return None
+    active = {s.step for s in state.active_steps}
+    return {
+        exercise["id"]
+        for step in record.assessment.get("plan", [])
+        if step["step"] in active
+        for exercise in step.get("details", {}).get("exercises", [])
+    }
+
+
+def doses(
+    record: AssessmentRecord, entries: list[ProgressEntry], state: CareState | None = None
+) -> list[dict[str, Any]]:
+    """Each exercise of the plan as it stands: the last stored decision, or level 1; only the
+    exercises of steps active in the care now."""
     done = reviewed(entries)
+    keep = active_exercises(record, state)
     if done and done[-1].dosage_changes:
-        return [
+        found = [
             {**c, "because": _in_reader_language(c.get("reason", ""), c["because"])}
             for c in done[-1].dosage_changes
         ]
-    phase = done[-1].phase if done else 1
-    return [dose.model_dump() for dose in current_dosage(localized(record), phase)]
+    else:
+        phase = done[-1].phase if done else 1
+        found = [dose.model_dump() for dose in current_dosage(localized(record), phase)]
+    return [d for d in found if keep is None or d["exercise"] in keep]
 
 
-def plan_now(record: AssessmentRecord, entries: list[ProgressEntry]) -> dict[str, Any]:
-    """The phase the plan is in, since when, why, and each exercise's dosage and why."""
+def plan_now(
+    record: AssessmentRecord, entries: list[ProgressEntry], state: CareState | None = None
+) -> dict[str, Any]:
+    """The phase the plan is in, since when, why, and each exercise's dosage and why; the
+    phase, its start and the next review from the care state when there is one."""
     done = reviewed(entries)
     last = done[-1] if done else None
+    care = state if state is not None and state.assessment_id == record.pk else None
+    since = last.phase_started_on if last else timezone.localdate(record.created_at)
     return {
-        "phase": last.phase if last else 1,
-        "since": last.phase_started_on if last else timezone.localdate(record.created_at),
+        "phase": care.phase if care is not None else (last.phase if last else 1),
+        "since": care.phase_started_on if care is not None and care.phase_started_on else since,
+        "next_review": care.next_review if care is not None else None,
         "because": _in_reader_language(last.reason, last.because) if last else "",
         # The engine moved the phase or asked for a consultation: the offer stays on the plan.
         "offer_consult": bool(last and last.action in CONSULT_ACTIONS),
-        "doses": doses(record, entries),
+        "doses": doses(record, entries, state),
     }
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,11 +25,11 @@ from django.utils.translation import gettext_lazy as _
 from upperback.clinical import Intake
 
 from . import actions, checkins
-from .access import access_history, access_patient, access_progress
+from .access import access_episode, access_history, access_patient, access_progress
 from .charts import progress_charts
 from .intake_fields import SYMPTOMS
 from .models import AssessmentRecord, ProgressEntry
-from .presenting import localized
+from .presenting import kb_label, localized
 
 
 class ProgressForm(forms.Form):
@@ -239,6 +240,8 @@ def _check_in(
         because=decision.because,
         rules=decision.rules,
         dosage=[dose.model_dump(mode="json") for dose in decision.dosage],
+        review_on=decision.review_on,
+        consult=decision.consult.model_dump(mode="json") if decision.consult else None,
     )
     if signs:
         return redirect("records:result", assessment_id=_keep(latest, signs).pk)
@@ -251,20 +254,32 @@ def progress(request: HttpRequest) -> HttpResponse:
     patient = access_patient(request.user, request.user.pk, purpose=purpose)
     latest = access_history(request.user, patient.pk, purpose="progress.assessment").first()
     entries = access_progress(request.user, patient.pk, purpose="progress.entries")
-    doses = checkins.doses(latest, entries) if latest is not None else []
+    state = access_episode(request.user, patient.pk, purpose="progress.care")
+    doses = checkins.doses(latest, entries, state) if latest is not None else []
     form = ProgressForm(request.POST or None, activities=_activities(latest), doses=doses)
     if request.method == "POST" and not form.is_valid():
         emergency = _emergency_despite_errors(request.user, latest, form)
         if emergency is not None:
             return redirect("records:result", assessment_id=emergency.pk)
+    if request.method == "POST" and state.triage == "emergency" and latest is not None:
+        return redirect("records:result", assessment_id=latest.pk)  # the call-911 page
     if request.method == "POST" and form.is_valid():
-        return _check_in(request, patient, latest, form)
+        with transaction.atomic():  # one user action, one transaction
+            return _check_in(request, patient, latest, form)
+    in_emergency = state.triage == "emergency"
     context = {
         "form": form,
         "entries": entries,
         "charts": progress_charts(request.user, patient.pk, latest, purpose="progress.charts"),
         "latest": latest,
-        "decision": review_decision(latest, entries) if latest is not None else None,
-        "plan_now": checkins.plan_now(latest, entries) if latest is not None else None,
+        "care": state,
+        "emergency": in_emergency,
+        "consult_label": kb_label("who", state.consult.specialty or "")
+        if state.consult.specialty
+        else "",
+        "decision": review_decision(latest, entries) if latest and not in_emergency else None,
+        "plan_now": checkins.plan_now(latest, entries, state)
+        if latest and not in_emergency
+        else None,
     }
     return render(request, "records/progress.html", context)

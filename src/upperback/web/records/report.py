@@ -8,6 +8,7 @@ Read through the door (the page's assessment, the charts' series, the uploads); 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -18,14 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from upperback import reports
+from upperback.care import CareState, Status
 from upperback.web.media import storage
 from upperback.web.media.analysis_texts import measure_rows
 
-from .access import access_assessment, access_history, access_patient
+from .access import access_assessment, access_episode, access_history, access_patient
 from .charts import done_uploads, long_date, progress_charts
 from .intake_fields import field_words
 from .models import AssessmentRecord
-from .presenting import reader_language, result_context
+from .presenting import clinician_names, diagnosis_view, reader_language, result_context
 
 log = logging.getLogger(__name__)
 
@@ -71,32 +73,148 @@ def intake_section(record: AssessmentRecord) -> reports.Section:
     return reports.Section(_("Your answers in short"), rows=tuple(rows))
 
 
+def clinician_name(user_id: int | None) -> str:
+    """The name of the clinic's clinician who made a decision (staff, not patient data)."""
+    return clinician_names({user_id}).get(user_id or 0, "") if user_id is not None else ""
+
+
+def _day(moment: dt.datetime | None) -> str:
+    return long_date(timezone.localdate(moment)) if moment is not None else ""
+
+
 def triage_section(context: dict[str, Any]) -> reports.Section:
+    """The triage now (the care's), who set it, her clinician's note for her, whom to see and
+    the next review; then why (the warning signs and likely sources)."""
+    care: CareState | None = context["care"]
     lines = [f"{context['triage_title']}: {context['triage_now']}"]
-    lines.extend(
-        _("Reviewed by %(who)s: %(why)s")
-        % {"who": o.author.get_full_name() or o.author.email, "why": o.reason}
-        for o in context["overrides"]
-    )
+    if care is not None and care.triage_by is not None:
+        lines.append(
+            _("Set by your clinician %(who)s on %(day)s.")
+            % {"who": clinician_name(care.triage_by), "day": _day(care.triage_set_at)}
+        )
+    elif care is not None:
+        lines.append(_("Set by the automatic assessment; no clinician has changed it."))
+    if care is not None and care.note_for_patient:
+        lines.append(_("Your clinician's note for you: %(note)s") % {"note": care.note_for_patient})
+    if context["consult_label"]:
+        lines.append(_("Who to see: %(who)s.") % {"who": context["consult_label"]})
+    if context["next_review"] is not None:
+        lines.append(_("Next review on %(day)s.") % {"day": long_date(context["next_review"])})
     reasons = [item["flag"].explanation or item["flag"].id for item in context["red_flags"]]
     reasons.extend(f"{s['label']}: {s['likelihood']}" for s in context["sources"])
     return reports.Section(_("Triage and why"), paragraphs=tuple(lines), bullets=tuple(reasons))
 
 
-def plan_sections(context: dict[str, Any]) -> list[reports.Section]:
-    sections = []
-    for phase in context["phases"]:
-        heading = _("Phase %(n)s · review on %(day)s") % {
-            "n": phase["number"],
-            "day": long_date(phase["review_on"]),
+def certainty_words(code: str) -> str:
+    words = {"confirmed": _("confirmed"), "probable": _("probable"), "possible": _("possible")}
+    return words.get(code, code)
+
+
+def basis_words(code: str) -> str:
+    words = {
+        "examination": _("on examination"),
+        "imaging": _("on imaging"),
+        "both": _("on examination and imaging"),
+    }
+    return words.get(code, code)
+
+
+def diagnosis_section(care: CareState | None) -> reports.Section | None:
+    """The clinician's diagnosis, as the care records it (none before a consultation)."""
+    found = diagnosis_view(care) if care is not None else None
+    if care is None or care.diagnosis is None or found is None:
+        return None
+    lines = [
+        _("%(name)s (%(certainty)s, %(basis)s), by %(who)s on %(day)s.")
+        % {
+            "name": found["name"],
+            "certainty": certainty_words(care.diagnosis.certainty),
+            "basis": basis_words(care.diagnosis.basis),
+            "who": clinician_name(care.diagnosed_by),
+            "day": _day(care.diagnosed_at),
         }
+    ]
+    if care.outcome_note:
+        lines.append(care.outcome_note)
+    return reports.Section(_("Your clinician's diagnosis"), paragraphs=tuple(lines))
+
+
+def _not_in_plan(label: str, item: dict[str, Any]) -> str | None:
+    """A step that is not in her plan now, in one line (removed or declined); None for a step
+    that is."""
+    removed, declined = item.get("removed"), item.get("declined")
+    if removed:
+        on = long_date(removed["on"]) if removed.get("on") else ""
+        if removed.get("by_agreement"):
+            text = _("not in the plan agreed with your clinician on %(on)s.") % {"on": on}
+        elif removed.get("reason"):
+            text = _("removed by your clinician on %(on)s: %(reason)s") % {
+                "on": on,
+                "reason": removed["reason"],
+            }
+        else:
+            text = _("removed by your clinician on %(on)s.") % {"on": on}
+        return f"{label}: {text}"
+    if declined:
+        text = _("you chose not to do this.")
+        if declined.get("replaced_by"):
+            text += " " + _("Instead: %(other)s.") % {"other": declined["replaced_by"]}
+        return f"{label}: {text}"
+    return None
+
+
+def _agreed_words(item: dict[str, Any]) -> str:
+    """What the clinician agreed on a step: her note, and both reasons when the engine had
+    left it out."""
+    parts = []
+    if item.get("note"):
+        parts.append(_("Agreed: %(note)s") % {"note": item["note"]})
+    if item.get("agreed_because"):
+        parts.append(
+            _("Left out by the assessment (%(held)s); agreed because: %(agreed)s")
+            % {"held": item["withheld_because"], "agreed": item["agreed_because"]}
+        )
+    return " ".join(parts)
+
+
+def plan_sections(context: dict[str, Any]) -> list[reports.Section]:
+    """The clinician's diagnosis, then the plan now by phase: only the steps in it (a declined
+    or removed step is listed apart, with why, never as a step to do), the steps agreed
+    beyond the engine's plan, and what was left out for her."""
+    care: CareState | None = context["care"]
+    diagnosis = diagnosis_section(care)
+    sections = [diagnosis] if diagnosis is not None else []
+    apart = []
+    now = _("now")
+    for phase in context["phases"]:
+        heading = _("Phase %(n)s") % {"n": phase["number"]}
+        if care is not None and phase["number"] == care.phase:
+            heading = f"{heading} ({now})"
         steps = []
-        note = _("removed by your clinician")
         for item in phase["steps"]:
-            removed = item["step"].step in context["removed_steps"]
-            mark = f" ({note})" if removed else ""
-            steps.append(f"{item['label']}{mark}: {item['step'].details.summary}")
-        sections.append(reports.Section(heading, bullets=tuple(steps)))
+            if item.get("status") == Status.WITHHELD:
+                continue  # listed with what was left out for her, and why
+            line = _not_in_plan(item["label"], item)
+            if line is not None or not item.get("active", True):
+                apart.append(line or item["label"])
+                continue
+            agreed = item.get("status") in (Status.AGREED, Status.AGREED_DESPITE)
+            mark = f" ({_('agreed with your clinician')})" if agreed else ""
+            extra = _agreed_words(item)
+            summary = item["step"].details.summary
+            steps.append(f"{item['label']}{mark}: {summary}" + (f" {extra}" if extra else ""))
+        if steps:
+            sections.append(reports.Section(heading, bullets=tuple(steps)))
+    beyond = tuple(
+        f"{row['label']}: {_agreed_words(row)}".rstrip(": ")
+        for row in context.get("agreed_beyond_plan", [])
+    )
+    if beyond:
+        sections.append(
+            reports.Section(_("Also in the plan agreed with your clinician"), bullets=beyond)
+        )
+    if apart:
+        sections.append(reports.Section(_("Not in your plan now"), bullets=tuple(apart)))
     withheld = tuple(f"{row['label']}: {row['withheld'].because}" for row in context["withheld"])
     if withheld:
         sections.append(reports.Section(_("Left out for you, and why"), bullets=withheld))
@@ -159,8 +277,9 @@ def photo_section(user: Any, record: AssessmentRecord) -> reports.Section | None
 
 
 def build_report(user: Any, record: AssessmentRecord) -> bytes:
-    """The PDF of `record` and the patient's progress, read as `user`."""
-    context = result_context(record)
+    """The PDF of `record` and the patient's progress, read as `user`: the triage, the
+    diagnosis, each step's status and the next review are the care's (her episode's state)."""
+    context = result_context(record, access_episode(user, record.patient_id, purpose="report.care"))
     patient = record.patient
     subtitle = " · ".join(
         [
@@ -209,6 +328,8 @@ def my_report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def consultation_report(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    """The clinician's report of one assessment, for the consultation."""
+    """The clinician's report of the patient's care, for the consultation."""
+    from .consultation_report import build_consultation_report
+
     record = access_assessment(request.user, assessment_id, purpose="report.read", staff_only=True)
-    return _pdf(build_report(request.user, record), record)
+    return _pdf(build_consultation_report(request.user, record), record)

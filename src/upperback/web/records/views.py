@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,15 @@ from upperback.web.accounts.users import signed_in_user
 from upperback.web.free_text import NOTE_CHARS, REASON_CHARS, text_field
 
 from . import actions
-from .access import access_assessment, access_history, access_queue, is_clinic_staff, refuse
+from .access import (
+    access_assessment,
+    access_episode,
+    access_history,
+    access_overrides,
+    access_queue,
+    is_clinic_staff,
+    refuse,
+)
 from .charts import progress_charts
 from .forms import summary
 from .intake_fields import STEP_NAMES
@@ -41,9 +50,15 @@ def _plan_steps() -> list[tuple[str, str]]:
 @login_required
 def result(request: HttpRequest, assessment_id: int) -> HttpResponse:
     record = access_assessment(request.user, assessment_id, purpose="assessment.read")
-    if record.current_triage == "emergency" and not is_clinic_staff(request.user):
+    state = access_episode(request.user, record.patient_id, purpose="episode.read")
+    context = result_context(
+        record,
+        state,
+        access_overrides(request.user, record.patient_id, purpose="assessment.overrides"),
+    )
+    if context["triage"] == "emergency" and not is_clinic_staff(request.user):
         return render(request, "records/emergency.html", {"record": record})
-    return render(request, "records/result.html", result_context(record))
+    return render(request, "records/result.html", context)
 
 
 @login_required
@@ -55,15 +70,52 @@ def my_assessments(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    records = access_queue(request.user, purpose="queue.read")
-    rows = [{"record": r, "title": triage_title(r.current_triage)} for r in records]
-    return render(request, "records/queue.html", {"rows": rows})
+    found = access_queue(request.user, purpose="queue.read", page=_page(request.GET.get("page")))
+    rows = [
+        {"episode": e, "record": e.latest_assessment, "title": triage_title(e.triage)}
+        for e in found.episodes
+    ]
+    return render(request, "records/queue.html", {"rows": rows, "page": found})
+
+
+def _page(raw: str | None) -> int:
+    """A page number from the query string; anything else is the first page."""
+    return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+# Who a clinician may send the patient to (the contract's specialties but the emergency
+# department, which the emergency triage itself names).
+SPECIALTIES = (
+    "spine_surgeon",
+    "physiatrist",
+    "physical_therapist",
+    "chiropractor",
+    "massage_therapist",
+    "acupuncturist",
+    "rheumatologist",
+    "primary_care",
+)
+
+
+def _specialties() -> list[tuple[str, str]]:
+    """Who the patient should see, named by the knowledge base; blank keeps the engine's."""
+    named = [(s, capfirst(kb_label("who", s))) for s in SPECIALTIES]
+    return [("", str(_("As the assessment recommends"))), *named]
 
 
 class OverrideForm(forms.Form):
     new_triage = forms.ChoiceField(label=_("Triage"), choices=_levels)
-    reason = text_field(_("Reason (required)"), REASON_CHARS, required=True, rows=3)
-    plan_note = text_field(_("Plan changes for the patient"), NOTE_CHARS, rows=3)
+    reason = text_field(
+        _("Reason, kept for the clinic (required)"), REASON_CHARS, required=True, rows=3
+    )
+    plan_note = text_field(
+        _("Note the patient reads (plain words; also the reason shown for removed steps)"),
+        NOTE_CHARS,
+        rows=3,
+    )
+    specialty = forms.ChoiceField(
+        label=_("Who the patient should see"), choices=_specialties, required=False
+    )
     removed_steps = forms.MultipleChoiceField(
         label=_("Remove these plan steps"),
         required=False,
@@ -84,15 +136,25 @@ def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
     purpose = "assessment.override" if request.method == "POST" else "assessment.review"
     record = access_assessment(request.user, assessment_id, purpose=purpose, staff_only=True)
     form = OverrideForm(request.POST or None, initial={"new_triage": record.current_triage})
+    if request.method == "POST" and "mark_reviewed" in request.POST:
+        actions.mark_reviewed(patient=record.patient, author=signed_in_user(request))
+        messages.success(request, _("Marked as reviewed: the care stays as it is."))
+        return redirect("records:review", assessment_id=record.pk)
     if request.method == "POST" and form.is_valid():
+        chosen = {**form.cleaned_data, "specialty": form.cleaned_data.get("specialty") or None}
         override = actions.override_assessment(
-            record=record, author=signed_in_user(request), **form.cleaned_data
+            record=record, author=signed_in_user(request), **chosen
         )
         messages.success(request, _override_saved(override))
         return redirect("records:review", assessment_id=record.pk)
     history = access_history(request.user, record.patient_id, purpose="assessment.history")
+    state = access_episode(request.user, record.patient_id, purpose="episode.review")
     context: dict[str, Any] = {
-        **result_context(record),
+        **result_context(
+            record,
+            state,
+            access_overrides(request.user, record.patient_id, purpose="review.overrides"),
+        ),
         "form": form,
         "history": [{"record": r, "title": triage_title(r.current_triage)} for r in history],
         "answers": _answers(record.intake),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("records", "0007_merge_retriage_and_checkins"),
+        ("records", "0009_episodes_from_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
