@@ -663,6 +663,8 @@ def _add(entries: list[dict[str, Any]], url: str, kind: str, build: Callable[[],
     that fails leaves the rest of the record to be exported."""
     try:
         entries.append(_entry(url, build()))
+    except InteropError:
+        raise  # the caller's data breaks this package's contract: said, naming the field
     except Exception:
         log.exception("The FHIR %s %s could not be made", kind, url)
         entries.append(_entry(_urn("OperationOutcome", url), _outcome(url, kind)))

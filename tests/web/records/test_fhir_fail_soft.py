@@ -11,7 +11,8 @@ import pytest
 from django.test import Client
 
 from upperback.clinical import Intake
-from upperback.web.records import actions, fhir_export
+from upperback.interop import fhir as fhir_export
+from upperback.web.records import actions
 from upperback.web.records.demo_intakes import DESK_WORKER
 
 pytestmark = pytest.mark.django_db
