@@ -219,8 +219,13 @@ class PriorTreatment(_Strict):
     response: Response
 
 
+# A patient's own words: one line of text, no control characters (a NUL cannot be stored
+# in PostgreSQL's text or JSON; the others are not words).
+ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
+
+
 class PsfsActivity(_Strict):
-    activity: str = Field(min_length=1, max_length=80)
+    activity: str = Field(min_length=1, max_length=80, pattern=ONE_LINE)
     score: int = Field(ge=0, le=10)
 
 
@@ -283,7 +288,7 @@ class Preference(_Strict):
 
     step: StepId
     choice: Choice
-    reason: str | None = Field(default=None, max_length=200)
+    reason: str | None = Field(default=None, max_length=200, pattern=ONE_LINE)
 
 
 class Phq4(_Strict):

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from upperback.web.records.presenting import localized, triage_title
 
 from . import actions
 from .access import access_appointment, access_calendar, staff_clinician
-from .forms import AttendanceForm, ClinicCancelForm
+from .forms import FIRST_DAY, LAST_DAY, AttendanceForm, ClinicCancelForm
 from .ics import calendar
 from .models import Appointment, Clinician, Location
 
@@ -33,11 +33,18 @@ def _zone() -> Any:
     return clinic.zone if clinic else timezone.get_current_timezone()
 
 
+class _OutOfRange(Exception):
+    pass
+
+
 def _day(raw: str | None, zone: Any) -> dt.date:
     try:
-        return dt.date.fromisoformat(raw) if raw else timezone.now().astimezone(zone).date()
+        day = dt.date.fromisoformat(raw) if raw else timezone.now().astimezone(zone).date()
     except ValueError:
         raise Http404("Not a date: use YYYY-MM-DD.") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise _OutOfRange
+    return day
 
 
 def why_they_came(appointment: Appointment) -> str:
@@ -54,7 +61,13 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     clinician = staff_clinician(request.user, request.GET.get("clinician"))
     zone = _zone()
     week = request.GET.get("view") == "week"
-    first = _day(request.GET.get("date"), zone)
+    try:
+        first = _day(request.GET.get("date"), zone)
+    except _OutOfRange:
+        return HttpResponseBadRequest(
+            f"date: must be between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}",
+            content_type="text/plain; charset=utf-8",
+        )
     if week:
         first -= dt.timedelta(days=first.weekday())
     days = [first + dt.timedelta(days=n) for n in range(7 if week else 1)]

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from upperback.vision import MediaError, Point, VisionError, check_image, check_video, read_cva
+from upperback.web.free_text import printable
 
 from . import storage
 from .models import Kind, LiveSession, MediaUpload, Status
@@ -86,7 +87,7 @@ def save_upload(
         exercise_id=exercise_id,
         view=view,
         stored_name=storage.relative(final),
-        original_name=str(uploaded.name)[:200],
+        original_name=printable(str(uploaded.name))[:200],
         content_type=content_type,
         size_bytes=size,
     )

@@ -65,6 +65,17 @@ class LiveFrameIn(Schema):
         default=None, min_length=LANDMARKS, max_length=LANDMARKS
     )
 
+    @field_validator("p")
+    @classmethod
+    def _a_body(
+        cls, value: list[tuple[float, float, float]] | None
+    ) -> list[tuple[float, float, float]] | None:
+        """Landmarks all on one spot are no body (the page sends no `p` when it sees
+        nobody): the counter would divide by a torso of no length."""
+        if value is not None and len({(x, y) for x, y, _ in value}) == 1:
+            raise ValueError("the landmarks all lie on one spot; send no p when no one is seen")
+        return value
+
 
 class LiveSetIn(Schema):
     session: str = Field(pattern=SESSION_KEY.pattern)

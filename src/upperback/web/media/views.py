@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from typing import get_args
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from upperback.clinical import StepId
 from upperback.web.headers import COACHING_PAGE_POLICY, FACE_FRAME_POLICY
 from upperback.web.ratelimit import rate_limited
 from upperback.web.records.access import access_assessment, access_patient
@@ -22,6 +24,11 @@ from .access import access_upload, access_uploads, may_place_points
 from .forms import PointsForm, UploadForm
 
 SERVED_INLINE = {"image/jpeg", "image/png", "video/mp4"}
+
+
+def _plan_step(raw: str) -> str:
+    """The plan step the upload link names, if it is one (the link is the patient's to edit)."""
+    return raw if raw in get_args(StepId) else ""
 
 
 @login_required
@@ -49,7 +56,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 view=form.cleaned_data["view"],
                 exercise_id=form.cleaned_data["exercise"] or "",
                 assessment=assessment,
-                plan_step=request.GET.get("plan_step", "")[:40],
+                plan_step=_plan_step(request.GET.get("plan_step", "")),
             )
         except ValidationError as error:
             form.add_error("file", error)

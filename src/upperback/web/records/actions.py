@@ -17,6 +17,7 @@ from django.utils import timezone
 from upperback.care import Assessed, CheckedIn, Overridden, Removal, Reviewed
 from upperback.clinical import Assessment, Intake
 from upperback.web.accounts.models import Role, User
+from upperback.web.free_text import NOTE_CHARS, REASON_CHARS
 
 from . import episodes
 from .models import (
@@ -186,6 +187,12 @@ def override_assessment(
     of each removed step); `specialty` names who she should see when it is not the engine's."""
     if not reason.strip():
         raise ValueError("An override needs a reason.")
+    for name, text, limit in (
+        ("reason", reason, REASON_CHARS),
+        ("plan_note", plan_note, NOTE_CHARS),
+    ):
+        if len(text.strip()) > limit:
+            raise ValueError(f"{name}: keep it under {limit} characters")
     locked = AssessmentRecord.objects.select_for_update().get(pk=record.pk)
     locked.current_triage = episodes.current_triage(locked)
     override = Override.objects.create(

@@ -8,6 +8,7 @@ reads). The same series feed the page (SVG) and the PDF (PNG).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -27,6 +29,8 @@ from upperback.web.media.analysis_texts import MEASURE_NAMES
 from .access import access_progress
 from .models import AssessmentRecord, ProgressEntry
 from .presenting import reader_language
+
+log = logging.getLogger(__name__)
 
 # Drawing a chart costs matplotlib tens of milliseconds (much more on a busy machine), and a
 # page shows the same charts until a new reading arrives: keep the drawings of the latest
@@ -68,13 +72,26 @@ class Chart:
         return (kind, f"{self.id}|{reader_language()}|{self.title}|{self.inputs}|{self.rows!r}")
 
     def svg(self) -> SafeString:
-        # matplotlib escapes the texts it writes (an activity's name is the patient's words)
-        text: str = _drawn(self._key("svg"), lambda: reports.as_svg(self.draw(), label=self.title))
+        """The chart as inline SVG; if it cannot be drawn, a line that says so (the page
+        and the chart's table are shown all the same, and the error is logged)."""
+        try:
+            # matplotlib escapes the texts it writes (an activity's name is the patient's words)
+            text: str = _drawn(
+                self._key("svg"), lambda: reports.as_svg(self.draw(), label=self.title)
+            )
+        except Exception:
+            log.exception("The chart %s could not be drawn (svg)", self.id)
+            return format_html('<p class="chart-missing" role="status">{}</p>', not_drawn())
         return mark_safe(text)
 
     def png(self) -> bytes:
+        """The chart as PNG (the caller says what is missing if this raises)."""
         data: bytes = _drawn(self._key("png"), lambda: reports.as_png(self.draw()))
         return data
+
+
+def not_drawn() -> str:
+    return _("This chart could not be drawn; its readings are in the table below.")
 
 
 def _month_case(text: str) -> str:
@@ -269,13 +286,31 @@ def progress_charts(
     """Every chart there is data for, read through the door as `user`."""
     entries = access_progress(user, patient_id, purpose=purpose)
     uploads = done_uploads(user, patient_id, purpose=purpose)
-    charts = [
-        pain_chart(record, entries),
-        psfs_chart(record, entries),
-        sessions_chart(
-            session_days(user, patient_id, entries, uploads, purpose=purpose),
-            planned_sessions_per_week(record),
+    builders: list[tuple[str, Callable[[], Chart | None]]] = [
+        ("chart-pain", lambda: pain_chart(record, entries)),
+        ("chart-psfs", lambda: psfs_chart(record, entries)),
+        (
+            "chart-sessions",
+            lambda: sessions_chart(
+                session_days(user, patient_id, entries, uploads, purpose=purpose),
+                planned_sessions_per_week(record),
+            ),
         ),
-        posture_chart([u for u in uploads if u.kind == "photo"]),
+        ("chart-posture", lambda: posture_chart([u for u in uploads if u.kind == "photo"])),
     ]
+    charts = [_built(chart_id, build) for chart_id, build in builders]
     return [c for c in charts if c is not None]
+
+
+def _built(chart_id: str, build: Callable[[], Chart | None]) -> Chart | None:
+    """One chart's series, or, if gathering them fails, a chart that says it could not be
+    drawn (the other charts are shown all the same; the error is logged)."""
+    try:
+        return build()
+    except Exception:
+        log.exception("The chart %s could not be made from its readings", chart_id)
+        return Chart(chart_id, _("A chart"), _unreadable, (), ())
+
+
+def _unreadable() -> Any:
+    raise ValueError("the chart's readings could not be read")

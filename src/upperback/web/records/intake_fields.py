@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel
 
 from upperback.clinical import Intake, PriorTreatment, PsfsActivity
+from upperback.web.free_text import one_line
 
 Widget = Literal[
     "integer",
@@ -391,12 +392,15 @@ def is_list(path: str) -> bool:
 
 
 def bounds(model: type[BaseModel], name: str) -> dict[str, Any]:
-    """The contract's own limits of a number (`min_value`, `max_value`) or a text's length."""
+    """The contract's own limits of a number (`min_value`, `max_value`) or a text's length,
+    and its pattern of a patient's words on one line (as the form's validator)."""
     out: dict[str, Any] = {}
     for rule in model.model_fields[name].metadata:
         for attr, key in (("ge", "min_value"), ("le", "max_value"), ("max_length", "max_length")):
             if getattr(rule, attr, None) is not None:
                 out[key] = getattr(rule, attr)
+        if getattr(rule, "pattern", None) is not None:
+            out["validators"] = [one_line]
     return out
 
 

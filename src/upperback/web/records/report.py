@@ -9,6 +9,8 @@ Read through the door (the page's assessment, the charts' series, the uploads); 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -27,6 +29,8 @@ from .charts import done_uploads, long_date, progress_charts
 from .intake_fields import field_words
 from .models import AssessmentRecord
 from .presenting import clinician_names, diagnosis_view, reader_language, result_context
+
+log = logging.getLogger(__name__)
 
 SHORT_INTAKE = (
     "age",
@@ -219,11 +223,35 @@ def plan_sections(context: dict[str, Any]) -> list[reports.Section]:
 
 
 def chart_section(user: Any, record: AssessmentRecord) -> reports.Section | None:
+    """The charts as pictures; one that cannot be drawn is named in a line instead (logged)."""
     charts = progress_charts(user, record.patient_id, record, purpose="report.progress")
     if not charts:
         return None
-    pictures = tuple(reports.Picture(c.png(), c.title) for c in charts)
-    return reports.Section(_("Progress"), pictures=pictures)
+    pictures, missing = [], []
+    for chart in charts:
+        try:
+            pictures.append(reports.Picture(chart.png(), chart.title))
+        except Exception:
+            log.exception("The chart %s could not be drawn (png)", chart.id)
+            missing.append(_("The chart “%(title)s” could not be drawn.") % {"title": chart.title})
+    return reports.Section(_("Progress"), paragraphs=tuple(missing), pictures=tuple(pictures))
+
+
+def _part(heading: str, build: Callable[[], Any]) -> list[reports.Section]:
+    """A part of the report, or a line naming it if it cannot be made (logged): the rest of
+    the report is made all the same."""
+    try:
+        made = build()
+    except Exception:
+        log.exception("The report's part %r could not be made", heading)
+        return [reports.Section(heading, paragraphs=(unshown(),))]
+    if made is None:
+        return []
+    return list(made) if isinstance(made, list) else [made]
+
+
+def unshown() -> str:
+    return _("This part could not be shown. Ask the clinic for it.")
 
 
 def photo_section(user: Any, record: AssessmentRecord) -> reports.Section | None:
@@ -262,13 +290,14 @@ def build_report(user: Any, record: AssessmentRecord) -> bytes:
             _("knowledge base %(v)s") % {"v": record.knowledge_base},
         ]
     )
-    optional = [chart_section(user, record), photo_section(user, record)]
-    sections = [
-        intake_section(record),
-        triage_section(context),
-        *plan_sections(context),
-        *(s for s in optional if s is not None),
+    parts: list[tuple[str, Callable[[], Any]]] = [
+        (_("Your answers in short"), lambda: intake_section(record)),
+        (_("Triage and why"), lambda: triage_section(context)),
+        (_("Your plan"), lambda: plan_sections(context)),
+        (_("Progress"), lambda: chart_section(user, record)),
+        (_("Latest posture photo"), lambda: photo_section(user, record)),
     ]
+    sections = [section for heading, build in parts for section in _part(heading, build)]
     footer = _("This is not a diagnosis. A clinician makes the diagnosis.")
     report = reports.Report(
         title=_("Care report"),
@@ -276,6 +305,7 @@ def build_report(user: Any, record: AssessmentRecord) -> bytes:
         language=reader_language(),
         sections=tuple(sections),
         footer=f"{footer} {context['disclaimer']}".strip(),
+        unshown=unshown(),
     )
     return reports.build_pdf(report)
 

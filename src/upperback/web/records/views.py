@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from upperback.clinical import TRIAGE_ORDER, StepId
 from upperback.web.accounts.users import signed_in_user
+from upperback.web.free_text import NOTE_CHARS, REASON_CHARS, text_field
 from upperback.web.ratelimit import rate_limited
 
 from . import actions
@@ -105,16 +106,13 @@ def _specialties() -> list[tuple[str, str]]:
 
 class OverrideForm(forms.Form):
     new_triage = forms.ChoiceField(label=_("Triage"), choices=_levels)
-    reason = forms.CharField(
-        label=_("Reason, kept for the clinic (required)"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = text_field(
+        _("Reason, kept for the clinic (required)"), REASON_CHARS, required=True, rows=3
     )
-    plan_note = forms.CharField(
-        label=_("Note the patient reads (plain words; also the reason shown for removed steps)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    plan_note = text_field(
+        _("Note the patient reads (plain words; also the reason shown for removed steps)"),
+        NOTE_CHARS,
+        rows=3,
     )
     specialty = forms.ChoiceField(
         label=_("Who the patient should see"), choices=_specialties, required=False
