@@ -146,3 +146,10 @@ class LiveSession(models.Model):
 
     def __str__(self) -> str:
         return f"live {self.exercise_id} {self.pk} of {self.patient_id}"
+
+    @property
+    def exercise_name(self) -> str:
+        """The exercise in the reader's language (never the id, `biceps_curl`)."""
+        from .names import exercise_name
+
+        return exercise_name(self.exercise_id)

@@ -1,0 +1,281 @@
+"""Issue 22 ("the experience, third pass"), items 4 to 10, in a real browser at phone and
+desktop size, in English and in Spanish where there is text. axe-core checks every page these
+tests load (conftest.py), the 404 page included."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from tests.conftest import SHARED_CONTRACT
+
+from upperback.clinical.contract import Intake
+from upperback.web.accounts.models import User
+from upperback.web.media import actions as media
+from upperback.web.media.models import MediaUpload
+from upperback.web.records import actions as records
+from upperback.web.records.models import AssessmentRecord
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+LOCALES = {"en": "en-US", "es": "es-ES"}
+# Both sizes and both languages, each pair once (browser tests are slow on a shared machine).
+SIZE_AND_LANGUAGE = pytest.mark.parametrize(
+    ("size", "language"),
+    [pytest.param(DESKTOP, "en", id="desktop-en"), pytest.param(PHONE, "es", id="phone-es")],
+)
+
+
+def _in(language: str, english: str, spanish: str) -> str:
+    return spanish if language == "es" else english
+
+
+def _tab(
+    open_page: Callable[..., Any],
+    user: Any,
+    password: str,
+    language: str,
+    size: dict[str, int],
+) -> Any:
+    """A new tab of `user`, logged in through the form, whose account and browser speak
+    `language`, at `size` (set before the first page, so axe checks every page at that size)."""
+    from tests.browser.conftest import second_factor_code
+
+    records.set_language(user=user, language=language)
+    tab = open_page(LOCALES[language])
+    tab.set_viewport_size(size)
+    tab.goto("/accounts/login/")
+    tab.locator("#id_username").fill(user.email)
+    tab.locator("#id_password").fill(password)
+    tab.locator("form:has(#id_username) button[type=submit]").click()
+    tab.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if "/accounts/two-factor/" in tab.url:
+        tab.locator("input[name=code], #id_code").first.fill(second_factor_code(user))
+        tab.locator("main form button[type=submit]").last.click()
+        tab.wait_for_url(lambda url: "/accounts/two-factor/" not in url)
+    return tab
+
+
+def _fits(tab: Any) -> bool:
+    """No sideways scroll: the page is no wider than the window."""
+    return bool(tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def _assessment(patient: Any, example: str) -> AssessmentRecord:
+    data = json.loads((SHARED_CONTRACT / "examples" / f"{example}.json").read_text())
+    return records.record_assessment(patient=patient, intake=Intake.model_validate(data["intake"]))
+
+
+@pytest.fixture
+def posture_photo(patient: User, shared_data: Path, settings: Any, tmp_path: Path) -> Any:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    content = (shared_data / "photos/markers_side.jpg").read_bytes()  # 213 x 369 pixels
+    upload = media.save_upload(
+        patient=patient,
+        uploaded=SimpleUploadedFile("side.jpg", content, content_type="image/jpeg"),
+        kind="photo",
+        view="side",
+    )
+    media.finish(upload=upload, result={}, pictures={})  # analysed: the page stops refreshing
+    return upload
+
+
+# --- 4. Point placement refuses nonsense, shows saved points, fits the photo to the screen ---
+
+
+def _place(tab: Any, name: str, x: float, y: float) -> None:
+    """Choose the point, click the photo where (x, y) of the photo's own pixels is drawn."""
+    photo = tab.locator("#point-photo")
+    box = photo.bounding_box()
+    scale = box["width"] / tab.evaluate("document.getElementById('point-photo').naturalWidth")
+    tab.locator(f"#choose-{name}").check()
+    photo.click(position={"x": x * scale, "y": y * scale})
+
+
+@SIZE_AND_LANGUAGE
+def test_item4_points_that_no_neck_has_are_refused_and_saved_ones_come_back(
+    open_page: Callable[..., Any],
+    clinician: User,
+    password: str,
+    posture_photo: MediaUpload,
+    size: dict[str, int],
+    language: str,
+) -> None:
+    tab = _tab(open_page, clinician, password, language, size)
+    tab.goto(f"/camera/{posture_photo.pk}/")
+    tab.wait_for_function("document.getElementById('point-photo').naturalWidth > 0")
+    box = tab.locator("#point-photo").bounding_box()
+    # The whole photo on the screen, its shape kept, as large as the screen allows.
+    assert box["height"] <= size["height"] * 0.8 + 1
+    assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"]
+    assert box["height"] / box["width"] == pytest.approx(369 / 213, rel=0.02)
+    assert box["height"] >= size["height"] * 0.8 - 2 or box["width"] >= size["width"] - 60
+    assert _fits(tab)
+
+    # C7 above the tragus: refused, said in words, nothing saved or measured.
+    _place(tab, "tragus", 100, 200)
+    _place(tab, "c7", 60, 120)
+    tab.locator("#points-form button[type=submit]").click()
+    tab.wait_for_load_state()
+    said = tab.locator(".messages").inner_text()
+    assert _in(language, "craniovertebral angle lies between 0 and 90", "entre 0 y 90") in said
+    assert "C7" in said
+    refused = MediaUpload.objects.get(pk=posture_photo.pk)
+    assert not refused.points
+    assert "craniovertebral_angle" not in refused.result.get("measures", {})
+
+    # Placed right: saved and measured; reopened, the markers stand where they were saved.
+    _place(tab, "tragus", 100, 88)
+    _place(tab, "c7", 60, 150)
+    tab.locator("#points-form button[type=submit]").click()
+    tab.wait_for_load_state()
+    saved = MediaUpload.objects.get(pk=posture_photo.pk)
+    assert set(saved.points) == {"tragus", "c7"}
+    assert 0 < saved.result["measures"]["craniovertebral_angle"]["value_deg"] < 90
+    tab.goto(f"/camera/{posture_photo.pk}/")
+    tab.wait_for_function("document.querySelector('.point-marker.point-c7') !== null")
+    photo = tab.locator("#point-photo").bounding_box()
+    scale = photo["width"] / 213
+    for name, (x, y) in saved.points.items():
+        marker = tab.locator(f".point-marker.point-{name}").bounding_box()
+        assert marker["x"] + marker["width"] / 2 == pytest.approx(photo["x"] + x * scale, abs=2)
+        assert marker["y"] + marker["height"] / 2 == pytest.approx(photo["y"] + y * scale, abs=2)
+        assert float(tab.locator(f"#id_{name}_x").input_value()) == pytest.approx(x, abs=0.1)
+    assert (
+        _in(language, "points saved last", "puntos guardados")
+        in tab.locator("#points-placed").inner_text()
+    )
+
+
+# --- 7. Phone layout ---
+
+
+@SIZE_AND_LANGUAGE
+def test_item7_every_menu_link_is_in_view_and_camera_pages_do_not_scroll_sideways(
+    open_page: Callable[..., Any],
+    patient: User,
+    password: str,
+    posture_photo: MediaUpload,
+    size: dict[str, int],
+    language: str,
+) -> None:
+    tab = _tab(open_page, patient, password, language, size)
+    tab.goto("/camera/")
+    links = tab.locator("header nav a, header nav button")
+    assert links.count() >= 6
+    for index in range(links.count()):
+        box = links.nth(index).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= size["width"]
+    assert _fits(tab)
+    tab.goto(f"/camera/{posture_photo.pk}/")
+    assert _fits(tab)
+
+
+@SIZE_AND_LANGUAGE
+def test_item7_the_queue_keeps_its_columns_and_scrolling_tables_take_the_keyboard(
+    open_page: Callable[..., Any],
+    patient: User,
+    clinician: User,
+    password: str,
+    size: dict[str, int],
+    language: str,
+) -> None:
+    _assessment(patient, "desk-worker-self-care")
+    tab = _tab(open_page, clinician, password, language, size)
+    tab.goto("/clinic/queue/")
+    assert _fits(tab)
+    row = tab.locator("#queue tbody tr").first
+    for heading in (
+        _in(language, "Waiting since", "Esperando desde"),
+        _in(language, "Status", "Estado"),
+    ):
+        assert tab.locator("#queue thead").inner_text().count(heading) == 1
+        cell = row.locator(f'td[data-label="{heading}"]')
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"]  # in view, not off-screen
+        if size == PHONE:  # each cell under its heading on a phone
+            before = cell.evaluate("c => getComputedStyle(c, '::before').content")
+            assert heading in before
+    wrap = tab.locator(".table-wrap").first
+    assert wrap.get_attribute("tabindex") == "0"
+    assert wrap.get_attribute("aria-label")
+    wrap.focus()
+    assert wrap.evaluate("w => w === document.activeElement")
+
+
+# --- 8. The red 911 page after a check-in ---
+
+
+@SIZE_AND_LANGUAGE
+def test_item8_the_saved_message_on_the_911_page_is_readable(
+    open_page: Callable[..., Any],
+    patient: User,
+    password: str,
+    size: dict[str, int],
+    language: str,
+) -> None:
+    _assessment(patient, "desk-worker-self-care")
+    tab = _tab(open_page, patient, password, language, size)
+    tab.goto("/progress/")
+    tab.locator("#id_pain_now").fill("3")
+    tab.locator("#id_pain_worst_week").fill("4")
+    tab.locator("input[name=new_symptoms][value=chest_pain_or_pressure]").check()
+    tab.locator("input[name=new_symptoms][value=coughing_blood]").check()
+    save = _in(language, "Save today's entry", "Guardar el registro de hoy")
+    tab.get_by_role("button", name=save).click()
+    tab.wait_for_load_state()
+    assert tab.locator("body.emergency").count() == 1
+    message = tab.locator(".messages .message").first
+    assert _in(language, "your check-in is saved", "guardado") in message.inner_text()
+    colour = message.evaluate("m => getComputedStyle(m).color")
+    assert colour == "rgb(27, 31, 36)"  # the page's ink on the pale box (axe counts contrast)
+
+
+# --- 10. The 404 page, headings, the cancel button ---
+
+
+@SIZE_AND_LANGUAGE
+def test_item10_the_404_page_has_the_layouts_landmarks(
+    open_page: Callable[..., Any],
+    patient: User,
+    password: str,
+    size: dict[str, int],
+    language: str,
+) -> None:
+    tab = _tab(open_page, patient, password, language, size)
+    response = tab.goto("/no-such-page/")
+    assert response.status == 404
+    assert tab.locator("header.site-header nav").count() == 1
+    assert tab.locator("main h1").inner_text() == _in(
+        language, "Page not found", "Página no encontrada"
+    )
+    assert tab.locator("html").get_attribute("lang") == language
+    tab.get_by_role(
+        "link", name=_in(language, "Back to the home page", "Volver a la página de inicio")
+    ).click()
+    tab.wait_for_url("**/")
+
+
+@SIZE_AND_LANGUAGE
+def test_item10_exercise_headings_are_not_smaller_than_the_text(
+    open_page: Callable[..., Any],
+    patient: User,
+    password: str,
+    size: dict[str, int],
+    language: str,
+) -> None:
+    record = _assessment(patient, "desk-worker-self-care")
+    tab = _tab(open_page, patient, password, language, size)
+    tab.goto(f"/assessments/{record.pk}/")
+    sizes = tab.evaluate(
+        """() => Array.from(document.querySelectorAll('main h2, main h3, main h4, main h5, main h6'))
+        .map(h => parseFloat(getComputedStyle(h).fontSize))"""
+    )
+    text = tab.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
+    assert sizes and min(sizes) >= text
