@@ -274,7 +274,7 @@ def test_item10_exercise_headings_are_not_smaller_than_the_text(
     tab = _tab(open_page, patient, password, language, size)
     tab.goto(f"/assessments/{record.pk}/")
     sizes = tab.evaluate(
-        """() => Array.from(document.querySelectorAll('main h2, main h3, main h4, main h5, main h6'))
+        """() => Array.from(document.querySelectorAll('main :is(h2, h3, h4, h5, h6)'))
         .map(h => parseFloat(getComputedStyle(h).fontSize))"""
     )
     text = tab.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
