@@ -279,3 +279,64 @@ def test_item10_exercise_headings_are_not_smaller_than_the_text(
     )
     text = tab.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
     assert sizes and min(sizes) >= text
+
+
+# --- 5. Live coaching knows its limits ---
+
+SLOW_TEXTS = {
+    "en": {
+        "warning": "counting needs 15",
+        "unchecked": "The clinic could not check this count",
+        "passed": "Passed:",
+        "title": "Live coaching: Biceps curl",
+    },
+    "es": {
+        "warning": "contar necesita 15",
+        "unchecked": "La clínica no pudo comprobar esta cuenta",
+        "passed": "Correcto:",
+        "title": "Entrenamiento en directo: Curl de bíceps",
+    },
+}
+
+
+@SIZE_AND_LANGUAGE
+def test_item5_below_the_rate_counting_needs_the_page_says_so_and_the_recount_too(
+    open_page: Callable[..., Any],
+    patient: User,
+    password: str,
+    size: dict[str, int],
+    language: str,
+) -> None:
+    from tests.conftest import SHARED_DATA
+
+    from upperback.web.media.models import LiveSession
+
+    texts = SLOW_TEXTS[language]
+    tab = _tab(open_page, patient, password, language, size)
+    # 3 frames a second: what a slow device keeps up (headless Chromium in software: 1.3).
+    tab.goto("/camera/live/biceps_curl/?fps=3")
+    assert tab.title().startswith(texts["title"])  # a name, not a Python dict
+    assert "{" not in tab.locator("h1").inner_text()
+    assert _fits(tab)
+    tab.select_option("#live-view", "side")
+    tab.set_input_files("#local-video", str(SHARED_DATA / "videos/sample_bicep_curl.mp4"))
+    result = tab.wait_for_selector(".set-result", timeout=240_000)
+    warning = tab.locator("#rate-warning")
+    assert warning.is_visible() and texts["warning"] in warning.inner_text()
+    assert result.get_attribute("data-checked") == "no"
+    assert texts["unchecked"] in result.inner_text()
+    session = LiveSession.objects.get(patient=patient)
+    assert session.per_set[0]["checked"] is False
+    assert session.per_set[0]["frame_rate"] == pytest.approx(3, abs=0.2)
+    # Each setup check says pass or fail in words, and its style follows data-ok.
+    body = tab.locator("#check-body")
+    assert body.get_attribute("data-ok") == "yes"
+    assert body.locator(".check-state").inner_text() == texts["passed"]
+    mark = body.evaluate("b => getComputedStyle(b, '::before').content")
+    assert "✓" in mark
+    assert body.evaluate("b => getComputedStyle(b).color") == "rgb(30, 107, 51)"
+    # The camera list says which sets could not be checked, and names the exercise.
+    tab.goto("/camera/")
+    sessions = tab.locator("#live-sessions").inner_text()
+    assert _in(language, "could not be checked", "no se pudo comprobar") in sessions
+    assert "biceps_curl" not in sessions

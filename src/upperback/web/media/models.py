@@ -148,6 +148,12 @@ class LiveSession(models.Model):
         return f"live {self.exercise_id} {self.pk} of {self.patient_id}"
 
     @property
+    def unchecked_sets(self) -> int:
+        """Sets whose frames came too slowly for the clinic's recount to check the count
+        (sets stored before the rate was recorded count as checked, as they were read)."""
+        return sum(1 for one in self.per_set if one.get("checked") is False)
+
+    @property
     def exercise_name(self) -> str:
         """The exercise in the reader's language (never the id, `biceps_curl`)."""
         from .names import exercise_name
