@@ -340,3 +340,42 @@ def test_item5_below_the_rate_counting_needs_the_page_says_so_and_the_recount_to
     sessions = tab.locator("#live-sessions").inner_text()
     assert _in(language, "could not be checked", "no se pudo comprobar") in sessions
     assert "biceps_curl" not in sessions
+
+
+# --- 10. Development email: a file and one line; the sign-up link's token is opaque ---
+
+
+@SIZE_AND_LANGUAGE
+def test_item10_a_development_email_is_a_file_and_one_line_with_its_link(
+    open_page: Callable[..., Any],
+    settings: Any,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    size: dict[str, int],
+    language: str,
+) -> None:
+    import base64
+
+    settings.EMAIL_BACKEND = "upperback.web.devmail.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+    tab = open_page(LOCALES[language])
+    tab.set_viewport_size(size)
+    tab.goto("/accounts/signup/")
+    tab.locator("#id_email").fill("ann@example.com")
+    tab.locator("#id_first_name").fill("Ann")
+    tab.locator("main form button[type=submit]").click()
+    tab.wait_for_url("**/signup/sent/")
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Email to")]
+    assert len(lines) == 1  # one line, not the whole message
+    line = lines[0]
+    assert "ann@example.com" in line
+    files = list((tmp_path / "mail").glob("*.eml"))
+    assert len(files) == 1 and str(files[0]) in line
+    link = line.split("link: ", 1)[1].strip()
+    assert link in files[0].read_text()
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    decoded = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    assert b"ann@example.com" not in decoded and b"Ann" not in decoded  # opaque
+    tab.goto(link)
+    assert tab.locator("main").inner_text().count("ann@example.com") == 1  # the link works
+    assert _fits(tab)

@@ -224,6 +224,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("UPPERBACK_FROM_EMAIL", "care@upperback.exam
 # Where django.core.mail.backends.filebased.EmailBackend writes (UPPERBACK_EMAIL_BACKEND).
 EMAIL_FILE_PATH = os.environ.get("UPPERBACK_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 EMAIL_TIMEOUT = env_int("UPPERBACK_EMAIL_TIMEOUT", 30)
+# `make run` (UPPERBACK_LOCAL=1) with the console backend: each email to a file in the data
+# folder and one line on the terminal with its path and link, not 600 lines of raw email.
+if LOCAL and EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+    EMAIL_BACKEND = "upperback.web.devmail.EmailBackend"
 # A task still running after this long was abandoned by a killed worker: `manage.py worker`
 # runs it again (emails only, see clinic.outbox). Longer than any send (EMAIL_TIMEOUT).
 TASK_LEASE_SECONDS = env_int("UPPERBACK_TASK_LEASE_SECONDS", 300)
