@@ -263,7 +263,7 @@ def test_item10_the_404_page_has_the_layouts_landmarks(
 
 
 @SIZE_AND_LANGUAGE
-def test_item10_exercise_headings_are_not_smaller_than_the_text(
+def test_item10_exercise_headings_are_not_smaller_than_the_text_and_figures_have_arms(
     open_page: Callable[..., Any],
     patient: User,
     password: str,
@@ -279,6 +279,15 @@ def test_item10_exercise_headings_are_not_smaller_than_the_text(
     )
     text = tab.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
     assert sizes and min(sizes) >= text
+    # Clearer stick figures: "Shoulder rolls" has arms, apart from the trunk (x = 80).
+    arms = tab.locator("#exercise-shoulder_rolls_and_stretches svg line").evaluate_all(
+        """lines => lines.filter(l => l.getAttribute('stroke') === '#1b1f24')
+        .map(l => [+l.getAttribute('x1'), +l.getAttribute('y1'),
+                   +l.getAttribute('x2'), +l.getAttribute('y2')])
+        .filter(([x1, y1, x2, y2]) => Math.min(y1, y2) >= 48 && Math.max(y1, y2) > 70
+                && Math.abs(x2 - 80) >= 12 && Math.abs(x1 - 80) >= 12)"""
+    )
+    assert len(arms) >= 2  # an upper arm on each side, at least
 
 
 # --- 5. Live coaching knows its limits ---
