@@ -4,7 +4,9 @@ tests load (conftest.py), the 404 page included."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -388,3 +390,176 @@ def test_item10_a_development_email_is_a_file_and_one_line_with_its_link(
     tab.goto(link)
     assert tab.locator("main").inner_text().count("ann@example.com") == 1  # the link works
     assert _fits(tab)
+
+
+# --- 9. Slot search and calendar ---
+
+
+def _soon(patient: User) -> AssessmentRecord:
+    from tests.browser.test_scheduling import INTAKE
+
+    record = records.record_assessment(patient=patient, intake=Intake.model_validate(INTAKE))
+    assert record.triage == "soon"  # a physiatrist within 14 days
+    return record
+
+
+CLOCK = {"en": r"^\d{1,2}:\d{2} (AM|PM) P[SD]T$", "es": r"^\d{2}:\d{2} P[SD]T$"}
+
+
+@SIZE_AND_LANGUAGE
+def test_item9_every_later_week_pages_back_closed_days_offer_nothing_and_times_read_locally(
+    open_page: Callable[..., Any],
+    patient: User,
+    password: str,
+    size: dict[str, int],
+    language: str,
+) -> None:
+    from django.utils import timezone
+
+    from upperback.web.clinic import setup
+    from upperback.web.clinic.demo import load_demo_clinic
+
+    location = load_demo_clinic()
+    today = timezone.now().astimezone(location.zone).date()
+    closed = today + dt.timedelta(days=2)
+    setup.add_closure(location=location, date=closed, name="Holiday")
+    tab = _tab(open_page, patient, password, language, size)
+    tab.goto("/consultations/search/?specialty=physiatrist&days=14")
+    later = _in(language, "Later days", "Días siguientes")
+    earlier = _in(language, "Earlier days", "Días anteriores")
+    assert tab.get_by_role("link", name=earlier).count() == 0  # the first week: nothing before
+    # The closed day offers no time; the times are 12-hour in US English.
+    days = tab.locator("ol.days li")
+    closed_day = days.nth((closed - today).days)
+    assert _in(language, "No free time", "Sin horas libres") in closed_day.inner_text()
+    times = tab.locator(".day-times .time").all_inner_texts()
+    assert times and all(re.match(CLOCK[language], t.split("\n")[0].strip()) for t in times)
+    assert _fits(tab)
+    # Weeks 2, 3 and 4 (the last two past the 14-day window) each have "Earlier days".
+    for _week in range(3):
+        tab.get_by_role("link", name=later).click()
+        tab.wait_for_load_state()
+        assert tab.get_by_role("link", name=earlier).count() == 1
+    first_day = tab.locator("ol.days li").first.inner_text()
+    tab.get_by_role("link", name=earlier).click()
+    tab.wait_for_load_state()
+    assert tab.locator("ol.days li").first.inner_text() != first_day
+    assert tab.get_by_role("link", name=earlier).count() == 1  # week 3: still one before
+
+
+@SIZE_AND_LANGUAGE
+def test_item9_a_move_keeps_the_clinician_first_and_is_mailed_as_moved_in_words(
+    open_page: Callable[..., Any],
+    patient: User,
+    password: str,
+    size: dict[str, int],
+    language: str,
+) -> None:
+    from django.core import mail
+    from django.utils import translation
+    from tests.web.clinic.conftest import run_due_tasks
+
+    from upperback.web.clinic import setup
+    from upperback.web.clinic.demo import load_demo_clinic
+    from upperback.web.clinic.models import Appointment
+
+    setup.set_cancellation_window(location=load_demo_clinic(), hours=0)
+    record = _soon(patient)
+    tab = _tab(open_page, patient, password, language, size)
+    tab.goto(f"/consultations/assessment/{record.pk}/")
+    tab.locator("ul.slots li.card").first.get_by_role("button").click()
+    tab.wait_for_url("**/appointments/*/")
+    booked = Appointment.objects.get(patient=patient)
+    # The appointment page: the visit type and the date in the reader's words.
+    heading = tab.locator("main h1").inner_text()
+    with translation.override(language):
+        type_name = booked.appointment_type.display_name
+    assert heading == type_name
+    if language == "es":
+        assert heading != booked.appointment_type.name
+        assert re.search(
+            r"(lunes|martes|miércoles|jueves|viernes|sábado|domingo), \d+ de ",
+            tab.locator("main").inner_text(),
+        )
+    # "Cancel this appointment" is the secondary action: white, not the accent's fill.
+    cancel = tab.get_by_role(
+        "button", name=_in(language, "Cancel this appointment", "Cancelar esta cita")
+    )
+    assert cancel.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(255, 255, 255)"
+    run_due_tasks()
+    mail.outbox.clear()
+    tab.get_by_role(
+        "link", name=_in(language, "Move to another time", "Cambiar a otra hora")
+    ).click()
+    tab.wait_for_url("**/reschedule/")
+    cards = tab.locator("ul.slots li.card")
+    assert booked.clinician.name in cards.first.inner_text()  # her clinician first
+    cards.first.get_by_role("button").click()
+    tab.wait_for_url("**/appointments/*/")
+    run_due_tasks()
+    subjects = [m.subject for m in mail.outbox]
+    assert subjects == [_in(language, "Your appointment is moved", "Su cita se ha cambiado")]
+    body = mail.outbox[0].body
+    assert type_name in body
+    assert ("Physical therapy" not in body and "consultation" not in body) or language == "en"
+
+
+@SIZE_AND_LANGUAGE
+def test_item9_staff_see_the_whole_clinic_and_another_calendar_and_badges_differ(
+    open_page: Callable[..., Any],
+    patient: User,
+    clinician: User,
+    password: str,
+    size: dict[str, int],
+    language: str,
+) -> None:
+    from django.utils import timezone
+
+    from upperback.web.clinic import actions as clinic_actions
+    from upperback.web.clinic.demo import load_demo_clinic
+    from upperback.web.clinic.models import AppointmentType, Clinician
+    from upperback.web.clinic.slots import find_slots
+
+    location = load_demo_clinic()
+    other = Clinician.objects.exclude(user=clinician).filter(specialty="physiatrist").first()
+    kind = AppointmentType.objects.get(code="spine-consultation")
+    now = timezone.now()
+    slot = find_slots(
+        appointment_type=kind, clinician_id=other.pk, start=now, end=now + dt.timedelta(days=14)
+    )[0]
+    clinic_actions.book(
+        patient=patient,
+        clinician=other,
+        location=location,
+        appointment_type=kind,
+        starts_at=slot.starts_at,
+    )
+    day = slot.starts_at.astimezone(location.zone).date().isoformat()
+    _soon(patient)
+    second = User.objects.create_user(email="bea@example.com", password=password, role="patient")
+    _assessment(second, "desk-worker-self-care")
+    tab = _tab(open_page, clinician, password, language, size)
+    # Another clinician's calendar: readable (not a bare 404), without the forms that act on it.
+    response = tab.goto(f"/clinic/calendar/?clinician={other.pk}&date={day}")
+    assert response.status == 200
+    assert other.name in tab.locator("main h1").inner_text()
+    assert (
+        "alice@example.com" in tab.locator("main").inner_text()
+        or "Alice" in tab.locator("main").inner_text()
+    )
+    assert tab.locator("main form[action*='/cancel/']").count() == 0
+    # The whole clinic, a day and a week.
+    for view in ("", "&view=week"):
+        tab.goto(f"/clinic/calendar/?clinician=all&date={day}{view}")
+        main = tab.locator("main").inner_text()
+        assert _in(language, "The whole clinic's calendar", "Agenda de toda la clínica") in main
+        assert other.name in main
+        assert _fits(tab)
+    # Triage badges in the queue differ in words and in colour.
+    tab.goto("/clinic/queue/")
+    badges = tab.locator("#queue .triage-badge")
+    assert badges.count() == 2
+    looks = badges.evaluate_all(
+        "bs => bs.map(b => [b.innerText, getComputedStyle(b).backgroundColor])"
+    )
+    assert looks[0][0] != looks[1][0] and looks[0][1] != looks[1][1]
