@@ -563,3 +563,31 @@ def test_item9_staff_see_the_whole_clinic_and_another_calendar_and_badges_differ
         "bs => bs.map(b => [b.innerText, getComputedStyle(b).backgroundColor])"
     )
     assert looks[0][0] != looks[1][0] and looks[0][1] != looks[1][1]
+
+
+# --- 6. Every word from the catalogues ---
+
+
+@SIZE_AND_LANGUAGE
+def test_item6_the_language_picked_is_stored_and_used_on_every_page(
+    open_page: Callable[..., Any],
+    patient: User,
+    password: str,
+    size: dict[str, int],
+    language: str,
+) -> None:
+    """Picked in one browser: the page, the account (emails, the next login) and the same
+    person's other browser all speak it."""
+    other = "en" if language == "es" else "es"
+    here = _tab(open_page, patient, password, other, size)
+    there = _tab(open_page, patient, password, other, size)
+    here.goto("/progress/")
+    here.locator("#language-select").select_option(language)
+    here.locator("#language-submit").click()
+    here.wait_for_load_state()
+    assert here.locator("html").get_attribute("lang") == language
+    patient.refresh_from_db()
+    assert patient.preferred_language == language  # the emails' language
+    there.goto("/progress/")  # another browser, its cookie still the old language
+    assert there.locator("html").get_attribute("lang") == language
+    assert there.get_by_role("link", name=_in(language, "Progress", "Evolución")).count() >= 1

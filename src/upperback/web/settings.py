@@ -128,6 +128,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A logged-in person's pages in the language stored on the account (issue 22).
+    "upperback.web.accounts.language.AccountLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "upperback.web.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
