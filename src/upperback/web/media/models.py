@@ -84,7 +84,9 @@ class MediaUpload(models.Model):
         """(name, what it shows in the active language) of each picture of the analysis."""
         from .names import picture_name
 
-        return [(name, picture_name(name)) for name in self.pictures]
+        # One per picture: a translated copy ("annotated_photo.es") stands in for its
+        # original when served (views.serve_file), it is not a picture of its own.
+        return [(name, picture_name(name)) for name in self.pictures if "." not in name]
 
     @property
     def error_message(self) -> str:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
@@ -89,7 +90,11 @@ def _saved_points(record: MediaUpload) -> dict[str, str]:
 @login_required
 def serve_file(request: HttpRequest, upload_id: int, name: str) -> FileResponse:
     record = access_upload(request.user, upload_id, purpose="media.file")
-    stored = record.stored_name if name == "original" else record.pictures.get(name)
+    # A picture with words on it, in the reader's language when there is a copy in it.
+    language = (get_language() or "en").split("-")[0]
+    name = name if "." not in name else ""
+    localised = record.pictures.get(f"{name}.{language}")
+    stored = record.stored_name if name == "original" else localised or record.pictures.get(name)
     if not stored:
         raise Http404("No such file.")
     path = storage.absolute(stored)
