@@ -591,3 +591,116 @@ def test_item6_the_language_picked_is_stored_and_used_on_every_page(
     there.goto("/progress/")  # another browser, its cookie still the old language
     assert there.locator("html").get_attribute("lang") == language
     assert there.get_by_role("link", name=_in(language, "Progress", "Evolución")).count() >= 1
+
+
+# English words and raw ids that must not reach a Spanish reader (issue 22, item 6).
+ENGLISH = [
+    "female",
+    "Female",
+    "gradual",
+    "Between the shoulder blades",
+    "Shoulder rolls",
+    "Lat pullovers",
+    "Rotator cuff",
+    "Chin tucks",
+    "Scapular retraction",
+    "Biceps curl",
+    "Physical therapy session",
+    "New spine consultation",
+    "CVA ",
+    "blood thinner",
+    "Craniovertebral",
+    "Head forward",
+]
+RAW_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+")
+
+
+def _english_left(text: str) -> list[str]:
+    text = NOT_WORDS.sub(" ", text)
+    return [w for w in ENGLISH if w in text] + RAW_ID.findall(text)
+
+
+def _page_words(tab: Any) -> str:
+    attributes = tab.evaluate(
+        """() => Array.from(document.querySelectorAll("[alt], [aria-label], [title]"))
+        .flatMap(e => ["alt", "aria-label", "title"].map(a => e.getAttribute(a)).filter(Boolean))"""
+    )
+    return "\n".join([tab.title(), tab.locator("body").inner_text(), *attributes])
+
+
+@pytest.mark.parametrize(
+    "size", [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
+)
+def test_item6_spanish_pages_the_pdf_and_the_photo_speak_spanish(
+    open_page: Callable[..., Any],
+    patient: User,
+    password: str,
+    posture_photo: MediaUpload,
+    shared_data: Path,
+    tmp_path: Path,
+    size: dict[str, int],
+) -> None:
+    import pypdfium2 as pdfium
+
+    from upperback.web.clinic import setup
+    from upperback.web.clinic.demo import load_demo_clinic
+    from upperback.web.media.analysis import analyse_photo_file
+    from upperback.web.media.analysis_texts import picture_labels
+
+    setup.set_cancellation_window(location=load_demo_clinic(), hours=0)
+    record = _assessment(patient, "desk-worker-self-care")
+    # The photo analysed as the worker does: a copy with Spanish words beside the English.
+    result, pictures = analyse_photo_file(
+        shared_data / "photos/markers_side.jpg", "side", {}, tmp_path, picture_labels()
+    )
+    from upperback.web.media import storage
+
+    stored = {
+        name: storage.relative(storage.absolute(posture_photo.stored_name).parent / path.name)
+        for name, path in pictures.items()
+    }
+    for name, path in pictures.items():
+        target = storage.absolute(stored[name])
+        target.write_bytes(path.read_bytes())
+    media.finish(
+        upload=MediaUpload.objects.get(pk=posture_photo.pk), result=result, pictures=stored
+    )
+    media.record_live_set(
+        patient=patient,
+        key="session-1234",
+        exercise_id="biceps_curl",
+        view="side",
+        tracking_version="test",
+        experimental=False,
+        reps_browser=3,
+        reps_server=3,
+        details={"checked": False, "frame_rate": 3.0},
+    )
+    # A check-in made in English: its stored decision keeps English words.
+    tab = _tab(open_page, patient, password, "en", size)
+    tab.goto("/progress/")
+    tab.locator("#id_pain_now").fill("2")
+    tab.locator("#id_pain_worst_week").fill("3")
+    tab.locator("#id_sessions_lat_pullovers").fill("7")
+    tab.get_by_role("button", name="Save today's entry").click()
+    tab.wait_for_load_state()
+    tab.locator("#language-select").select_option("es")
+    tab.locator("#language-submit").click()
+    tab.wait_for_load_state()
+    pages = ["/progress/", "/camera/", f"/camera/{posture_photo.pk}/", f"/assessments/{record.pk}/"]
+    pages.append("/camera/live/shoulder_rolls_and_stretches/")
+    found: dict[str, list[str]] = {}
+    for url in pages:
+        tab.goto(url)
+        found[url] = _english_left(_page_words(tab))
+    # The Spanish PDF.
+    report = tab.request.get("/progress/report.pdf")
+    assert report.status == 200
+    text = "\n".join(p.get_textpage().get_text_range() for p in pdfium.PdfDocument(report.body()))
+    found["report.pdf"] = _english_left(text)
+    assert "Mujer" in text and "Poco a poco" in text  # the answers in the intake's words
+    # The annotated photo served to a Spanish reader is the copy written in Spanish.
+    served = tab.request.get(f"/camera/{posture_photo.pk}/file/annotated_photo/")
+    assert served.body() == pictures["annotated_photo.es"].read_bytes()
+    assert {url: words for url, words in found.items() if words} == {}

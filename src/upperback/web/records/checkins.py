@@ -14,7 +14,7 @@ from typing import Any
 from django.apps import apps
 from django.utils import timezone
 
-from upperback.clinical import current_dosage, plan_ends_on, reason_text
+from upperback.clinical import current_dosage, kb_name, plan_ends_on, reason_text
 
 from .models import AssessmentRecord, ProgressEntry
 from .presenting import localized, reader_language
@@ -41,12 +41,25 @@ def _in_reader_language(reason: str, stored: str) -> str:
     return reason_text(reason, reader_language()) or stored
 
 
+def _exercise_name(change: dict[str, Any]) -> str:
+    """The exercise's name in the reader's language (a stored decision keeps the words of
+    the language it was made in)."""
+    try:
+        return kb_name("exercise", change["exercise"], reader_language())
+    except KeyError:
+        return str(change.get("name", ""))
+
+
 def doses(record: AssessmentRecord, entries: list[ProgressEntry]) -> list[dict[str, Any]]:
     """Each exercise of the plan as it stands: the last stored decision, or level 1."""
     done = reviewed(entries)
     if done and done[-1].dosage_changes:
         return [
-            {**c, "because": _in_reader_language(c.get("reason", ""), c["because"])}
+            {
+                **c,
+                "name": _exercise_name(c),
+                "because": _in_reader_language(c.get("reason", ""), c["because"]),
+            }
             for c in done[-1].dosage_changes
         ]
     phase = done[-1].phase if done else 1
