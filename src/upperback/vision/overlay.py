@@ -100,7 +100,8 @@ def _write_lines(image: Image, lines: Sequence[str]) -> Image:
             stroke_width=outline,
             stroke_fill=(0, 0, 0),
         )
-    written: Image = cv2.cvtColor(np.asarray(canvas), cv2.COLOR_RGB2BGR)
+    rgb = np.asarray(canvas, dtype=np.uint8)
+    written: Image = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR).astype(np.uint8)
     return written
 
 
