@@ -175,6 +175,9 @@ def test_item7_every_menu_link_is_in_view_and_camera_pages_do_not_scroll_sideway
         box = links.nth(index).bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= size["width"]
     assert _fits(tab)
+    # The camera list's table scrolls in a region the keyboard reaches, named for readers.
+    wrap = tab.locator("main .table-wrap").first
+    assert wrap.get_attribute("tabindex") == "0" and wrap.get_attribute("aria-label")
     tab.goto(f"/camera/{posture_photo.pk}/")
     assert _fits(tab)
 
