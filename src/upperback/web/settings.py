@@ -148,6 +148,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "upperback.web.accounts.devices.KnownDeviceMiddleware",  # the login throttle's devices
     "upperback.web.accounts.idle.IdleTimeoutMiddleware",
+    # A logged-in person's pages in the language stored on the account (issue 22).
+    "upperback.web.accounts.language.AccountLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "upperback.web.accounts.second_factor.SecondFactorMiddleware",
     # The access door's audit rows of a request, written together as it ends.
@@ -254,6 +256,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("UPPERBACK_FROM_EMAIL", "care@upperback.exam
 # Where django.core.mail.backends.filebased.EmailBackend writes (UPPERBACK_EMAIL_BACKEND).
 EMAIL_FILE_PATH = os.environ.get("UPPERBACK_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 EMAIL_TIMEOUT = env_int("UPPERBACK_EMAIL_TIMEOUT", 30)
+# `make run` (UPPERBACK_LOCAL=1) with the default or the console backend: each email to a file
+# in the data folder and one line on the terminal with its path and link (a developer on her
+# own machine), not 600 lines of raw email.
+if LOCAL and EMAIL_BACKEND in (
+    "django.core.mail.backends.console.EmailBackend",
+    "upperback.web.mail.PrivateConsoleBackend",
+):
+    EMAIL_BACKEND = "upperback.web.devmail.EmailBackend"
 # A task still running after this long was abandoned by a killed worker: `manage.py worker`
 # runs it again (emails only, see clinic.outbox). Longer than any send (EMAIL_TIMEOUT).
 TASK_LEASE_SECONDS = env_int("UPPERBACK_TASK_LEASE_SECONDS", 300)

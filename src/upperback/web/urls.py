@@ -3,10 +3,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from upperback.web.accounts.views import setlang
 from upperback.web.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Django's own switch, too, stores the choice on the account (it decides every page).
+    path("i18n/setlang/", setlang, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("", include("upperback.web.accounts.urls")),

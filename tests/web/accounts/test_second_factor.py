@@ -303,8 +303,10 @@ def test_the_second_factor_does_not_send_anyone_off_site(bob: Any) -> None:
 
 
 def test_the_second_factor_page_speaks_spanish(bob: Any) -> None:
+    from upperback.web.records import actions
+
     _enrolled(bob)
+    actions.set_language(user=bob, language="es")  # issue 22: the account's language decides
     client = _password_login(bob)
-    client.cookies["django_language"] = "es"
     page = client.get(TWO_FACTOR).content.decode()
     assert "Segundo paso" in page

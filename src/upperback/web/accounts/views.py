@@ -86,10 +86,16 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def switch_language(request: HttpRequest) -> HttpResponse:
     """Django's language switch, remembered on the account for emails sent later."""
+    return setlang(request)
+
+
+def setlang(request: HttpRequest) -> HttpResponse:
+    """Django's /i18n/setlang/ (a GET changes nothing), the choice stored on the account: it
+    decides every page of a logged-in person (accounts.language)."""
     response = set_language(request)
     language = request.POST.get("language", "")
     known = {code for code, _name in settings.LANGUAGES}
-    if request.user.is_authenticated and language in known:
+    if request.method == "POST" and request.user.is_authenticated and language in known:
         actions.set_language(user=request.user, language=language)
     return response
 

@@ -106,6 +106,13 @@ class AppointmentType(models.Model):
     def duration(self) -> dt.timedelta:
         return dt.timedelta(minutes=self.duration_minutes)
 
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language ("Sesión de fisioterapia"), by the type's code."""
+        from .wording import type_name
+
+        return type_name(self.code, self.name)
+
     def clean(self) -> None:
         if self.duration_minutes <= 0 or self.duration % CELL:
             raise ValidationError(
@@ -161,6 +168,24 @@ class TimeOff(models.Model):
             ),
             at_most("reason", 200, name="clinic_time_off_reason_length"),
         ]
+
+
+class Closure(models.Model):
+    """A day a location is closed (a public holiday, a closure): no time is offered that day,
+    whatever the clinicians' working hours say. Dates are the location's own."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="closures")
+    date = models.DateField()
+    name = models.CharField(max_length=100, help_text="e.g. Christmas Day")
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["location", "date"], name="clinic_closure_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.name} ({self.date:%Y-%m-%d})"
 
 
 class Status(models.TextChoices):

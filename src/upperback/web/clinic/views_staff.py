@@ -20,7 +20,13 @@ from upperback.web.records.access import access_episodes
 from upperback.web.records.presenting import localized, triage_title
 
 from . import actions
-from .access import access_appointment, access_calendar, staff_clinician
+from .access import (
+    access_appointment,
+    access_calendar,
+    calendar_clinicians,
+    keeps_calendar,
+    staff_clinician,
+)
 from .forms import FIRST_DAY, LAST_DAY, AttendanceForm, ClinicCancelForm
 from .ics import calendar
 from .models import Appointment, Clinician, Location
@@ -58,7 +64,10 @@ def why_they_came(appointment: Appointment) -> str:
 
 @login_required
 def calendar_view(request: HttpRequest) -> HttpResponse:
-    clinician = staff_clinician(request.user, request.GET.get("clinician"))
+    """One clinician's day or week, or the whole clinic's (every active clinician, by time)."""
+    chosen = calendar_clinicians(request.user, request.GET.get("clinician"))
+    clinic_wide = chosen is None
+    clinicians = list(Clinician.objects.filter(is_active=True)) if chosen is None else chosen
     zone = _zone()
     week = request.GET.get("view") == "week"
     try:
@@ -73,8 +82,19 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     days = [first + dt.timedelta(days=n) for n in range(7 if week else 1)]
     start = dt.datetime.combine(days[0], dt.time(0), tzinfo=zone)
     end = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
-    appointments = access_calendar(
-        request.user, clinician, purpose="clinic.calendar", starts_before=end, ends_after=start
+    appointments = sorted(
+        (
+            a
+            for clinician in clinicians
+            for a in access_calendar(
+                request.user,
+                clinician,
+                purpose="clinic.calendar",
+                starts_before=end,
+                ends_after=start,
+            )
+        ),
+        key=lambda a: (a.starts_at, a.clinician.name),
     )
     # Each booking's triage is its patient's care now (the episode's state), all read at once.
     care = access_episodes(
@@ -91,6 +111,8 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
                     "triage": care[a.patient_id].triage,
                     "triage_title": triage_title(care[a.patient_id].triage or "self_care"),
                     "needs_review": care[a.patient_id].needs_review,
+                    # Seeing is for all staff; marking or cancelling for its clinician or admin.
+                    "may_act": keeps_calendar(request.user, a),
                 }
                 for a in appointments
                 if a.starts_at.astimezone(zone).date() == d
@@ -103,7 +125,9 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         request,
         "clinic/calendar.html",
         {
-            "clinician": clinician,
+            "clinician": None if clinic_wide else clinicians[0],
+            "clinic_wide": clinic_wide,
+            "which": "all" if clinic_wide else clinicians[0].pk,
             "by_day": by_day,
             "week": week,
             "first": first,

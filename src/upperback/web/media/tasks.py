@@ -22,6 +22,7 @@ from upperback.vision import Limits, VisionError, run_isolated
 
 from . import actions, storage
 from .analysis import photo_job, video_job
+from .analysis_texts import picture_labels
 from .models import Kind, MediaUpload
 
 PROGRESS_STEP = 10  # percent: one small UPDATE per tenth of the video
@@ -65,7 +66,13 @@ def _analyse(upload: MediaUpload) -> dict[str, Any]:
     out = str(storage.picture_dir(upload.pk))
     beat = _heartbeat_writer(upload.pk)
     if upload.kind == Kind.PHOTO:
-        kwargs = {"path": path, "view": upload.view, "points": upload.points, "out": out}
+        kwargs = {
+            "path": path,
+            "view": upload.view,
+            "points": upload.points,
+            "out": out,
+            "labels": picture_labels(),
+        }
         answer: dict[str, Any] = run_isolated(photo_job, kwargs, limits(), heartbeat=beat)
         return answer
     kwargs = {"path": path, "exercise_id": upload.exercise_id, "view": upload.view, "out": out}

@@ -15,7 +15,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from upperback.care import CareState
-from upperback.clinical import current_dosage, plan_ends_on, reason_text
+from upperback.clinical import current_dosage, kb_name, plan_ends_on, reason_text
 
 from .models import AssessmentRecord, ProgressEntry
 from .presenting import localized, reader_language
@@ -42,6 +42,15 @@ def _in_reader_language(reason: str, stored: str) -> str:
     return reason_text(reason, reader_language()) or stored
 
 
+def _exercise_name(change: dict[str, Any]) -> str:
+    """The exercise's name in the reader's language (a stored decision keeps the words of
+    the language it was made in)."""
+    try:
+        return kb_name("exercise", change["exercise"], reader_language())
+    except KeyError:
+        return str(change.get("name", ""))
+
+
 def active_exercises(record: AssessmentRecord, state: CareState | None) -> set[str] | None:
     """The exercises of the plan's steps that are active in the care now (a declined or
     removed step's exercises are not asked about or dosed); None: no state, all of them."""
@@ -65,7 +74,11 @@ def doses(
     keep = active_exercises(record, state)
     if done and done[-1].dosage_changes:
         found = [
-            {**c, "because": _in_reader_language(c.get("reason", ""), c["because"])}
+            {
+                **c,
+                "name": _exercise_name(c),
+                "because": _in_reader_language(c.get("reason", ""), c["because"]),
+            }
             for c in done[-1].dosage_changes
         ]
     else:

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from upperback import reports
@@ -26,7 +27,7 @@ from upperback.web.ratelimit import rate_limited
 
 from .access import access_assessment, access_episode, access_history, access_patient
 from .charts import done_uploads, long_date, progress_charts
-from .intake_fields import field_words
+from .intake_fields import field_words, questions_for
 from .models import AssessmentRecord
 from .presenting import clinician_names, diagnosis_view, reader_language, result_context
 
@@ -57,13 +58,29 @@ def _shown(value: Any) -> str:
     return str(value).replace("_", " ") if value not in (None, "") else "—"
 
 
+def _words(path: str) -> dict[str, str]:
+    """The intake's own words for a field's values ("female" -> "Mujer"), in the active
+    language: the labels of every question that asks it."""
+    return {
+        value: str(label)
+        for question in questions_for(path)
+        for value, label in question.labels.items()
+    }
+
+
 def _answer(intake: dict[str, Any], path: str) -> str:
-    """An answer as the report shows it: a scale out of 10, a duration in days."""
+    """An answer as the report shows it: a scale out of 10, a duration in days, a choice in
+    the words the question offered it (never the contract's code: "gradual", "upper_back")."""
     value = _value(intake, path)
     if value is not None and path in ("pain.intensity_now", "pain.intensity_worst_week"):
         return f"{value}/10"
     if value is not None and path == "pain.duration_days":
         return _("%(n)s days") % {"n": value}
+    words = _words(path)
+    if isinstance(value, list):
+        return ", ".join(words.get(v, _shown(v)) for v in value) or "—"
+    if isinstance(value, str):
+        return words.get(value, _shown(value))
     return _shown(value)
 
 
@@ -268,7 +285,11 @@ def photo_section(user: Any, record: AssessmentRecord) -> reports.Section | None
         for row in measure_rows(latest.result)
         if row["value_deg"] is not None
     )
-    stored = latest.pictures.get("annotated_photo")
+    # The copy whose words are in the reader's language, when the analysis made one.
+    language = (get_language() or "en").split("-")[0]
+    stored = latest.pictures.get(f"annotated_photo.{language}") or latest.pictures.get(
+        "annotated_photo"
+    )
     path = storage.absolute(stored) if stored else None
     pictures: tuple[reports.Picture, ...] = ()
     if path is not None and path.is_file():

@@ -102,7 +102,7 @@ def _appointments(appointments: list[Any]) -> list[Event]:
     for a in appointments:
         when = timezone.localtime(a.starts_at)
         label = _("Appointment: %(type)s with %(who)s") % {
-            "type": a.appointment_type.name,
+            "type": a.appointment_type.display_name,
             "who": a.clinician.name,
         }
         detail = f"{when:%Y-%m-%d %H:%M} · {a.get_status_display()}"
