@@ -29,12 +29,12 @@ from hypothesis import strategies as st
 
 from upperback.web.accounts.forms import SignupForm
 from upperback.web.accounts.models import Role, User
+from upperback.web.care.charts import _DRAWN
 from upperback.web.clinic import actions as clinic_actions
 from upperback.web.clinic import setup
 from upperback.web.clinic.models import Appointment, AppointmentType, Clinician, Location
 from upperback.web.clinic.slots import find_slots
 from upperback.web.free_text import DOSES_CHARS, NOTE_CHARS, REASON_CHARS
-from upperback.web.records.charts import _DRAWN
 from upperback.web.records.models import AssessmentRecord
 
 pytestmark = pytest.mark.django_db

@@ -248,7 +248,7 @@ def export_fhir(request: HttpRequest, language: Language | None = None) -> Any:
     """The caller's own record as a FHIR R4B Bundle (JSON, type `collection`): Patient,
     intake Questionnaire and QuestionnaireResponses, pain (LOINC 72514-3) and PSFS
     Observations, a RiskAssessment and a CarePlan per assessment, Appointments."""
-    from upperback.web.records.fhir_export import as_json, export_patient
+    from upperback.web.care.fhir_export import as_json, export_patient
 
     ratelimit.hit(request, "exports")
     caller = _caller(request)

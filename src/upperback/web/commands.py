@@ -181,7 +181,7 @@ def handle_retriage(args: argparse.Namespace) -> int:
 
 def handle_export_fhir(args: argparse.Namespace) -> int:
     _setup()
-    from upperback.web.records.fhir_export import ExportError, export_for_clinic
+    from upperback.web.care.fhir_export import ExportError, export_for_clinic
 
     try:
         bundle_json = export_for_clinic(args.patient, language=args.language)

@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "upperback.web.media",
     "upperback.web.choosing",
     "upperback.web.messaging",
+    "upperback.web.care",
 ]
 
 MIDDLEWARE = [

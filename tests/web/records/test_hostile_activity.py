@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from upperback import reports
-from upperback.web.records import charts as web_charts
+from upperback.web.care import charts as web_charts
 from upperback.web.records.models import AssessmentRecord
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +99,7 @@ def test_a_pdf_with_a_chart_that_cannot_be_drawn_says_what_is_missing(
 def test_a_report_part_that_fails_is_named_and_the_rest_is_laid_out(
     alice_client: Client, tex_record: AssessmentRecord, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from upperback.web.records import report
+    from upperback.web.care import report
 
     def fail(*args: Any) -> Any:
         raise RuntimeError("a part failed")

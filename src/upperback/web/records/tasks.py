@@ -19,9 +19,10 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from upperback.web.accounts.models import Role, User
+from upperback.web.care import checkins
 from upperback.web.clinic import outbox
 
-from . import actions, checkins, reminders
+from . import actions, reminders
 from .models import AssessmentRecord, ProgressEntry, WeeklyReminder
 
 logger = logging.getLogger(__name__)

@@ -24,12 +24,22 @@ from upperback.care import CareState, Status
 from upperback.web.media import storage
 from upperback.web.media.analysis_texts import measure_rows
 from upperback.web.ratelimit import rate_limited
+from upperback.web.records.access import (
+    access_assessment,
+    access_episode,
+    access_history,
+    access_patient,
+)
+from upperback.web.records.intake_fields import field_words, questions_for
+from upperback.web.records.models import AssessmentRecord
+from upperback.web.records.presenting import (
+    clinician_names,
+    diagnosis_view,
+    reader_language,
+    result_context,
+)
 
-from .access import access_assessment, access_episode, access_history, access_patient
 from .charts import done_uploads, long_date, progress_charts
-from .intake_fields import field_words, questions_for
-from .models import AssessmentRecord
-from .presenting import clinician_names, diagnosis_view, reader_language, result_context
 
 log = logging.getLogger(__name__)
 

@@ -17,11 +17,16 @@ from upperback.interop import FHIR_VERSION, PAIN_NOW_LOINC, as_json
 from upperback.web.accounts.models import Role, User
 from upperback.web.clinic.access import access_patient_appointments
 from upperback.web.clinic.models import Appointment
-
-from .access import COMMAND_LINE, access_episode, access_history, access_patient, access_progress
-from .intake_fields import QUESTIONS, Question
-from .models import AssessmentRecord, ProgressEntry
-from .presenting import clinician_names
+from upperback.web.records.access import (
+    COMMAND_LINE,
+    access_episode,
+    access_history,
+    access_patient,
+    access_progress,
+)
+from upperback.web.records.intake_fields import QUESTIONS, Question
+from upperback.web.records.models import AssessmentRecord, ProgressEntry
+from upperback.web.records.presenting import clinician_names
 
 
 class ExportError(Exception):

@@ -23,13 +23,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from upperback.clinical import Intake
+from upperback.web.records import actions
+from upperback.web.records.access import (
+    access_episode,
+    access_history,
+    access_patient,
+    access_progress,
+)
+from upperback.web.records.intake_fields import QUESTIONS, SYMPTOMS
+from upperback.web.records.models import AssessmentRecord, ProgressEntry
+from upperback.web.records.presenting import kb_label, localized
 
-from . import actions, checkins
-from .access import access_episode, access_history, access_patient, access_progress
+from . import checkins
 from .charts import progress_charts
-from .intake_fields import QUESTIONS, SYMPTOMS
-from .models import AssessmentRecord, ProgressEntry
-from .presenting import kb_label, localized
 
 # The PHQ-4's questions as the intake asks them (intake_fields.py), asked again at check-ins.
 PHQ4_QUESTIONS = tuple(q for q in QUESTIONS if q.path.startswith("phq4."))

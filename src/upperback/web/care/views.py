@@ -21,9 +21,8 @@ from upperback.clinical import TRIAGE_ORDER, StepId
 from upperback.web.accounts.users import signed_in_user
 from upperback.web.free_text import NOTE_CHARS, REASON_CHARS, text_field
 from upperback.web.ratelimit import rate_limited
-
-from . import actions
-from .access import (
+from upperback.web.records import actions
+from upperback.web.records.access import (
     access_assessment,
     access_episode,
     access_history,
@@ -32,10 +31,11 @@ from .access import (
     is_clinic_staff,
     refuse,
 )
+from upperback.web.records.forms import summary
+from upperback.web.records.intake_fields import STEP_NAMES
+from upperback.web.records.presenting import kb_label, result_context, triage_title
+
 from .charts import progress_charts
-from .forms import summary
-from .intake_fields import STEP_NAMES
-from .presenting import kb_label, result_context, triage_title
 from .timeline import patient_timeline
 
 

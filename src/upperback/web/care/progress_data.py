@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TypedDict
 
-from .access import access_progress
+from upperback.web.records.access import access_progress
 
 
 class WeekSessions(TypedDict):

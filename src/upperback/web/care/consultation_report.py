@@ -21,13 +21,23 @@ from upperback import reports
 from upperback.care import CareState, Status, StepState
 from upperback.web.accounts.models import User
 from upperback.web.clinic.access import access_patient_appointments
+from upperback.web.records.access import (
+    access_assessment,
+    access_episode,
+    access_overrides,
+    access_progress,
+)
+from upperback.web.records.forms import summary
+from upperback.web.records.intake_fields import SEX
+from upperback.web.records.models import AssessmentRecord, ProgressEntry
+from upperback.web.records.presenting import (
+    clinician_names,
+    kb_label,
+    reader_language,
+    result_context,
+)
 
-from .access import access_assessment, access_episode, access_overrides, access_progress
 from .charts import long_date
-from .forms import summary
-from .intake_fields import SEX
-from .models import AssessmentRecord, ProgressEntry
-from .presenting import clinician_names, kb_label, reader_language, result_context
 from .report import (
     SHORT_INTAKE,
     _answer,
@@ -71,7 +81,7 @@ def identity_section(patient: User, record: AssessmentRecord) -> reports.Section
 
 
 def complaint_section(record: AssessmentRecord) -> reports.Section:
-    from .intake_fields import field_words
+    from upperback.web.records.intake_fields import field_words
 
     rows = [
         (field_words([p]).capitalize(), _answer(record.intake, p))

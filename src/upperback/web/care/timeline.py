@@ -15,9 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from upperback.web.clinic.access import access_patient_appointments
 from upperback.web.media.access import access_uploads
-
-from .access import access_history, access_progress
-from .presenting import triage_title
+from upperback.web.records.access import access_history, access_progress
+from upperback.web.records.presenting import triage_title
 
 
 @dataclass(frozen=True)

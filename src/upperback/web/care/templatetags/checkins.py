@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 
 from upperback.web.accounts.models import Role
-from upperback.web.records import checkins
+from upperback.web.care import checkins
 from upperback.web.records.access import access_history, access_progress
 
 register = template.Library()

@@ -16,9 +16,8 @@ from django.utils import timezone
 
 from upperback.care import CareState
 from upperback.clinical import current_dosage, kb_name, plan_ends_on, reason_text
-
-from .models import AssessmentRecord, ProgressEntry
-from .presenting import localized, reader_language
+from upperback.web.records.models import AssessmentRecord, ProgressEntry
+from upperback.web.records.presenting import localized, reader_language
 
 # The engine's actions that come with a consultation offer.
 CONSULT_ACTIONS = ("step_up", "consult")

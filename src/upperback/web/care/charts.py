@@ -25,10 +25,9 @@ from upperback import reports
 from upperback.clinical import important_improvement
 from upperback.web.media.access import access_uploads
 from upperback.web.media.analysis_texts import MEASURE_NAMES
-
-from .access import access_progress
-from .models import AssessmentRecord, ProgressEntry
-from .presenting import reader_language
+from upperback.web.records.access import access_progress
+from upperback.web.records.models import AssessmentRecord, ProgressEntry
+from upperback.web.records.presenting import reader_language
 
 log = logging.getLogger(__name__)
 
