@@ -116,12 +116,15 @@ INSTALLED_APPS = [
     "upperback.web.clinic",
     "upperback.web.media",
     "upperback.web.choosing",
+    "upperback.web.ops",  # /healthz, /readyz, /metrics and the task workers' heartbeats
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files first: WhiteNoise answers them before the rest (and before no-store).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: request latency by route for pages and API answers, not static files.
+    "upperback.web.ops.metrics.RequestMetricsMiddleware",
     "upperback.web.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -215,6 +218,26 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads and their pictures on an S3-protocol object store (django-storages with boto3) when
+# a bucket is named, so web processes and task workers need no shared folder. Credentials come
+# from boto3's usual places (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the machine's
+# role); objects are private and never served by the store (media.views serves them).
+MEDIA_S3_BUCKET = os.environ.get("UPPERBACK_MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    _s3_endpoint = os.environ.get("UPPERBACK_MEDIA_S3_ENDPOINT_URL") or None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": _s3_endpoint,
+            "region_name": os.environ.get("UPPERBACK_MEDIA_S3_REGION") or None,
+            "location": os.environ.get("UPPERBACK_MEDIA_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            # Other S3-protocol servers (MinIO, Ceph, moto) name the bucket in the path.
+            "addressing_style": "path" if _s3_endpoint else None,
+        },
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 EMAIL_BACKEND = os.environ.get(
@@ -272,3 +295,13 @@ MEDIA_ANALYSIS_SECONDS = env_int("UPPERBACK_ANALYSIS_SECONDS", 300)
 # A running analysis whose worker has not written a heartbeat for this long is abandoned:
 # queued again once, then failed.
 MEDIA_ANALYSIS_LEASE_SECONDS = env_int("UPPERBACK_ANALYSIS_LEASE_SECONDS", 60)
+
+# Operating the site (upperback.web.ops): a worker writes its heartbeat this often, and
+# `/readyz` wants one younger than READY_WORKER_SECONDS for each queue in TASK_QUEUES.
+WORKER_HEARTBEAT_SECONDS = env_int("UPPERBACK_WORKER_HEARTBEAT_SECONDS", 5)
+READY_WORKER_SECONDS = env_int("UPPERBACK_READY_WORKER_SECONDS", 30)
+TASK_QUEUES = ["default"]
+# `/metrics` answers loopback only, or anyone with this bearer token.
+METRICS_TOKEN = os.environ.get("UPPERBACK_METRICS_TOKEN", "")
+# A load balancer probes over plain HTTP: these answer it rather than redirect to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("upperback.web.clinic.urls")),
     path("", include("upperback.web.media.urls", namespace="media")),
     path("", include("upperback.web.choosing.urls")),
+    path("", include("upperback.web.ops.urls")),
 ]

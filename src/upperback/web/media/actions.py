@@ -55,21 +55,21 @@ def save_upload(
     assessment: Any = None,
     plan_step: str = "",
 ) -> MediaUpload:
-    """Store the file under MEDIA_ROOT, check it before any decoding, queue the analysis."""
+    """Check the file before any decoding, store it (media storage), before any decoding, queue the analysis."""
     if uploaded.size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError("The file is too large.")
-    staging = storage.absolute(storage.new_name(patient.pk, ".part"))
+    staging = storage.staging_path(patient.pk, ".part")
     try:
         size = _write(uploaded, staging)
         content_type = _check(kind, staging)
     except (MediaError, ValidationError) as error:
-        staging.unlink(missing_ok=True)
+        storage.discard(staging)
         if isinstance(error, ValidationError):
             raise
         # Said in the patient's language now (the request's); the English stays in the log.
         raise ValidationError(vision_message(error.code, error.params)) from None
-    final = staging.with_suffix(SUFFIX.get(content_type, ".mp4"))
-    staging.rename(final)
+    suffix = SUFFIX.get(content_type, ".mp4")
+    stored_name = storage.store(staging, storage.new_name(patient.pk, suffix))
     record = MediaUpload.objects.create(
         patient=patient,
         assessment=assessment,
@@ -77,7 +77,7 @@ def save_upload(
         kind=kind,
         exercise_id=exercise_id,
         view=view,
-        stored_name=storage.relative(final),
+        stored_name=stored_name,
         original_name=str(uploaded.name)[:200],
         content_type=content_type,
         size_bytes=size,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -61,8 +60,14 @@ def limits() -> Limits:
 
 
 def _analyse(upload: MediaUpload) -> dict[str, Any]:
-    path = str(storage.absolute(upload.stored_name))
-    out = str(storage.picture_dir(upload.pk))
+    """The analysis' result and its pictures' stored names."""
+    with storage.workspace(upload.pk, upload.stored_name) as (local, folder):
+        answer = _run(upload, str(local), str(folder))
+        pictures = storage.keep_pictures(upload.pk, answer["pictures"])
+    return {"result": answer["result"], "pictures": pictures}
+
+
+def _run(upload: MediaUpload, path: str, out: str) -> dict[str, Any]:
     beat = _heartbeat_writer(upload.pk)
     if upload.kind == Kind.PHOTO:
         kwargs = {"path": path, "view": upload.view, "points": upload.points, "out": out}
@@ -82,8 +87,7 @@ def analyse_upload(upload_id: int) -> str:
         return "already taken"
     try:
         answer = _analyse(upload)
-        pictures = {k: storage.relative(Path(v)) for k, v in answer["pictures"].items()}
-        actions.finish(upload=upload, result=answer["result"], pictures=pictures)
+        actions.finish(upload=upload, result=answer["result"], pictures=answer["pictures"])
     except VisionError as error:
         actions.fail(upload=upload, error=error)
         return "failed"

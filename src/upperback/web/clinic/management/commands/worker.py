@@ -9,6 +9,7 @@ from typing import Any
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from upperback.web.clinic.outbox import requeue_abandoned, sweep_forever
+from upperback.web.ops.heartbeat import beat_forever
 from upperback.web.records.tasks import ensure_scheduled
 
 
@@ -22,7 +23,12 @@ class Command(DbWorkerCommand):
         stop = threading.Event()
         sweeper = threading.Thread(target=sweep_forever, args=(stop,), daemon=True)
         sweeper.start()
+        # Its sign of life for /readyz (ops.heartbeat); the row goes when the worker stops.
+        queues = str(options.get("queue_name") or "default")
+        beating = threading.Thread(target=beat_forever, args=(queues, stop), daemon=True)
+        beating.start()
         try:
             super().handle(*args, **options)
         finally:
             stop.set()
+            beating.join(timeout=5)
