@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import FrameType
 
 SETTINGS = "upperback.web.settings"
@@ -139,9 +141,20 @@ def _announce(host: str, port: int, workers: int) -> None:
     print("Press Ctrl-C to stop.", flush=True)
 
 
+def _fresh_metrics_dir() -> Path:
+    """gunicorn's worker processes each write their metrics here (prometheus_client's
+    multiprocess mode, ops.metrics); emptied at each start, as the client asks."""
+    default = Path(__file__).resolve().parents[3] / "var"
+    folder = Path(os.environ.get("UPPERBACK_DATA_DIR", str(default))) / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, mode=0o700)
+    return folder
+
+
 def serve(host: str, port: int, workers: int = 2, threads: int = 4) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     os.environ.setdefault("UPPERBACK_LOCAL", "1")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_fresh_metrics_dir())
     server = subprocess.Popen(_gunicorn(host, port, workers, threads))
     worker = Supervised(
         _django("worker", "--no-reload"),

@@ -55,7 +55,7 @@ def save_upload(
     assessment: Any = None,
     plan_step: str = "",
 ) -> MediaUpload:
-    """Check the file before any decoding, store it (media storage), before any decoding, queue the analysis."""
+    """Check the file before any decoding, store it (media storage), queue the analysis."""
     if uploaded.size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError("The file is too large.")
     staging = storage.staging_path(patient.pk, ".part")
