@@ -159,12 +159,16 @@ TEMPLATES = [
 
 def _database() -> dict[str, object]:
     url = os.environ.get("DATABASE_URL")
-    if url:
+    if url and not url.startswith("sqlite:"):
         return dict(dj_database_url.parse(url, conn_max_age=60))
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    if url:  # a SQLite file elsewhere (its folder shared by processes): the same locking
+        name: object = dj_database_url.parse(url)["NAME"]
+    else:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        name = DATA_DIR / "upperback.sqlite3"
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "upperback.sqlite3",
+        "NAME": name,
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so two bookings cannot both read
             # "free" and then both write; WAL and busy_timeout let readers and writers queue.
