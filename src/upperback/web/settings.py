@@ -299,6 +299,10 @@ MEDIA_ANALYSIS_SECONDS = env_int("UPPERBACK_ANALYSIS_SECONDS", 300)
 # A running analysis whose worker has not written a heartbeat for this long is abandoned:
 # queued again once, then failed.
 MEDIA_ANALYSIS_LEASE_SECONDS = env_int("UPPERBACK_ANALYSIS_LEASE_SECONDS", 60)
+# Photos are analysed in warm children started ahead of time (vision.pool: the same limits,
+# one job at a time, retired after this many jobs or any failure); off: a cold child each.
+MEDIA_ANALYSIS_POOL = env_bool("UPPERBACK_ANALYSIS_POOL", True)
+MEDIA_ANALYSIS_POOL_MAX_JOBS = env_int("UPPERBACK_ANALYSIS_POOL_MAX_JOBS", 20)
 
 # Operating the site (upperback.web.ops): a worker writes its heartbeat this often, and
 # `/readyz` wants one younger than READY_WORKER_SECONDS for each queue in TASK_QUEUES.

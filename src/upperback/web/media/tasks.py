@@ -1,15 +1,18 @@
 """Background analysis of an upload, run by `manage.py db_worker` (django-tasks).
 
 The analysis runs in a child process with memory and wall-time limits
-(upperback.vision.isolated): a bad file, a crash, an out-of-memory or a time-out fails its
-own upload with a message the patient can read, and the worker goes on to the next. Any
-other exception fails the upload too: nothing is left "running". Uploads a dead worker left
-running are recovered first, at every claim (actions.recover_abandoned).
+(upperback.vision.isolated; a photo in a warm child started ahead, upperback.vision.pool):
+a bad file, a crash, an out-of-memory or a time-out fails its own upload with a message
+the patient can read, and the worker goes on to the next. Any other exception fails the
+upload too: nothing is left "running". Uploads a dead worker left running are recovered
+first, at every claim (actions.recover_abandoned).
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django_tasks import task
 
-from upperback.vision import Limits, VisionError, run_isolated
+from upperback.vision import Limits, VisionError, WarmPool, run_isolated
 
 from . import actions, storage
 from .analysis import photo_job, video_job
@@ -67,10 +70,44 @@ def _analyse(upload: MediaUpload) -> dict[str, Any]:
     return {"result": answer["result"], "pictures": pictures}
 
 
+_pool: list[WarmPool] = []  # this worker process's warm photo children (at most one pool)
+_pool_lock = threading.Lock()
+
+
+def photo_pool() -> WarmPool | None:
+    """The worker's warm pool for photos (settings.MEDIA_ANALYSIS_POOL), started on first
+    use or by `manage.py worker`; a new one when the limits changed."""
+    if not settings.MEDIA_ANALYSIS_POOL:
+        return None
+    with _pool_lock:
+        if _pool and _pool[0].limits != limits():
+            _pool.pop().close()
+        if not _pool:
+            atexit.register(close_pool)  # its children stopped before the interpreter ends
+            _pool.append(
+                WarmPool(
+                    limits(),
+                    setup="upperback.vision.photo:warm_up",
+                    max_jobs=settings.MEDIA_ANALYSIS_POOL_MAX_JOBS,
+                )
+            )
+        return _pool[0]
+
+
+def close_pool() -> None:
+    with _pool_lock:
+        while _pool:
+            _pool.pop().close()
+
+
 def _run(upload: MediaUpload, path: str, out: str) -> dict[str, Any]:
     beat = _heartbeat_writer(upload.pk)
     if upload.kind == Kind.PHOTO:
         kwargs = {"path": path, "view": upload.view, "points": upload.points, "out": out}
+        pool = photo_pool()
+        if pool is not None:
+            warm: dict[str, Any] = pool.run(photo_job, kwargs, heartbeat=beat)
+            return warm
         answer: dict[str, Any] = run_isolated(photo_job, kwargs, limits(), heartbeat=beat)
         return answer
     kwargs = {"path": path, "exercise_id": upload.exercise_id, "view": upload.view, "out": out}

@@ -9,6 +9,7 @@ from typing import Any
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from upperback.web.clinic.outbox import requeue_abandoned, sweep_forever
+from upperback.web.media.tasks import close_pool, photo_pool
 from upperback.web.ops.heartbeat import beat_forever
 from upperback.web.records.tasks import ensure_scheduled
 
@@ -27,8 +28,11 @@ class Command(DbWorkerCommand):
         queues = str(options.get("queue_name") or "default")
         beating = threading.Thread(target=beat_forever, args=(queues, stop), daemon=True)
         beating.start()
+        if not options.get("batch"):
+            photo_pool()  # warm children start now, while the worker waits for a task
         try:
             super().handle(*args, **options)
         finally:
             stop.set()
+            close_pool()
             beating.join(timeout=5)
