@@ -89,11 +89,12 @@ def _group_processes(group: int, word: str) -> list[int]:
 
 def _task_worker_restarts(group: int) -> None:
     """Kill the task worker: the web server must go on, and a new worker must start."""
-    (worker,) = _group_processes(group, "django worker")
+    assert len(_group_processes(group, "django worker")) == 3  # one per queue
+    (worker,) = _group_processes(group, "--queue-name urgent")
     os.kill(worker, signal.SIGKILL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        again = _group_processes(group, "django worker")
+        again = _group_processes(group, "--queue-name urgent")
         if again and again != [worker]:
             return
         time.sleep(0.5)

@@ -125,6 +125,22 @@ class Supervised:
         return [self.process] if self.process is not None else []
 
 
+def task_workers_for_queues() -> list[Supervised]:
+    """One supervised worker per queue, most urgent first (upperback.web.queues): bulk email
+    and analyses never hold up a booking's confirmation. The analysis worker recovers the
+    uploads a dead worker left running before each start."""
+    from upperback.web.queues import ANALYSIS, BY_PRIORITY, WORKERS
+
+    return [
+        Supervised(
+            _django("worker", "--no-reload", "--queue-name", WORKERS[queue]),
+            name=f"task worker ({queue})",
+            before=_django("recover_uploads", "--verbosity", "0") if queue == ANALYSIS else None,
+        )
+        for queue in BY_PRIORITY
+    ]
+
+
 def _announce(host: str, port: int, workers: int) -> None:
     from upperback.web.demo_accounts import DEMO_TOTP_SECRET, demo_logins
 
@@ -137,7 +153,11 @@ def _announce(host: str, port: int, workers: int) -> None:
         flush=True,
     )
     print(f"  web server: gunicorn, {workers} worker processes", flush=True)
-    print("  task worker: running (manage.py worker), restarted if it stops", flush=True)
+    print(
+        "  task workers: one per queue (urgent, analysis, bulk: manage.py worker"
+        " --queue-name), each restarted if it stops",
+        flush=True,
+    )
     print("Press Ctrl-C to stop.", flush=True)
 
 
@@ -156,12 +176,9 @@ def serve(host: str, port: int, workers: int = 2, threads: int = 4) -> int:
     os.environ.setdefault("UPPERBACK_LOCAL", "1")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_fresh_metrics_dir())
     server = subprocess.Popen(_gunicorn(host, port, workers, threads))
-    worker = Supervised(
-        _django("worker", "--no-reload"),
-        name="task worker",
-        before=_django("recover_uploads", "--verbosity", "0"),
-    )
-    worker.start()
+    task_workers = task_workers_for_queues()
+    for worker in task_workers:
+        worker.start()
 
     def _on_term(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -173,7 +190,8 @@ def serve(host: str, port: int, workers: int = 2, threads: int = 4) -> int:
             return 1
         _announce(host, port, workers)
         while server.poll() is None:
-            worker.check(time.monotonic())
+            for worker in task_workers:
+                worker.check(time.monotonic())
             time.sleep(0.5)
         print(f"the web server stopped (exit {server.returncode})", file=sys.stderr)
         return 1
@@ -181,7 +199,7 @@ def serve(host: str, port: int, workers: int = 2, threads: int = 4) -> int:
         print("stopping", flush=True)
         return 0
     finally:
-        _stop([server, *worker.running()])
+        _stop([server, *(p for worker in task_workers for p in worker.running())])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -258,6 +258,8 @@ TASK_LEASE_SECONDS = env_int("UPPERBACK_TASK_LEASE_SECONDS", 300)
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("UPPERBACK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # By priority, each with its own worker (upperback.web.queues).
+        "QUEUES": ["urgent", "analysis", "bulk", "default"],
     }
 }
 
@@ -299,6 +301,8 @@ MEDIA_ANALYSIS_SECONDS = env_int("UPPERBACK_ANALYSIS_SECONDS", 300)
 # A running analysis whose worker has not written a heartbeat for this long is abandoned:
 # queued again once, then failed.
 MEDIA_ANALYSIS_LEASE_SECONDS = env_int("UPPERBACK_ANALYSIS_LEASE_SECONDS", 60)
+# How often an analysis worker looks for abandoned analyses and uploads left without a task.
+MEDIA_RECOVERY_SECONDS = env_int("UPPERBACK_RECOVERY_SECONDS", 15)
 # Photos are analysed in warm children started ahead of time (vision.pool: the same limits,
 # one job at a time, retired after this many jobs or any failure); off: a cold child each.
 MEDIA_ANALYSIS_POOL = env_bool("UPPERBACK_ANALYSIS_POOL", True)
@@ -308,7 +312,7 @@ MEDIA_ANALYSIS_POOL_MAX_JOBS = env_int("UPPERBACK_ANALYSIS_POOL_MAX_JOBS", 20)
 # `/readyz` wants one younger than READY_WORKER_SECONDS for each queue in TASK_QUEUES.
 WORKER_HEARTBEAT_SECONDS = env_int("UPPERBACK_WORKER_HEARTBEAT_SECONDS", 5)
 READY_WORKER_SECONDS = env_int("UPPERBACK_READY_WORKER_SECONDS", 30)
-TASK_QUEUES = ["default"]
+TASK_QUEUES = ["urgent", "analysis", "bulk"]
 # `/metrics` answers loopback only, or anyone with this bearer token.
 METRICS_TOKEN = os.environ.get("UPPERBACK_METRICS_TOKEN", "")
 # A load balancer probes over plain HTTP: these answer it rather than redirect to HTTPS.

@@ -79,7 +79,13 @@ def test_an_upload_is_stored_analysed_and_served_from_the_bucket(
     record = MediaUpload.objects.get()
     assert s3.keys(bucket) == [record.stored_name]
     call_command(
-        "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
+        "db_worker",
+        batch=True,
+        reload=False,
+        startup_delay=False,
+        interval=0,
+        verbosity=0,
+        queue_name="*",
     )
     record.refresh_from_db()
     assert record.status == Status.DONE, record.error

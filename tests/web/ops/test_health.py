@@ -21,7 +21,7 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
     return Path(settings.MEDIA_ROOT)
 
 
-def _beat(ago_s: float, queues: str = "default", name: str = "host:1") -> None:
+def _beat(ago_s: float, queues: str = "*", name: str = "host:1") -> None:
     when = timezone.now() - dt.timedelta(seconds=ago_s)
     WorkerHeartbeat.objects.create(worker=name, queues=queues, started_at=when, beat_at=when)
 
@@ -56,7 +56,7 @@ def test_readyz_is_unready_when_the_last_heartbeat_is_too_old(
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["status"] == "unready"
-    assert "default" in response.json()["checks"]["workers"]["detail"]
+    assert "urgent, analysis, bulk" in response.json()["checks"]["workers"]["detail"]
 
 
 @pytest.mark.django_db

@@ -53,8 +53,9 @@ def test_queue_depth_and_oldest_age_and_emails_pending(client: Client) -> None:
     later = send_weekly_reminders.using(run_after=timezone.now() + dt.timedelta(days=1))
     later.enqueue()  # not due: not in the depth
     text = _scrape(client)
-    assert _value(text, "upperback_task_queue_depth", 'queue="default"') == 2
-    assert _value(text, "upperback_task_queue_oldest_seconds", 'queue="default"') >= 0
+    assert _value(text, "upperback_task_queue_depth", 'queue="bulk"') == 1
+    assert _value(text, "upperback_task_queue_depth", 'queue="urgent"') == 1
+    assert _value(text, "upperback_task_queue_oldest_seconds", 'queue="urgent"') >= 0
     assert _value(text, "upperback_emails_pending") == 1
 
 
@@ -64,7 +65,7 @@ def test_the_oldest_age_counts_from_when_the_task_became_due(client: Client) -> 
 
     send_weekly_reminders.enqueue()
     DBTaskResult.objects.update(enqueued_at=timezone.now() - dt.timedelta(seconds=120))
-    assert _value(_scrape(client), "upperback_task_queue_oldest_seconds", 'queue="default"') >= 119
+    assert _value(_scrape(client), "upperback_task_queue_oldest_seconds", 'queue="bulk"') >= 119
 
 
 @pytest.mark.django_db

@@ -82,7 +82,9 @@ def save_upload(
         content_type=content_type,
         size_bytes=size,
     )
-    transaction.on_commit(lambda: _enqueue(record.pk))
+    # In the upload's own transaction (the task is a row of the same database): the upload and
+    # its task commit together, so a process killed in between leaves neither.
+    _enqueue(record.pk)
     return record
 
 
@@ -159,10 +161,40 @@ def _release(upload: MediaUpload) -> bool:
     if not changed:
         return False
     if again:
-        transaction.on_commit(lambda: _enqueue(upload.pk))
+        _enqueue(upload.pk)
     else:
         fail(upload=upload, error=VisionError("analysis_interrupted"))
     return True
+
+
+def _uploads_with_a_task() -> set[int]:
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import ANALYSE_TASK
+
+    waiting = DBTaskResult.objects.filter(
+        task_path=ANALYSE_TASK, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    )
+    return {int(row["args"][0]) for row in waiting.values_list("args_kwargs", flat=True)}
+
+
+def requeue_orphans() -> list[int]:
+    """Uploads waiting for analysis with no task to run it (queued before uploads and their
+    tasks committed together, or a task deleted): a task each. Those younger than a lease are
+    left alone: their task may be on its way."""
+    settled_before = timezone.now() - timedelta(seconds=settings.MEDIA_ANALYSIS_LEASE_SECONDS)
+    waiting = MediaUpload.objects.filter(status=Status.QUEUED, created_at__lt=settled_before)
+    ids = set(waiting.values_list("pk", flat=True))
+    orphans = sorted(ids - _uploads_with_a_task()) if ids else []
+    for upload_id in orphans:
+        _enqueue(upload_id)
+    return orphans
+
+
+def recover() -> tuple[list[int], list[int]]:
+    """The worker's timer (manage.py worker): abandoned analyses, then orphaned uploads."""
+    return recover_abandoned(), requeue_orphans()
 
 
 @transaction.atomic

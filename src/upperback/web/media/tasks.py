@@ -21,11 +21,13 @@ from django.conf import settings
 from django_tasks import task
 
 from upperback.vision import Limits, VisionError, WarmPool, run_isolated
+from upperback.web import queues
 
 from . import actions, storage
 from .analysis import photo_job, video_job
 from .models import Kind, MediaUpload
 
+ANALYSE_TASK = "upperback.web.media.tasks.analyse_upload"
 PROGRESS_STEP = 10  # percent: one small UPDATE per tenth of the video
 HEARTBEAT_EVERY_S = 10.0
 
@@ -116,7 +118,7 @@ def _run(upload: MediaUpload, path: str, out: str) -> dict[str, Any]:
     return answer
 
 
-@task()
+@task(queue_name=queues.ANALYSIS)
 def analyse_upload(upload_id: int) -> str:
     actions.recover_abandoned()
     upload = actions.claim(upload_id=upload_id)
