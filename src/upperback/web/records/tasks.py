@@ -37,7 +37,7 @@ WEEKLY_TASK = "upperback.web.records.tasks.send_weekly_reminders"
 # Patients read per batch; each batch's reminders (and their email tasks) are written in one
 # short transaction, so the run never holds SQLite's write lock for long (docs/benchmarks.md:
 # the longest hold over 100,000 patients) and a booking's confirmation goes out meanwhile.
-BATCH = 250
+BATCH = 100
 
 
 def _patient_batches() -> Iterator[list[int]]:
