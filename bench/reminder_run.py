@@ -244,7 +244,8 @@ def run() -> str:
             "one worker per queue as `make run` starts them; the run queued on the bulk queue "
             f"made {got['made']:,} reminders (and their email tasks) in "
             f"{got['run_s']:.0f} s, in batches of short transactions. During its first "
-            f"{WINDOW_S:.0f} s a probe wrote every {PROBE_EVERY_S * 1000:.0f} ms ({len(waits)} writes) "
+            f"{WINDOW_S:.0f} s a probe wrote every {PROBE_EVERY_S * 1000:.0f} ms "
+            f"({len(waits)} writes) "
             f"and a patient booked every {BOOK_EVERY_S:.0f} s. Load average when measured: "
             f"{load:.1f} on {os.cpu_count()} cores (a shared machine).",
             "",

@@ -170,7 +170,7 @@ class _ProcessCollector(Collector):
 def exposition() -> bytes:
     registry = CollectorRegistry(auto_describe=False)
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        MultiProcessCollector(registry)
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:
         registry.register(_ProcessCollector())
     registry.register(DatabaseCollector())
