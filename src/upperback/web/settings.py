@@ -123,9 +123,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files first: WhiteNoise answers them before the rest (and before no-store).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "upperback.web.headers.SecurityHeadersMiddleware",
     # After WhiteNoise: request latency by route for pages and API answers, not static files.
     "upperback.web.ops.metrics.RequestMetricsMiddleware",
-    "upperback.web.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -45,14 +45,14 @@ def _unclaim(task_path: str, args: list[Any]) -> None:
     """A reminder's send claims its row before sending; a worker killed between the claim and
     the send left it claimed and unsent. Its rerun must send, so the claim goes (if the mail
     did leave before the kill, it leaves again, under the same Message-ID: at least once)."""
-    from upperback.web.records.models import WeeklyReminder
+    from upperback.web.records.tasks import unclaim_checkin_reminder
 
-    from .models import Appointment
+    from .tasks import unclaim_reminder
 
     if task_path == "upperback.web.clinic.tasks.send_reminder":
-        Appointment.objects.filter(pk=args[0]).update(reminder_sent_at=None)
+        unclaim_reminder(args[0])
     elif task_path == "upperback.web.records.tasks.send_checkin_reminder":
-        WeeklyReminder.objects.filter(pk=args[0]).update(sent_at=None)
+        unclaim_checkin_reminder(args[0])
 
 
 def requeue_abandoned(now: dt.datetime | None = None) -> int:

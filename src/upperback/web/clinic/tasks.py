@@ -83,3 +83,8 @@ def send_reminder(appointment_id: int, attempt: int = 1) -> bool:
         outbox.retry_later(send_reminder, appointment_id, attempt=attempt)
         raise
     return True
+
+
+def unclaim_reminder(appointment_id: int) -> None:
+    """Undo a day-before reminder's claim (outbox: its worker was killed before it sent)."""
+    Appointment.objects.filter(pk=appointment_id).update(reminder_sent_at=None)

@@ -149,3 +149,8 @@ def send_checkin_reminder(reminder_id: int, attempt: int = 1) -> bool:
         outbox.retry_later(send_checkin_reminder, reminder_id, attempt=attempt)
         raise
     return True
+
+
+def unclaim_checkin_reminder(reminder_id: int) -> None:
+    """Undo a check-in reminder's claim (clinic.outbox: its worker was killed before it sent)."""
+    WeeklyReminder.objects.filter(pk=reminder_id).update(sent_at=None)
