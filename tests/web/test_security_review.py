@@ -213,6 +213,11 @@ TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "api:export_fhir": ("/api/v1/export/fhir", API_OWN_LIST),  # each her own record
     "api:get_draft": ("/api/v1/drafts/{draft}", {**API_ALICES, "bob": 404}),
     "api:live_set": ("/api/v1/live-sets", _all(405)),  # POST only (tests/web/media/test_live.py)
+    # Probes and metrics: no session, no patient data (tests/web/ops). No worker runs here,
+    # so not ready; metrics answer loopback (the test client) or a bearer token.
+    "healthz": ("/healthz", PUBLIC),
+    "readyz": ("/readyz", _all(503)),
+    "metrics": ("/metrics", PUBLIC),
 }
 
 # The admin is Django's: staff only, behind its own login. Patients and visitors get its
