@@ -34,3 +34,19 @@ def test_a_checkin_reminder_claimed_by_a_killed_worker_is_still_mailed(
     assert [m.to for m in mailoutbox] == [["alice@example.com"]]
     reminder.refresh_from_db()
     assert reminder.sent_at is not None and reminder.sent_at > long_ago
+
+
+@pytest.mark.django_db
+def test_a_long_weekly_run_renews_its_lease(
+    alice: Any, desk_worker: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from upperback.web.records import tasks
+
+    actions.record_assessment(patient=alice, intake=Intake.model_validate(desk_worker))
+    tasks.send_weekly_reminders.enqueue(schedule_next=False)
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    DBTaskResult.objects.update(status=TaskResultStatus.RUNNING, started_at=long_ago)
+    monkeypatch.setattr(tasks, "RENEW_EVERY_S", 0.0)  # every batch
+    assert tasks.remind_all(timezone.localdate()) == 1
+    assert DBTaskResult.objects.get(task_path=tasks.WEEKLY_TASK).started_at > long_ago
+    assert requeue_abandoned() == 0  # alive, not abandoned

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -38,6 +39,7 @@ WEEKLY_TASK = "upperback.web.records.tasks.send_weekly_reminders"
 # short transaction, so the run never holds SQLite's write lock for long (docs/benchmarks.md:
 # the longest hold over 100,000 patients) and a booking's confirmation goes out meanwhile.
 BATCH = 100
+RENEW_EVERY_S = 30.0  # well inside any lease (settings.TASK_LEASE_SECONDS)
 
 
 def _patient_batches() -> Iterator[list[int]]:
@@ -91,14 +93,25 @@ def remind_all(today: dt.date) -> int:
     Batch by batch: the reading outside any transaction, each batch's writes in its own.
     A run killed half way has committed whole batches (each reminder with its email task);
     run again, it finds them and goes on with the rest."""
-    made = 0
+    made, renewed = 0, time.monotonic()
     for ids in _patient_batches():
         due = _due_in(ids, today)
+        if time.monotonic() - renewed >= RENEW_EVERY_S:
+            _renew_lease()
+            renewed = time.monotonic()
         if not due:
             continue
         with transaction.atomic():
             made += sum(1 for p in due if actions.remind_for_week(patient=p, on=today))
     return made
+
+
+def _renew_lease() -> None:
+    """A long run (minutes over 100,000 patients) is not abandoned: its task's lease starts
+    again (clinic.outbox reruns a task RUNNING past settings.TASK_LEASE_SECONDS)."""
+    DBTaskResult.objects.filter(task_path=WEEKLY_TASK, status=TaskResultStatus.RUNNING).update(
+        started_at=timezone.now()
+    )
 
 
 @task(queue_name=queues.BULK)
