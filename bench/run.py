@@ -22,6 +22,8 @@ BENCHMARKS: tuple[str, ...] = (
     "bench.web",
     "bench.load",
     "bench.retriage",
+    "bench.care",
+    "bench.messaging",
 )
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 

@@ -34,3 +34,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True  # no collected folder to read at start
+
+# No audit anchors written beside the working tree by tests (tests that want one ask).
+AUDIT_ANCHOR_SECONDS = 0

@@ -27,6 +27,8 @@ from typing import Any
 
 from django.db import connection
 
+from upperback.web.private_files import private_file
+
 Progress = Callable[[str], None]
 RESTORE_STEP_PAGES = 1024
 
@@ -170,6 +172,7 @@ def _sqlite_backup(database: Path, output: Path, progress: Progress) -> None:
         partial.unlink()
         raise BackupError(f"the copy failed its integrity check: {verdict}")
     os.replace(partial, output)
+    private_file(output)  # a whole copy of the health records: the owner's only
     progress(f"{output}: {output.stat().st_size} bytes")
 
 
@@ -230,6 +233,7 @@ def _pg_dump(output: Path, progress: Progress) -> None:
     command = [_pg_tool("pg_dump"), "--format=custom", "--verbose", "--file", str(partial)]
     _run([*command, *args], env, progress)
     os.replace(partial, output)
+    private_file(output)
 
 
 def _pg_restore(source: Path, progress: Progress) -> None:

@@ -1,8 +1,8 @@
 """The task queues, by priority, each served by its own worker (`manage.py worker
 --queue-name NAME`; `make run` starts one per queue, README "Deployment"):
 
-- urgent: booking confirmations, cancellations and day-before reminders (and any safety
-  message): a patient waits for these; nothing else may hold them up.
+- urgent: booking confirmations, cancellations and day-before reminders, and the notices of
+  clinicians' messages (safety notices among them): nothing else may hold them up.
 - analysis: camera uploads (seconds to minutes each).
 - bulk: the daily weekly-reminder run and its thousands of emails.
 

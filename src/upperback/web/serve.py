@@ -26,6 +26,12 @@ from pathlib import Path
 from types import FrameType
 
 SETTINGS = "upperback.web.settings"
+# Backends that put each email (reset links, appointments) where the server runs, not in a
+# mailbox: fine on one's own machine, never in production unless asked for.
+CONSOLE_EMAIL_BACKENDS = frozenset(
+    {"django.core.mail.backends.console.EmailBackend", "upperback.web.mail.PrivateConsoleBackend"}
+)
+DEFAULT_EMAIL_BACKEND = "upperback.web.mail.PrivateConsoleBackend"
 WORKER_BACKOFF_FIRST = 1.0
 WORKER_BACKOFF_MAX = 60.0
 # A worker that ran this long before dying starts again after the first pause, not a longer one.
@@ -171,10 +177,36 @@ def _fresh_metrics_dir() -> Path:
     return folder
 
 
+def _on(environ: dict[str, str] | os._Environ[str], name: str) -> bool:
+    return environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def email_problem(environ: dict[str, str] | os._Environ[str]) -> str:
+    """Why a production start must not go ahead with this email backend ("" if it may)."""
+    if _on(environ, "UPPERBACK_LOCAL") or _on(environ, "UPPERBACK_DEBUG"):
+        return ""
+    backend = environ.get("UPPERBACK_EMAIL_BACKEND", DEFAULT_EMAIL_BACKEND)
+    if backend in CONSOLE_EMAIL_BACKENDS and not _on(environ, "UPPERBACK_ALLOW_CONSOLE_EMAIL"):
+        return (
+            f"refusing to start: UPPERBACK_EMAIL_BACKEND is {backend}, which sends no email"
+            " (reset links and appointments would stay on this server). Set"
+            " UPPERBACK_EMAIL_BACKEND to an SMTP backend (README, Deployment), or"
+            " UPPERBACK_ALLOW_CONSOLE_EMAIL=1 if you mean it."
+        )
+    return ""
+
+
 def serve(host: str, port: int, workers: int = 2, threads: int = 4) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     os.environ.setdefault("UPPERBACK_LOCAL", "1")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_fresh_metrics_dir())
+
+    problem = email_problem(os.environ)
+    if problem:
+        print(problem, file=sys.stderr, flush=True)
+        return 2
+    # Files the servers make (database, uploads, mail) are the owner's only.
+    os.umask(0o077)
     server = subprocess.Popen(_gunicorn(host, port, workers, threads))
     task_workers = task_workers_for_queues()
     for worker in task_workers:

@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from upperback.web.care.charts import sessions_per_week
 from upperback.web.media import actions as media_actions
 from upperback.web.records import actions
-from upperback.web.records.charts import sessions_per_week
 from upperback.web.records.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -135,8 +135,10 @@ def test_the_consultation_pdf_in_spanish(bob: Any, alice: Any, record: Any) -> N
     client.force_login(bob)
     url = reverse("records:consultation_report", args=[record.pk])
     text = pdf_text(client.get(url, HTTP_ACCEPT_LANGUAGE="es").content)
-    assert "Informe de cuidados" in text and "Triaje y por qué" in text
-    assert "Fase 1" in text and "Lo que hemos dejado fuera para usted, y por qué" in text
+    assert "Informe para la consulta" in text and "Triaje y por qué" in text
+    assert "Paciente" in text and "Antecedentes y medicamentos" in text
+    assert "Lo que el motor dejó fuera, y por qué" in text  # the clinician's words, not hers
+    assert "Lo que hemos dejado fuera para usted" not in text
 
 
 def test_only_the_clinic_opens_the_consultation_report(

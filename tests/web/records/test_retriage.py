@@ -17,10 +17,11 @@ from django.test import Client
 
 from upperback.cli import main as upperback
 from upperback.clinical import Intake, knowledge_base_version
-from upperback.web.records import actions
+from upperback.web.records import actions, episodes
 from upperback.web.records.access import access_queue
 from upperback.web.records.demo_intakes import DESK_WORKER
-from upperback.web.records.models import AssessmentRecord, triage_rank
+from upperback.web.records.episode_history import events_of
+from upperback.web.records.models import AssessmentRecord, CareEpisode, triage_rank
 from upperback.web.records.retriage import _load, retriage
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -60,6 +61,11 @@ def _as_made_by_old_rules(record: AssessmentRecord, *, triage: str | None = None
         assessment["red_flags"] = []
         fields.update(triage=triage, current_triage=triage, current_rank=triage_rank(triage))
     AssessmentRecord.objects.filter(pk=record.pk).update(assessment=assessment, **fields)
+    # The episode as the old rules made it: rebuilt from the rows, as the migration does.
+    CareEpisode.objects.filter(patient_id=record.patient_id).delete()
+    rows = AssessmentRecord.objects.filter(patient_id=record.patient_id).order_by("created_at")
+    for event in events_of(assessments=rows):
+        episodes.record(patient=record.patient_id, event=event)
 
 
 def test_a_raise_is_recorded_under_the_new_version_and_tops_the_queue(
@@ -81,8 +87,8 @@ def test_a_raise_is_recorded_under_the_new_version_and_tops_the_queue(
     assert new.knowledge_base == knowledge_base_version()
     assert new.triage == "urgent" and new.raised_by_retriage
     assert new.intake == AssessmentRecord.objects.get(pk=old.pk).intake
-    queue = access_queue(bob, purpose="queue.read")
-    assert queue[0].pk == new.pk, "the raise is at the top of the queue"
+    queue = access_queue(bob, purpose="queue.read").episodes
+    assert queue[0].latest_assessment_id == new.pk, "the raise is at the top of the queue"
     # The unchanged patient was re-run too (her latest is now under the new version) but
     # is not listed as a change.
     assert AssessmentRecord.objects.get(retriaged_from=calm).knowledge_base == new.knowledge_base
@@ -212,8 +218,16 @@ def test_an_emergency_stays_above_a_raise_and_a_reviewed_raise_takes_its_place(
     raised = AssessmentRecord.objects.get(retriaged_from=old)
     assert emergency.triage == "emergency" and raised.current_triage == "urgent"
 
-    assert [r.pk for r in access_queue(bob, purpose="t")] == [emergency.pk, raised.pk, waiting.pk]
+    assert [e.latest_assessment_id for e in access_queue(bob, purpose="t").episodes] == [
+        emergency.pk,
+        raised.pk,
+        waiting.pk,
+    ]
 
     actions.override_assessment(record=raised, author=bob, new_triage="urgent", reason="seen")
 
-    assert [r.pk for r in access_queue(bob, purpose="t")] == [emergency.pk, waiting.pk, raised.pk]
+    assert [e.latest_assessment_id for e in access_queue(bob, purpose="t").episodes] == [
+        emergency.pk,
+        waiting.pk,
+        raised.pk,
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -10,10 +11,13 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from . import throttle
+from . import devices, throttle
 from .models import User
 
-THROTTLED = _("Too many wrong passwords for this address. Try again in 15 minutes.")
+THROTTLED = _(
+    "Too many wrong passwords for this address from here. Try again later, log in from a"
+    " device you used before, or reset your password."
+)
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -27,20 +31,32 @@ class EmailLoginForm(AuthenticationForm):
 
 
 class ThrottleMixin:
-    """Ten wrong passwords for one address within 15 minutes stop password checks for that
-    address until the window ends: a guesser is slowed to a crawl. Any address is counted,
-    known or not, so the refusal says nothing about whether an account exists. The count is
-    in the database (accounts.throttle): atomic, shared by all processes, kept on restart."""
+    """Wrong passwords are counted per address and source, per source, per address, or
+    (from a browser the address logged in on before) per address and device, and each lock
+    grows longer (accounts.throttle): a stranger's guesses never lock the owner out of her
+    own browser, nor out of another place. Any address is counted, known or not, so the
+    refusal says nothing about whether an account exists. The counts are in the database:
+    atomic, shared by all processes, kept on restart."""
 
     cleaned_data: dict[str, Any]
+    request: Any
 
     def clean(self) -> dict[str, Any]:
         email = str(self.cleaned_data.get("username") or "").strip().lower()
-        if email and not throttle.reserve_attempt(email):
+        source = throttle.client_source(self.request)
+        device = devices.known_device(self.request, email)
+        if email and not throttle.reserve_attempt(email, source=source, device=device):
             raise forms.ValidationError(THROTTLED, code="throttled")
-        data: dict[str, Any] = super().clean()  # type: ignore[misc]
+        try:
+            data: dict[str, Any] = super().clean()  # type: ignore[misc]
+        except forms.ValidationError:
+            if email:
+                throttle.record_failure(
+                    email, source=source, device=device
+                )  # (its attempt stays counted)
+            raise
         if email:
-            throttle.clear_attempts(email)  # (a wrong password raised above: it stays counted)
+            throttle.clear_attempts(email, source=source, device=device)
         return data
 
 
@@ -78,9 +94,32 @@ class ChoosePasswordForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    phone = forms.CharField(
+        label=_("Phone number (optional)"),
+        help_text=_("For the clinic to call you back when your care is urgent."),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    phone_call_consent = forms.BooleanField(
+        label=_("The clinic may call me on this number about my care"), required=False
+    )
+
     def __init__(self, *args: Any, email: str, first_name: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.candidate = User(email=email, first_name=first_name)
+
+    def clean_phone(self) -> str:
+        """Digits with the usual separators, 7 to 15 digits (E.164's longest); blank is fine."""
+        raw = str(self.cleaned_data.get("phone") or "").strip()
+        if not raw:
+            return ""
+        digits = re.sub(r"[\s().-]", "", raw)
+        if not re.fullmatch(r"\+?\d{7,15}", digits):
+            raise forms.ValidationError(
+                _("Enter a phone number of 7 to 15 digits (spaces, dashes and + are fine).")
+            )
+        return raw
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -92,4 +131,6 @@ class ChoosePasswordForm(forms.Form):
                 password_validation.validate_password(first, self.candidate)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
+        if data.get("phone_call_consent") and not data.get("phone"):
+            self.add_error("phone", _("Give the number the clinic may call, or untick the box."))
         return data

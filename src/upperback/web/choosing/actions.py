@@ -9,8 +9,10 @@ from typing import Any, get_args
 from django.db import transaction
 from django.utils import timezone
 
+from upperback.care import Choice, Chose
 from upperback.clinical import Intake, SourceId, StepId, assess
 from upperback.web.accounts.models import User
+from upperback.web.records import episode_history, episodes
 from upperback.web.records.models import AssessmentRecord
 
 from .models import OTHER_CAUSE, Basis, Certainty, ConsultationOutcome, PlanPreferences
@@ -32,6 +34,24 @@ def record_preferences(
             "assessment": assessment.model_dump(mode="json"),
             "knowledge_base": assessment.knowledge_base,
         },
+    )
+    changes = {c.step: c for c in assessment.changes}
+    episodes.record(
+        patient=record.patient_id,
+        event=Chose(
+            at=timezone.now(),
+            assessment_id=record.pk,
+            choices=tuple(
+                Choice(
+                    step=c["step"],
+                    choice=c["choice"],
+                    reason=c.get("reason", "")[:4000],
+                    change=changes[c["step"]].change if c["step"] in changes else "",
+                    replaced_by=changes[c["step"]].replaced_by if c["step"] in changes else None,
+                )
+                for c in stored
+            ),
+        ),
     )
     return found
 
@@ -92,6 +112,7 @@ def record_outcome(
         next_review=next_review,
     )
     AssessmentRecord.objects.filter(pk=record.pk).update(reviewed_at=timezone.now())
+    episodes.record(patient=record.patient_id, event=episode_history.agreed(outcome))
     return outcome
 
 

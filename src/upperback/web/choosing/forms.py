@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from upperback.clinical import SourceId, StepId
+from upperback.web.free_text import DOSES_CHARS, NOTE_CHARS, one_line, text_field
 from upperback.web.records.presenting import kb_label
 
 from .models import OTHER_CAUSE, Basis, Certainty
@@ -42,6 +43,7 @@ class PreferencesForm(forms.Form):
                 label=_("Why? (optional)"),
                 required=False,
                 max_length=200,
+                validators=[one_line],  # the contract's preference reason is one line
                 initial=given.get(step, {}).get("reason", ""),
             )
 
@@ -59,8 +61,15 @@ class PreferencesForm(forms.Form):
 
 
 def _sources() -> list[tuple[str, str]]:
+    # No diagnosis is chosen for the clinician: a new outcome opens blank, never on a default
+    # that one hasty save would record (and count in concordance).
     named = [(source, kb_label("source", source)) for source in get_args(SourceId)]
-    return [*named, (OTHER_CAUSE, str(_("Another cause (name it)")))]
+    blank = ("", str(_("Choose the diagnosis")))
+    return [blank, *named, (OTHER_CAUSE, str(_("Another cause (name it)")))]
+
+
+def _with_blank(choices: Any) -> list[tuple[str, str]]:
+    return [("", str(_("Choose"))), *choices]
 
 
 def _steps() -> list[tuple[str, str]]:
@@ -72,21 +81,15 @@ class OutcomeForm(forms.Form):
 
     source = forms.ChoiceField(label=_("Diagnosis"), choices=_sources)
     other_cause = forms.CharField(label=_("Other cause"), required=False, max_length=200)
-    certainty = forms.ChoiceField(label=_("How sure"), choices=Certainty.choices)
-    basis = forms.ChoiceField(label=_("Based on"), choices=Basis.choices)
+    certainty = forms.ChoiceField(label=_("How sure"), choices=_with_blank(Certainty.choices))
+    basis = forms.ChoiceField(label=_("Based on"), choices=_with_blank(Basis.choices))
     steps = forms.MultipleChoiceField(
         label=_("Agreed plan: steps kept or added"),
         choices=_steps,
         widget=forms.CheckboxSelectMultiple,
     )
-    doses = forms.CharField(
-        label=_("Doses and notes, one line a step (step name: note)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    note = forms.CharField(
-        label=_("Note for the patient"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    doses = text_field(_("Doses and notes, one line a step (step name: note)"), DOSES_CHARS, rows=3)
+    note = text_field(_("Note for the patient"), NOTE_CHARS, rows=2)
     agreed_on = forms.DateField(
         label=_("Agreed on"),
         initial=timezone.localdate,

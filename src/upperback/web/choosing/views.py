@@ -11,8 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from upperback.care import CareState
 from upperback.web.accounts.users import signed_in_user
-from upperback.web.records.access import is_clinic_staff, is_herself
+from upperback.web.records.access import access_episode, is_clinic_staff, is_herself
 from upperback.web.records.presenting import SourceList, kb_label, localized, reader_language
 
 from . import actions
@@ -79,8 +80,9 @@ def outcome_page(request: HttpRequest, assessment_id: int) -> HttpResponse:
     preferred = with_preferences(preferences)
     start = preferred or localized(record)
     withheld: dict[str, str] = {w.step: w.because for w in localized(record).withheld}
+    state = access_episode(request.user, record.patient_id, purpose="choosing.outcome.care")
     form = OutcomeForm(
-        request.POST or None, initial={"steps": [s.step for s in start.plan]}, withheld=withheld
+        request.POST or None, initial=outcome_initial(state, start), withheld=withheld
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -104,8 +106,30 @@ def outcome_page(request: HttpRequest, assessment_id: int) -> HttpResponse:
         "withheld": [{"label": kb_label("step", s), "because": b} for s, b in withheld.items()],
         "choices": choice_rows(preferences),
         "changes": preferred.changes if preferred else [],
+        "correcting": state.diagnosis is not None,
     }
     return render(request, "choosing/outcome.html", context)
+
+
+def outcome_initial(state: CareState, start: Any) -> dict[str, Any]:
+    """The outcome form opens on the decision in force: the recorded diagnosis and agreed
+    plan (a save is then a correction, kept as a new outcome); before any, the steps active
+    in the care now and its next review, with no diagnosis and no certainty chosen."""
+    active = [s.step for s in state.active_steps] if state.triage else [s.step for s in start.plan]
+    initial: dict[str, Any] = {"steps": active, "next_review": state.next_review}
+    if state.diagnosis is None:
+        return initial
+    found = state.diagnosis
+    agreed = [s for s in state.steps if s.decided_at == state.diagnosed_at and s.active]
+    return initial | {
+        "source": found.source,
+        "other_cause": found.other_cause,
+        "certainty": found.certainty,
+        "basis": found.basis,
+        "steps": [s.step for s in agreed] or active,
+        "doses": "\n".join(f"{kb_label('step', s.step)}: {s.note}" for s in agreed if s.note),
+        "note": state.outcome_note,
+    }
 
 
 @login_required

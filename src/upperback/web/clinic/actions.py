@@ -13,7 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from upperback.care import URGENT_WINDOW_DAYS, Booked, Ended
 from upperback.web.accounts.models import User
+from upperback.web.records import episodes
 from upperback.web.records.models import AssessmentRecord
 
 from . import messages
@@ -67,6 +69,48 @@ def _check_offered(
         raise SlotTaken()
 
 
+def _check_care_allows(
+    patient_id: int, location: Location, starts_at: dt.datetime, now: dt.datetime
+) -> None:
+    """What the patient's care now allows to be booked (the episode's state): an emergency
+    nothing (the call-911 page instead); urgent care only the next 24 hours (else the phone)."""
+    state = episodes.open_state(patient_id)
+    if state.booking == "call_911":
+        raise NotBookable(
+            _(
+                "Your answers need emergency care now: call 911 or go to the nearest emergency "
+                "department. A clinic visit cannot be booked instead."
+            )
+        )
+    if state.booking == "urgent" and starts_at > now + dt.timedelta(days=URGENT_WINDOW_DAYS):
+        raise NotBookable(
+            _(
+                "Your care is urgent: book a time within the next 24 hours, or call the clinic "
+                "on %(phone)s."
+            )
+            % {"phone": location.phone}
+        )
+
+
+def _booked(appointment: Appointment, now: dt.datetime) -> None:
+    episodes.record(
+        patient=appointment.patient_id,
+        event=Booked(
+            at=now,
+            appointment_id=appointment.pk,
+            starts_at=appointment.starts_at,
+            specialty=appointment.clinician.specialty,
+        ),
+    )
+
+
+def _ended(appointment: Appointment, now: dt.datetime) -> None:
+    episodes.record(
+        patient=appointment.patient_id,
+        event=Ended(at=now, appointment_id=appointment.pk, status=appointment.status),
+    )
+
+
 def _hold(appointment: Appointment) -> None:
     """Insert the appointment's cells; IntegrityError means another booking owns one."""
     OccupiedCell.objects.bulk_create(
@@ -95,6 +139,7 @@ def book(
 ) -> Appointment:
     """Book one appointment, or raise SlotTaken / NotBookable. Emails after commit."""
     now = now or timezone.now()
+    _check_care_allows(patient.pk, location, starts_at, now)
     _check_offered(
         clinician=clinician,
         location=location,
@@ -115,6 +160,7 @@ def book(
                 assessment=assessment,
             )
             _hold(appointment)
+            _booked(appointment, now)
             messages.after_booking(appointment, now=now)
     except IntegrityError:
         raise SlotTaken() from None
@@ -131,6 +177,7 @@ def reschedule(
     """Move an appointment: the new time is held before the old one is released."""
     now = now or timezone.now()
     _check_change_allowed(appointment, now)
+    _check_care_allows(appointment.patient_id, appointment.location, starts_at, now)
     clinician = clinician or appointment.clinician
     _check_offered(
         clinician=clinician,
@@ -156,6 +203,8 @@ def reschedule(
             )
             _hold(new)  # held first: if this fails, `old` is untouched
             _release(old, Status.RESCHEDULED, now)
+            _ended(old, now)
+            _booked(new, now)
             messages.after_booking(new, now=now)
     except IntegrityError:
         raise SlotTaken() from None
@@ -200,6 +249,7 @@ def cancel(
     else:
         _check_change_allowed(locked, now)
     _release(locked, Status.CANCELLED, now)
+    _ended(locked, now)
     if by_clinic:
         locked.cancellation_reason = reason
         locked.save(update_fields=["cancellation_reason"])
@@ -223,6 +273,7 @@ def mark_attendance(
     locked.status = status
     locked.status_changed_at = now
     locked.save(update_fields=["status", "status_changed_at"])
+    _ended(locked, now)
     return locked
 
 

@@ -27,6 +27,7 @@ RERUNNABLE = (
     "upperback.web.clinic.tasks.send_reminder",
     "upperback.web.records.tasks.send_weekly_reminders",
     "upperback.web.records.tasks.send_checkin_reminder",
+    "upperback.web.messaging.tasks.send_message_notice",
 )
 MAX_ATTEMPTS = 8
 FIRST_RETRY = dt.timedelta(minutes=1)  # then 2, 4, ... minutes: about four hours in all

@@ -16,14 +16,13 @@ from django.views.decorators.http import require_POST
 
 from upperback.web.accounts.users import signed_in_user
 from upperback.web.records.access import access_assessment, is_clinic_staff
-from upperback.web.records.presenting import current_consult
 
 from . import actions
 from .access import access_appointment, access_own_appointments, keeps_calendar
 from .forms import BookForm, ClinicCancelForm, RescheduleForm, SearchForm
 from .ics import appointment_ics
 from .models import Location, Status
-from .offers import DEFAULT_WINDOW_DAYS, Offer, offer_for, present, search
+from .offers import DEFAULT_WINDOW_DAYS, Offer, care_offer, offer_for, present, search
 from .views_search import render_search
 from .views_staff import why_they_came
 
@@ -49,8 +48,7 @@ def _render_offer(
 @login_required
 def book_for_assessment(request: HttpRequest, assessment_id: int) -> HttpResponse:
     record = access_assessment(request.user, assessment_id, purpose="clinic.offer")
-    offer = offer_for(record.current_triage, current_consult(record))
-    return _render_offer(request, record, offer)
+    return _render_offer(request, record, offer_for(*care_offer(request.user, record)))
 
 
 @login_required
@@ -83,7 +81,7 @@ def book(request: HttpRequest) -> HttpResponse:
 def _refused(request: HttpRequest, record: Any, data: dict[str, Any], reason: str) -> HttpResponse:
     """The loser of a race: say so, and show the times still free."""
     if record is not None:
-        offer = offer_for(record.current_triage, current_consult(record))
+        offer = offer_for(*care_offer(request.user, record))
         return _render_offer(request, record, offer, error=reason, status=409)
     form = SearchForm({"specialty": data["clinician"].specialty, "days": DEFAULT_WINDOW_DAYS})
     return render_search(request, form, None, error=reason, status=409)
@@ -161,7 +159,17 @@ def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
                 return redirect("clinic:appointment", moved.pk)
         else:
             error, status = _("Choose one of the times offered."), 400
-    slots = search(found.appointment_type, found.clinician.specialty, dt.timedelta(days=30))
+    # The patient's own clinician first (a move keeps the person who knows her), then others.
+    window = dt.timedelta(days=30)
+    same = search(
+        found.appointment_type, found.clinician.specialty, window, clinician=found.clinician
+    )
+    others = [
+        slot
+        for slot in search(found.appointment_type, found.clinician.specialty, window)
+        if slot.clinician_id != found.clinician_id
+    ]
+    slots = same + others
     return render(
         request,
         "clinic/reschedule.html",

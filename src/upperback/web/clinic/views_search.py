@@ -16,13 +16,12 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 
-from upperback.web.records.access import access_assessment
-from upperback.web.records.presenting import current_consult
+from upperback.web.records.access import access_assessment, access_episode, is_clinic_staff
 
-from .chooser import Window, week
+from .chooser import PAGE_DAYS, Window, week
 from .forms import SearchForm
 from .models import Location
-from .offers import DEFAULT_WINDOW_DAYS, Offer, first_visit_type, recommendation
+from .offers import DEFAULT_WINDOW_DAYS, Offer, care_offer, first_visit_type, recommendation
 
 
 def _clinic() -> Location | None:
@@ -32,10 +31,21 @@ def _clinic() -> Location | None:
 @login_required
 def search_slots(request: HttpRequest) -> HttpResponse:
     record = _opened_from(request)
-    if record is not None and record.current_triage == "emergency":
+    if _emergency(request, record):
         context = {"record": record, "offer": Offer("emergency"), "clinic": _clinic()}
         return render(request, "clinic/emergency.html", context)
     return render_search(request, _form(request, record), record)
+
+
+def _emergency(request: HttpRequest, record: Any) -> bool:
+    """The patient's care now is an emergency: no times are offered, only the call-911 page
+    (whether or not the search was opened from an assessment)."""
+    if record is not None:
+        return care_offer(request.user, record)[0] == "emergency"
+    if is_clinic_staff(request.user):
+        return False
+    state = access_episode(request.user, request.user.pk, purpose="clinic.care")
+    return state.booking == "call_911"
 
 
 def _opened_from(request: HttpRequest) -> Any:
@@ -50,7 +60,7 @@ def _form(request: HttpRequest, record: Any) -> SearchForm:
     if record is None or "specialty" in request.GET:
         return SearchForm(request.GET or None)
     # The consultation the CURRENT triage calls for (a clinician's override included).
-    specialty, days = recommendation(record.current_triage, current_consult(record))
+    specialty, days = recommendation(*care_offer(request.user, record))
     if specialty is None:
         return SearchForm(initial={"assessment": record.pk, "days": days})
     data = request.GET.copy()
@@ -104,9 +114,21 @@ def _results(request: HttpRequest, form: SearchForm) -> dict[str, Any]:
         "week": found,
         "window": window,
         "appointment_type": visit_type,
-        "earlier": _link(query, page=found.page - 1) if found.has_earlier else "",
+        "earlier": _earlier(query, window, found.page, today),
         "later": _later(query, window, found.page, found.has_later_in_window),
     }
+
+
+def _earlier(query: QueryDict, window: Window, page: int, today: dt.date) -> str:
+    """The week before: in this window, or, on the first week of a window that starts after
+    today ("Later days" moved it on), the last week of the days before it, never before today."""
+    if page > 0:
+        return _link(query, page=page - 1)
+    if window.first_day <= today:
+        return ""
+    before = max(today, window.first_day - dt.timedelta(days=window.days))
+    last_day = window.first_day - dt.timedelta(days=1)
+    return _link(query, date_from=before.isoformat(), page=(last_day - before).days // PAGE_DAYS)
 
 
 def _later(query: QueryDict, window: Window, page: int, in_window: bool) -> str:

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from upperback.vision import MediaError, Point, VisionError, check_image, check_video, read_cva
+from upperback.web.free_text import printable
 
 from . import storage
 from .models import Kind, LiveSession, MediaUpload, Status
@@ -44,18 +45,11 @@ def _check(kind: str, path: Path) -> str:
     return "video"
 
 
-@transaction.atomic
-def save_upload(
-    *,
-    patient: Any,
-    uploaded: Any,
-    kind: str,
-    view: str,
-    exercise_id: str = "",
-    assessment: Any = None,
-    plan_step: str = "",
-) -> MediaUpload:
-    """Check the file before any decoding, store it (media storage), queue the analysis."""
+def store_checked(*, patient: Any, uploaded: Any, kind: str) -> tuple[str, str, int]:
+    """Write the file within the size limit and check it before any decoding (content type by
+    content, pixels, duration), then store it (media storage: the local folder or the object
+    store); its stored name, type and size. Also used by the photo attached to a message
+    (messaging.actions): one set of checks."""
     if uploaded.size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError("The file is too large.")
     staging = storage.staging_path(patient.pk, ".part")
@@ -69,7 +63,22 @@ def save_upload(
         # Said in the patient's language now (the request's); the English stays in the log.
         raise ValidationError(vision_message(error.code, error.params)) from None
     suffix = SUFFIX.get(content_type, ".mp4")
-    stored_name = storage.store(staging, storage.new_name(patient.pk, suffix))
+    return storage.store(staging, storage.new_name(patient.pk, suffix)), content_type, size
+
+
+@transaction.atomic
+def save_upload(
+    *,
+    patient: Any,
+    uploaded: Any,
+    kind: str,
+    view: str,
+    exercise_id: str = "",
+    assessment: Any = None,
+    plan_step: str = "",
+) -> MediaUpload:
+    """Check the file before any decoding, store it (media storage), queue the analysis."""
+    stored_name, content_type, size = store_checked(patient=patient, uploaded=uploaded, kind=kind)
     record = MediaUpload.objects.create(
         patient=patient,
         assessment=assessment,
@@ -78,7 +87,7 @@ def save_upload(
         exercise_id=exercise_id,
         view=view,
         stored_name=stored_name,
-        original_name=str(uploaded.name)[:200],
+        original_name=printable(str(uploaded.name))[:200],
         content_type=content_type,
         size_bytes=size,
     )

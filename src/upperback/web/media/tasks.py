@@ -25,6 +25,7 @@ from upperback.web import queues
 
 from . import actions, storage
 from .analysis import photo_job, video_job
+from .analysis_texts import picture_labels
 from .models import Kind, MediaUpload
 
 ANALYSE_TASK = "upperback.web.media.tasks.analyse_upload"
@@ -105,7 +106,13 @@ def close_pool() -> None:
 def _run(upload: MediaUpload, path: str, out: str) -> dict[str, Any]:
     beat = _heartbeat_writer(upload.pk)
     if upload.kind == Kind.PHOTO:
-        kwargs = {"path": path, "view": upload.view, "points": upload.points, "out": out}
+        kwargs = {
+            "path": path,
+            "view": upload.view,
+            "points": upload.points,
+            "out": out,
+            "labels": picture_labels(),
+        }
         pool = photo_pool()
         if pool is not None:
             warm: dict[str, Any] = pool.run(photo_job, kwargs, heartbeat=beat)

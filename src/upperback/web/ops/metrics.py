@@ -42,6 +42,7 @@ EMAIL_TASKS = (
     "upperback.web.clinic.tasks.send_appointment_email",
     "upperback.web.clinic.tasks.send_reminder",
     "upperback.web.records.tasks.send_checkin_reminder",
+    "upperback.web.messaging.tasks.send_message_notice",
 )
 WAITING = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
 

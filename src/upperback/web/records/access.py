@@ -9,17 +9,27 @@ even that the id exists. Refusals are audited too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
+from upperback.care import CareState
 from upperback.web.accounts.models import Role, User
 
-from .audit import Entry, append, append_one
-from .models import AssessmentRecord, IntakeDraft, Outcome, ProgressEntry
+from .audit import Entry, append
+from .models import (
+    AssessmentRecord,
+    CareEpisode,
+    IntakeDraft,
+    Outcome,
+    Override,
+    ProgressEntry,
+)
 
 Found = TypeVar("Found", bound=Model)
 
@@ -40,8 +50,53 @@ def _entry(user: Any, *, purpose: str, patient: User | None, obj: Any, allowed: 
     )
 
 
+@dataclass
+class _Visit:
+    """One request's pass through the door: its audit rows, written together when the
+    request ends (one chained INSERT instead of one transaction a read), and the patients it
+    already fetched."""
+
+    entries: list[Entry] = field(default_factory=list)
+    patients: dict[int, User] = field(default_factory=dict)
+
+
+_VISIT: ContextVar[_Visit | None] = ContextVar("door_visit", default=None)
+
+
+@contextmanager
+def visit() -> Iterator[None]:
+    """Gather the door's audit rows of one request and write them when it ends, refusals
+    included (the request's exception still propagates after the rows are written)."""
+    current = _Visit()
+    token = _VISIT.set(current)
+    try:
+        yield
+    finally:
+        _VISIT.reset(token)
+        append(current.entries)
+
+
+class AuditVisitMiddleware:
+    """Each request is one `visit` of the door (settings.MIDDLEWARE)."""
+
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        with visit():
+            return self.get_response(request)
+
+
+def _log(entries: list[Entry]) -> None:
+    current = _VISIT.get()
+    if current is None:
+        append(entries)
+    else:
+        current.entries.extend(entries)
+
+
 def audit(user: Any, *, purpose: str, patient: User | None, obj: Any = None, allowed: bool) -> None:
-    append_one(_entry(user, purpose=purpose, patient=patient, obj=obj, allowed=allowed))
+    _log([_entry(user, purpose=purpose, patient=patient, obj=obj, allowed=allowed)])
 
 
 @dataclass(frozen=True)
@@ -125,9 +180,20 @@ def _may_see_patient_of(user: Any, found: Any) -> bool:
 
 
 def access_patient(user: Any, patient_id: Any, *, purpose: str, herself_only: bool = False) -> User:
-    """A patient `user` may see; `herself_only`: only the patient herself (to write)."""
+    """A patient `user` may see; `herself_only`: only the patient herself (to write). Within
+    one request the patient is fetched once (every read is still checked and audited)."""
     rule = is_herself if herself_only else _may_see_patient_of
-    return open_door(user, User.objects.all(), patient_id, purpose=purpose, allowed=rule)
+    current, key = _VISIT.get(), as_id(patient_id)
+    if current is not None and key in current.patients:
+        found = current.patients[key]
+        if not rule(user, found):
+            raise refuse(user, purpose=purpose, patient=found, obj=found)
+        audit(user, purpose=purpose, patient=found, obj=found, allowed=True)
+        return found
+    found = open_door(user, User.objects.all(), patient_id, purpose=purpose, allowed=rule)
+    if current is not None and key is not None:
+        current.patients[key] = found
+    return found
 
 
 def access_assessment(
@@ -178,27 +244,77 @@ def access_progress(user: Any, patient_id: Any, *, purpose: str) -> list[Progres
     return list(ProgressEntry.objects.filter(patient=patient))
 
 
-def access_queue(user: Any, *, purpose: str) -> list[AssessmentRecord]:
-    """Each patient's latest assessment, in `queue_order`."""
+QUEUE_PAGE = 50
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    episodes: list[CareEpisode]
+    page: int
+    has_next: bool
+
+
+def access_queue(user: Any, *, purpose: str, page: int = 1) -> QueuePage:
+    """One page of the clinic's open episodes, in queue order: emergencies and raises no
+    clinician has reviewed first, then by triage level, then by waiting time. One indexed
+    query, sorted and paged by the database; each patient shown is audited (a page's worth)."""
     if not is_clinic_staff(user):
         raise refuse(user, purpose=purpose, patient=None)
-    audit(user, purpose=purpose, patient=None, allowed=True)
-    latest: dict[int, AssessmentRecord] = {}
-    records = AssessmentRecord.objects.select_related("patient").filter(patient__role=Role.PATIENT)
-    for record in records.order_by("-created_at"):
-        latest.setdefault(record.patient_id, record)
-    # The queue shows each patient's name and triage: one audit row per record shown, so
-    # "who saw this patient, when" is answered by the log, as for any other view.
-    append(
-        _entry(user, purpose=purpose, patient=r.patient, obj=r, allowed=True)
-        for r in latest.values()
+    page = max(page, 1)
+    start = (page - 1) * QUEUE_PAGE
+    found = list(
+        # Episodes are made by patients' own acts (staff have none with a triage).
+        CareEpisode.objects.filter(closed_at=None)
+        .exclude(triage="")
+        .select_related("patient", "latest_assessment")
+        .defer("state", "latest_assessment__assessment", "latest_assessment__intake")
+        .order_by("queue_group", "rank", "waiting_since", "id")[start : start + QUEUE_PAGE + 1]
     )
-    return sorted(latest.values(), key=queue_order)
+    shown = found[:QUEUE_PAGE]
+    _log(
+        [
+            _entry(user, purpose=purpose, patient=None, obj=None, allowed=True),
+            *(_entry(user, purpose=purpose, patient=e.patient, obj=e, allowed=True) for e in shown),
+        ]
+    )
+    return QueuePage(episodes=shown, page=page, has_next=len(found) > QUEUE_PAGE)
 
 
-def queue_order(record: AssessmentRecord) -> tuple[int, int, Any]:
-    """Emergencies, and raises by `upperback retriage` not yet reviewed, first (an emergency
-    before a raise); then by triage level (most urgent first); then by waiting time."""
-    raised = record.raised_by_retriage and record.reviewed_at is None
-    top = 0 if record.current_triage == "emergency" or raised else 1
-    return (top, record.current_rank, record.created_at)
+def access_overrides(user: Any, patient_id: Any, *, purpose: str) -> list[Override]:
+    """Every clinician's override of the patient's care (on any of her assessments), oldest
+    first: the decisions the care record stands on, with their authors."""
+    patient = access_patient(user, patient_id, purpose=purpose)
+    query = Override.objects.filter(record__patient=patient).select_related("author")
+    return list(query.order_by("created_at", "pk"))
+
+
+def access_episode(user: Any, patient_id: Any, *, purpose: str) -> CareState:
+    """The patient's care now (her open episode's state), through the door."""
+    from .episodes import state_of
+
+    patient = access_patient(user, patient_id, purpose=purpose)
+    return state_of(CareEpisode.objects.filter(patient=patient, closed_at=None).first())
+
+
+def access_episodes(user: Any, patient_ids: Iterable[int], *, purpose: str) -> dict[int, CareState]:
+    """The care now of many patients the clinic's staff are shown at once (the calendar's
+    bookings): one query for all their open episodes, one audit row each, written together.
+    A patient with no episode yet has an empty state."""
+    if not is_clinic_staff(user):
+        raise refuse(user, purpose=purpose, patient=None)
+    from .episodes import state_of
+
+    wanted = sorted(set(patient_ids))
+    found = {
+        e.patient_id: e
+        for e in CareEpisode.objects.filter(
+            patient_id__in=wanted, closed_at=None, patient__role=Role.PATIENT
+        ).select_related("patient")
+    }
+    _log(
+        [
+            _entry(user, purpose=purpose, patient=e.patient, obj=e, allowed=True)
+            for e in found.values()
+        ]
+    )
+    return {patient_id: state_of(found.get(patient_id)) for patient_id in wanted}

@@ -7,15 +7,19 @@ build their data here too, never by saving models directly.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from upperback.care import Assessed, CheckedIn, Overridden, Removal, Reviewed
 from upperback.clinical import Assessment, Intake
 from upperback.web.accounts.models import Role, User
+from upperback.web.free_text import NOTE_CHARS, REASON_CHARS
 
+from . import episodes
 from .models import (
     AssessmentRecord,
     IntakeDraft,
@@ -28,7 +32,14 @@ from .models import (
 
 @transaction.atomic
 def create_patient(
-    *, email: str, password: str, first_name: str = "", last_name: str = "", language: str = "en"
+    *,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "en",
+    phone: str = "",
+    phone_call_consent: bool = False,
 ) -> User:
     return User.objects.create_user(
         email=email,
@@ -37,6 +48,8 @@ def create_patient(
         last_name=last_name,
         role=Role.PATIENT,
         preferred_language=language,
+        phone=phone,
+        phone_call_consent=phone_call_consent and bool(phone),
     )
 
 
@@ -91,6 +104,23 @@ def save_draft_step(*, draft: IntakeDraft, step: str, answers: dict[str, Any]) -
 
 
 @transaction.atomic
+def save_draft_follow_ups(
+    *, draft: IntakeDraft, paths: list[str], answers: dict[str, Any]
+) -> IntakeDraft:
+    """Keep the answers to the follow-up questions `paths` (the engine's), and record them as
+    asked so that a blank one is not asked again."""
+    from .draft_answers import save_follow_ups
+    from .forms import ASKED, follow_up_questions
+
+    locked = IntakeDraft.objects.select_for_update().get(pk=draft.pk)
+    locked.answers = save_follow_ups(locked.answers, follow_up_questions(paths), answers)
+    asked = [f"{ASKED}{path}" for path in paths if f"{ASKED}{path}" not in locked.completed_steps]
+    locked.completed_steps = [*locked.completed_steps, *asked]
+    locked.save(update_fields=["answers", "completed_steps", "updated_at"])
+    return locked
+
+
+@transaction.atomic
 def stop_draft_for_emergency(*, draft: IntakeDraft) -> IntakeDraft:
     draft.stopped_for_emergency = True
     draft.save(update_fields=["stopped_for_emergency", "updated_at"])
@@ -136,6 +166,7 @@ def record_assessment(
     if draft is not None:
         draft.submitted = record
         draft.save(update_fields=["submitted", "updated_at"])
+    episodes.record(patient=patient, event=episodes.assessed(record))
     return record
 
 
@@ -148,11 +179,22 @@ def override_assessment(
     reason: str,
     plan_note: str = "",
     removed_steps: list[str] | None = None,
+    specialty: str | None = None,
 ) -> Override:
-    """A clinician's decision, kept beside the engine's answer (which is never changed)."""
+    """A clinician's decision, kept beside the engine's answer (which is never changed).
+
+    `reason` is kept for the clinic; `plan_note` is what the patient reads (also as the reason
+    of each removed step); `specialty` names who she should see when it is not the engine's."""
     if not reason.strip():
         raise ValueError("An override needs a reason.")
+    for name, text, limit in (
+        ("reason", reason, REASON_CHARS),
+        ("plan_note", plan_note, NOTE_CHARS),
+    ):
+        if len(text.strip()) > limit:
+            raise ValueError(f"{name}: keep it under {limit} characters")
     locked = AssessmentRecord.objects.select_for_update().get(pk=record.pk)
+    locked.current_triage = episodes.current_triage(locked)
     override = Override.objects.create(
         record=locked,
         author=author,
@@ -166,7 +208,28 @@ def override_assessment(
     locked.current_rank = triage_rank(new_triage)
     locked.reviewed_at = timezone.now()
     locked.save(update_fields=["current_triage", "current_rank", "reviewed_at"])
+    episodes.record(
+        patient=locked.patient_id,
+        event=Overridden(
+            at=override.created_at,
+            assessment_id=locked.pk,
+            by=author.pk,
+            triage=new_triage,
+            consult=episodes.consult_for(locked, new_triage, specialty),
+            reason=override.reason,
+            note_for_patient=override.plan_note,
+            removed=tuple(
+                Removal(step=step, reason=override.plan_note) for step in override.removed_steps
+            ),
+        ),
+    )
     return override
+
+
+@transaction.atomic
+def mark_reviewed(*, patient: User, author: User) -> None:
+    """A clinician looked at the episode and leaves the care as it is (clears "needs review")."""
+    episodes.record(patient=patient, event=Reviewed(at=timezone.now(), by=author.pk))
 
 
 @transaction.atomic
@@ -208,6 +271,8 @@ def record_review(
     because: str = "",
     rules: list[str] | None = None,
     dosage: list[dict[str, Any]] | None = None,
+    review_on: dt.date | None = None,
+    consult: dict[str, Any] | None = None,
 ) -> ProgressEntry:
     """The engine's review at a check-in: its action, the plan phase it moves to and the day
     that phase began (the next review counts from it), its reason, and the dosage level each
@@ -231,6 +296,21 @@ def record_review(
             "dosage",
             "dosage_changes",
         ]
+    )
+    episodes.record(
+        patient=entry.patient_id,
+        event=CheckedIn(
+            at=entry.created_at,
+            entry_id=entry.pk,
+            on=entry.recorded_on,
+            action=action,
+            phase=phase,
+            phase_started_on=since,
+            dose=dict(entry.dosage),
+            review_on=review_on,
+            consult=episodes.consult_need(consult) if consult else None,
+            because=because[:4000],
+        ),
     )
     return entry
 
@@ -260,6 +340,7 @@ class RetriagePlan:
     current_triage: str
     raised: bool
     reason: str
+    event_parts: str = ""  # the care event's parts (upperback.care.assessed_parts), JSON
 
 
 def _still_latest(plans: list[RetriagePlan]) -> list[RetriagePlan]:
@@ -336,7 +417,28 @@ def record_retriage(*, plans: list[RetriagePlan]) -> list[tuple[RetriagePlan, in
             "retriaged_from_id", "pk"
         )
     )
+    _retriage_events(kept, now)
     return [(plan, new_ids.get(plan.old.pk)) for plan in kept]
+
+
+def _retriage_events(kept: list[RetriagePlan], now: dt.datetime) -> None:
+    """Each re-run as an `Assessed` event of its patient's episode (the care state decides
+    the triage now: a raise waits for a clinician, a clinician's decision is not lowered)."""
+    olds = {plan.old.pk: plan for plan in kept}
+    rows = AssessmentRecord.objects.filter(
+        retriaged_from_id__gte=min(olds), retriaged_from_id__lte=max(olds)
+    ).values_list("retriaged_from_id", "pk")
+    events = []
+    for old_id, new_id in rows:
+        plan = olds.get(old_id)
+        if plan is None or not plan.event_parts:
+            continue
+        parts = json.loads(plan.event_parts)
+        event = Assessed.model_validate(
+            {**parts, "at": now, "assessment_id": new_id, "retriage": True}
+        )
+        events.append((plan.old.patient_id, event))
+    episodes.record_batch(events)
 
 
 def remind_for_week(*, patient: User, on: dt.date) -> WeeklyReminder | None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from upperback.clinical import TRIAGE_ORDER
+from upperback.web.free_text import NOTE_CHARS, REASON_CHARS, at_most
 
 
 class Triage(models.TextChoices):
@@ -99,14 +100,20 @@ class Override(models.Model):
     record = models.ForeignKey(AssessmentRecord, on_delete=models.CASCADE, related_name="overrides")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField()
+    reason = models.TextField(max_length=REASON_CHARS)
     old_triage = models.CharField(max_length=16, choices=Triage.choices)
     new_triage = models.CharField(max_length=16, choices=Triage.choices)
-    plan_note = models.TextField(blank=True, help_text="the clinician's edit to the plan")
+    plan_note = models.TextField(
+        blank=True, max_length=NOTE_CHARS, help_text="the clinician's edit to the plan"
+    )
     removed_steps = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            at_most("reason", REASON_CHARS, name="records_override_reason_length"),
+            at_most("plan_note", NOTE_CHARS, name="records_override_plan_note_length"),
+        ]
 
     def __str__(self) -> str:
         return f"override {self.pk}: {self.old_triage} -> {self.new_triage}"
@@ -158,6 +165,7 @@ class ProgressEntry(models.Model):
 
     class Meta:
         ordering = ["recorded_on", "created_at"]
+        constraints = [at_most("note", 200, name="records_progressentry_note_length")]
 
 
 class WeeklyReminder(models.Model):
@@ -225,3 +233,69 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.outcome}"
+
+
+class CareEpisode(models.Model):
+    """One episode of a patient's care: the state `upperback.care.derive` makes of its events,
+    stored as a projection written in the same transaction as each event (`episodes.record`).
+
+    The columns beside `state` are the state's own values, copied so the queue is one indexed
+    query sorted and paged by the database."""
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_episodes"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    state = models.JSONField(default=dict, help_text="upperback.care.CareState, as JSON")
+    triage = models.CharField(max_length=16, choices=Triage.choices, blank=True)
+    rank = models.PositiveSmallIntegerField(default=9, help_text="0 = emergency")
+    queue_group = models.PositiveSmallIntegerField(
+        default=1, help_text="0: an emergency or a raise not yet reviewed (first in the queue)"
+    )
+    waiting_since = models.DateTimeField(default=timezone.now)
+    needs_review = models.BooleanField(default=False)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    latest_assessment = models.ForeignKey(
+        AssessmentRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["queue_group", "rank", "waiting_since"]
+        # The queue reads open episodes with a triage in this order: a partial index that is
+        # the query's own order, so a page costs the same at 1,000 patients as at 20,000.
+        indexes = [
+            models.Index(
+                fields=["queue_group", "rank", "waiting_since", "id"],
+                condition=models.Q(closed_at__isnull=True) & ~models.Q(triage=""),
+                name="careepisode_queue",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(closed_at__isnull=True),
+                name="careepisode_one_open_per_patient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"episode {self.pk} of {self.patient_id} ({self.triage})"
+
+
+class CareEvent(models.Model):
+    """One event of an episode (`upperback.care.events`), never changed after it is written."""
+
+    episode = models.ForeignKey(CareEpisode, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=16)
+    payload = models.JSONField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["episode", "at"], name="careevent_episode_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M} in episode {self.episode_id}"

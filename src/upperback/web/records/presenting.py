@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext
 
+from upperback.care import CareState, Status, StepState
 from upperback.clinical import Assessment
 
 from .illustrations import exercise_svg
@@ -195,20 +196,33 @@ def phases(assessment: Assessment, start: dt.date, sources: SourceList) -> list[
     return out
 
 
-def result_context(record: AssessmentRecord) -> dict[str, Any]:
+def result_context(
+    record: AssessmentRecord, state: CareState | None = None, overrides: list[Any] | None = None
+) -> dict[str, Any]:
+    """What the result and review pages show of `record`. When it is the assessment the
+    patient's care now stands on (`state`, her episode), the triage, the consultation, each
+    step's status and the next review are the care state's; an earlier assessment is shown as
+    it was, as history. `overrides`: the episode's overrides (on any of its assessments),
+    read through the door; by default the record's own."""
     assessment = localized(record)
+    current = state is not None and state.assessment_id == record.pk
+    care = state if current else None
     start = plan_start(record)
-    triage = record.current_triage
+    triage = care.triage if care is not None and care.triage else record.current_triage
     cited = SourceList()  # filled in page order: warning signs, then plan, then left out
     red_flags = [
         {"flag": f, "because": field_words(f.because), "cite": cited.cite(f.source)}
         for f in assessment.red_flags
     ]
     plan = phases(assessment, start, cited)
-    removed = _removed(record)
+    statuses = {s.step: s for s in care.steps} if care is not None else {}
+    removed = {} if care is not None else _removed(record)
     for phase in plan:
         for view in phase["steps"]:
-            view["removed"] = removed.get(view["step"].step)
+            step_id = view["step"].step
+            view["removed"] = removed.get(step_id)
+            view |= step_status_view(statuses.get(step_id))
+    agreed_ids = {s.step for s in care.active_steps} if care is not None else set()
     withheld = [
         {
             "withheld": held,
@@ -216,28 +230,89 @@ def result_context(record: AssessmentRecord) -> dict[str, Any]:
             "cite": cited.cite(held.source),
         }
         for held in assessment.withheld
+        if held.step not in agreed_ids
     ]
+    consult_specialty = care.consult.specialty if care is not None else assessment.consult.specialty
     return {
         "record": record,
         "assessment": assessment,
+        "care": care,
+        "is_current": current,
         "triage": triage,
         "triage_title": triage_title(triage),
         "triage_now": kb_label("triage_now", triage),
         "engine_triage_title": triage_title(record.triage),
-        "overrides": list(record.overrides.select_related("author")),
+        "overrides": overrides
+        if overrides is not None and current
+        else list(record.overrides.select_related("author")),
         "sources": likely_sources(assessment),
         "red_flags": red_flags,
         "phases": plan,
-        "current_phase": current_phase(plan),
+        "current_phase": care.phase if care is not None else current_phase(plan),
+        "agreed_beyond_plan": [
+            {"label": kb_label("step", s.step), **step_status_view(s)}
+            for s in (care.steps if care is not None else ())
+            if not s.in_engine_plan and s.active
+        ],
         "withheld": withheld,
         "cited": cited.listed(),
         "disclaimer": disclaimer_after_lead(assessment.disclaimer),
         "questions": questions(assessment),
-        "consult_label": capfirst(kb_label("who", assessment.consult.specialty or ""))
-        if assessment.consult.specialty
+        "consult_label": capfirst(kb_label("who", consult_specialty or ""))
+        if consult_specialty
         else "",
         "removed_steps": removed,
+        "next_review": care.next_review if care is not None else None,
+        "diagnosis": diagnosis_view(care) if care is not None else None,
     }
+
+
+def step_status_view(step: StepState | None) -> dict[str, Any]:
+    """A plan step's one status in words: removed (with the reason written for the patient),
+    declined (with what replaces it), agreed (despite a contraindication: both reasons)."""
+    if step is None:
+        return {"status": "proposed", "active": True}
+    view: dict[str, Any] = {
+        "status": str(step.status),
+        "active": step.active,
+        "note": step.note,
+        "withheld_because": step.withheld_because,
+        "agreed_because": step.agreed_because,
+    }
+    on = timezone.localdate(step.decided_at) if step.decided_at else None
+    if step.status == Status.REMOVED:
+        view["removed"] = {"on": on, "reason": step.reason, "by_agreement": not step.reason}
+    elif step.status == Status.DECLINED:
+        view["declined"] = {
+            "on": on,
+            "reason": step.reason,
+            "replaced_by": kb_label("step", step.replaced_by) if step.replaced_by else "",
+        }
+    return view
+
+
+def diagnosis_view(care: CareState) -> dict[str, Any] | None:
+    """The clinician's diagnosis in words (none until a consultation's outcome)."""
+    if care.diagnosis is None:
+        return None
+    found = care.diagnosis
+    return {
+        "name": found.other_cause if found.source == "other" else kb_label("source", found.source),
+        "certainty": found.certainty,
+        "on": timezone.localdate(care.diagnosed_at) if care.diagnosed_at else None,
+    }
+
+
+def clinician_names(ids: set[int | None]) -> dict[int, str]:
+    """The clinic's staff named in the care (who set the triage, removed a step, diagnosed),
+    by user id: staff accounts, not patient data, so no door."""
+    from upperback.web.accounts.models import Role, User
+
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    staff = User.objects.filter(pk__in=wanted).exclude(role=Role.PATIENT)
+    return {u.pk: u.get_full_name() or u.email for u in staff}
 
 
 def _removed(record: AssessmentRecord) -> dict[str, dict[str, Any]]:

@@ -15,6 +15,10 @@ from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from upperback.web.messaging.actions import record_sent
+from upperback.web.messaging.models import EmailKind
+from upperback.web.messaging.policy import unsubscribe_headers
+
 from .models import WeeklyReminder
 
 
@@ -28,9 +32,13 @@ def message_id(reminder: WeeklyReminder) -> str:
 
 def queue_email(reminder: WeeklyReminder) -> None:
     """Queue the reminder's email, in the caller's transaction."""
+    from upperback.web.messaging.tasks import checkin_due
+
     from .tasks import send_checkin_reminder
 
-    send_checkin_reminder.enqueue(reminder.pk)
+    # On the patient's chosen day and hour of that week (messaging: her email preferences).
+    due = checkin_due(reminder.patient, reminder.iso_year, reminder.iso_week)
+    send_checkin_reminder.using(run_after=due).enqueue(reminder.pk)
 
 
 def send_email(reminder: WeeklyReminder) -> None:
@@ -46,10 +54,13 @@ def send_email(reminder: WeeklyReminder) -> None:
             ]
         )
         subject = _("Your weekly check-in")
+    # RFC 8058 one-click unsubscribe (messaging.policy), and the send counted for her cap.
+    headers = {"Message-ID": message_id(reminder), **unsubscribe_headers(patient.pk)}
     EmailMessage(
         subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[patient.email],
-        headers={"Message-ID": message_id(reminder)},
+        headers=headers,
     ).send()
+    record_sent(patient_id=patient.pk, kind=EmailKind.CHECKIN_REMINDER)

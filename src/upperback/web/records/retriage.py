@@ -183,6 +183,7 @@ def _write_batch(
             assessment_json=result.assessment_json,
             knowledge_base=result.knowledge_base,
             triage=result.triage,
+            event_parts=result.event_parts,
             current_triage=current,
             raised=current != old.current_triage and _is_raise(old.current_triage, current),
             reason=(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from upperback.care import assessed_parts
 from upperback.clinical import assess
 
 
@@ -25,6 +26,9 @@ class ReRun:
     # (id, level, explanation) of each warning sign fired: the reason for a change
     red_flags: list[tuple[str, str, str]] = field(default_factory=list)
     error: str = ""  # the engine refused the stored intake (the contract changed): say so
+    # The care event's parts (upperback.care.assessed_parts) as JSON text, made here on every
+    # core rather than by decoding the answer again in the process that writes.
+    event_parts: str = ""
 
 
 def assess_batch(batch: list[tuple[int, str, str]]) -> list[ReRun]:
@@ -36,10 +40,12 @@ def assess_batch(batch: list[tuple[int, str, str]]) -> list[ReRun]:
         except ValueError as error:  # pydantic's ValidationError and bad JSON are ValueErrors
             results.append(ReRun(record_id, "", "", "", error=str(error).splitlines()[0]))
             continue
+        answer = assessment.model_dump(mode="json")
         results.append(
             ReRun(
                 record_id=record_id,
-                assessment_json=assessment.model_dump_json(),
+                assessment_json=json.dumps(answer),
+                event_parts=json.dumps(assessed_parts(answer)),
                 knowledge_base=assessment.knowledge_base,
                 triage=assessment.triage,
                 red_flags=[(f.id, f.level, f.explanation) for f in assessment.red_flags],

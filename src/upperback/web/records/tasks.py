@@ -24,9 +24,10 @@ from django_tasks_db.models import DBTaskResult
 
 from upperback.web import queues
 from upperback.web.accounts.models import Role, User
+from upperback.web.care import checkins
 from upperback.web.clinic import outbox
 
-from . import actions, checkins, reminders
+from . import actions, reminders
 from .models import AssessmentRecord, ProgressEntry, WeeklyReminder
 
 logger = logging.getLogger(__name__)
@@ -147,7 +148,11 @@ def ensure_scheduled() -> bool:
 @task(queue_name=queues.BULK)
 def send_checkin_reminder(reminder_id: int, attempt: int = 1) -> bool:
     """Send one week's reminder at most once. The claim is one conditional UPDATE: of any
-    number of workers running this task for the same row, one sends. Returns whether it sent."""
+    number of workers running this task for the same row, one sends. Returns whether it sent.
+    The patient's preferences first: paused, unsubscribed or capped holds it; a day or hour
+    she moved since it was queued sends it then (messaging.tasks.checkin_decision)."""
+    if not _wanted_now(reminder_id):
+        return False
     now = timezone.now()
     claimed = WeeklyReminder.objects.filter(pk=reminder_id, sent_at__isnull=True).update(
         sent_at=now
@@ -162,6 +167,16 @@ def send_checkin_reminder(reminder_id: int, attempt: int = 1) -> bool:
         outbox.retry_later(send_checkin_reminder, reminder_id, attempt=attempt)
         raise
     return True
+
+
+def _wanted_now(reminder_id: int) -> bool:
+    from upperback.web.messaging.tasks import checkin_decision
+
+    reminder = WeeklyReminder.objects.select_related("patient").get(pk=reminder_id)
+    decision, due = checkin_decision(reminder.patient, reminder.iso_year, reminder.iso_week)
+    if decision == "later":
+        send_checkin_reminder.using(run_after=due).enqueue(reminder_id)
+    return decision == "send"
 
 
 def unclaim_checkin_reminder(reminder_id: int) -> None:
