@@ -89,8 +89,8 @@ def test_an_upload_is_stored_analysed_and_served_from_the_bucket(
     )
     record.refresh_from_db()
     assert record.status == Status.DONE, record.error
-    assert record.pictures == {"annotated_photo": f"pictures/{record.pk}/posture.png"}
-    assert s3.keys(bucket) == sorted([record.stored_name, record.pictures["annotated_photo"]])
+    assert record.pictures["annotated_photo"] == f"pictures/{record.pk}/posture.png"
+    assert s3.keys(bucket) == sorted([record.stored_name, *record.pictures.values()])
     picture = alice_client.get(reverse("media:file", args=[record.pk, "annotated_photo"]))
     assert picture.status_code == 200 and picture["Content-Type"] == "image/png"
     assert b"".join(picture.streaming_content).startswith(b"\x89PNG")
