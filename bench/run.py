@@ -18,6 +18,7 @@ BENCHMARKS: tuple[str, ...] = (
     "bench.engine",
     "bench.scheduling",
     "bench.vision",
+    "bench.analysis_pool",
     "bench.web",
     "bench.load",
     "bench.retriage",

@@ -242,6 +242,11 @@ TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "api:create_thread": ("/api/v1/threads", {**API_OWN_LIST, "bob": 404}),
     "api:get_thread": ("/api/v1/threads/{thread}", {**API_ALICES, "bob": 404}),
     "api:post_message": ("/api/v1/threads/{thread}/messages", _all(405)),  # POST only
+    # Probes and metrics: no session, no patient data (tests/web/ops). No worker runs here,
+    # so not ready; metrics answer loopback (the test client) or a bearer token.
+    "healthz": ("/healthz", PUBLIC),
+    "readyz": ("/readyz", _all(503)),
+    "metrics": ("/metrics", PUBLIC),
 }
 
 # The admin is Django's: staff only, behind its own login. Patients and visitors get its

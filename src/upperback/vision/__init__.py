@@ -35,6 +35,7 @@ _EXPORTS: dict[str, str] = {
     "check_video": "upperback.vision.file_checks",
     "Limits": "upperback.vision.isolated",
     "run_isolated": "upperback.vision.isolated",
+    "WarmPool": "upperback.vision.pool",
     "VisionError": "upperback.vision.errors",
     "MediaError": "upperback.vision.errors",
     "RetakeError": "upperback.vision.errors",

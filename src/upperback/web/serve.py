@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import FrameType
 
 SETTINGS = "upperback.web.settings"
@@ -129,6 +131,22 @@ class Supervised:
         return [self.process] if self.process is not None else []
 
 
+def task_workers_for_queues() -> list[Supervised]:
+    """One supervised worker per queue, most urgent first (upperback.web.queues): bulk email
+    and analyses never hold up a booking's confirmation. The analysis worker recovers the
+    uploads a dead worker left running before each start."""
+    from upperback.web.queues import ANALYSIS, BY_PRIORITY, WORKERS
+
+    return [
+        Supervised(
+            _django("worker", "--no-reload", "--queue-name", WORKERS[queue]),
+            name=f"task worker ({queue})",
+            before=_django("recover_uploads", "--verbosity", "0") if queue == ANALYSIS else None,
+        )
+        for queue in BY_PRIORITY
+    ]
+
+
 def _announce(host: str, port: int, workers: int) -> None:
     from upperback.web.demo_accounts import DEMO_TOTP_SECRET, demo_logins
 
@@ -141,8 +159,22 @@ def _announce(host: str, port: int, workers: int) -> None:
         flush=True,
     )
     print(f"  web server: gunicorn, {workers} worker processes", flush=True)
-    print("  task worker: running (manage.py worker), restarted if it stops", flush=True)
+    print(
+        "  task workers: one per queue (urgent, analysis, bulk: manage.py worker"
+        " --queue-name), each restarted if it stops",
+        flush=True,
+    )
     print("Press Ctrl-C to stop.", flush=True)
+
+
+def _fresh_metrics_dir() -> Path:
+    """gunicorn's worker processes each write their metrics here (prometheus_client's
+    multiprocess mode, ops.metrics); emptied at each start, as the client asks."""
+    default = Path(__file__).resolve().parents[3] / "var"
+    folder = Path(os.environ.get("UPPERBACK_DATA_DIR", str(default))) / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, mode=0o700)
+    return folder
 
 
 def _on(environ: dict[str, str] | os._Environ[str], name: str) -> bool:
@@ -167,6 +199,8 @@ def email_problem(environ: dict[str, str] | os._Environ[str]) -> str:
 def serve(host: str, port: int, workers: int = 2, threads: int = 4) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     os.environ.setdefault("UPPERBACK_LOCAL", "1")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_fresh_metrics_dir())
+
     problem = email_problem(os.environ)
     if problem:
         print(problem, file=sys.stderr, flush=True)
@@ -174,12 +208,9 @@ def serve(host: str, port: int, workers: int = 2, threads: int = 4) -> int:
     # Files the servers make (database, uploads, mail) are the owner's only.
     os.umask(0o077)
     server = subprocess.Popen(_gunicorn(host, port, workers, threads))
-    worker = Supervised(
-        _django("worker", "--no-reload"),
-        name="task worker",
-        before=_django("recover_uploads", "--verbosity", "0"),
-    )
-    worker.start()
+    task_workers = task_workers_for_queues()
+    for worker in task_workers:
+        worker.start()
 
     def _on_term(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -191,7 +222,8 @@ def serve(host: str, port: int, workers: int = 2, threads: int = 4) -> int:
             return 1
         _announce(host, port, workers)
         while server.poll() is None:
-            worker.check(time.monotonic())
+            for worker in task_workers:
+                worker.check(time.monotonic())
             time.sleep(0.5)
         print(f"the web server stopped (exit {server.returncode})", file=sys.stderr)
         return 1
@@ -199,7 +231,7 @@ def serve(host: str, port: int, workers: int = 2, threads: int = 4) -> int:
         print("stopping", flush=True)
         return 0
     finally:
-        _stop([server, *worker.running()])
+        _stop([server, *(p for worker in task_workers for p in worker.running())])
 
 
 def main(argv: list[str] | None = None) -> int:

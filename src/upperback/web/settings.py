@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "upperback.web.choosing",
     "upperback.web.messaging",
     "upperback.web.care",
+    "upperback.web.ops",  # /healthz, /readyz, /metrics and the task workers' heartbeats
 ]
 
 MIDDLEWARE = [
@@ -142,6 +143,8 @@ MIDDLEWARE = [
     # Static files first: WhiteNoise answers them before the rest (and before no-store).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "upperback.web.headers.SecurityHeadersMiddleware",
+    # After WhiteNoise: request latency by route for pages and API answers, not static files.
+    "upperback.web.ops.metrics.RequestMetricsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -181,12 +184,17 @@ TEMPLATES = [
 
 def _database() -> dict[str, object]:
     url = os.environ.get("DATABASE_URL")
-    if url:
+    if url and not url.startswith("sqlite:"):
         return dict(dj_database_url.parse(url, conn_max_age=60))
-    private_dir(DATA_DIR)
+    if url:  # a SQLite file elsewhere (its folder shared by processes): the same locking
+        name = Path(str(dj_database_url.parse(url)["NAME"]))
+        private_dir(name.parent)
+    else:
+        private_dir(DATA_DIR)
+        name = DATA_DIR / "upperback.sqlite3"
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": private_database(DATA_DIR / "upperback.sqlite3"),
+        "NAME": private_database(name),
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so two bookings cannot both read
             # "free" and then both write; WAL and busy_timeout let readers and writers queue.
@@ -239,10 +247,30 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # `make run` collects them into STATIC_ROOT; WhiteNoise serves them compressed, under names
 # that carry a hash of their content, so browsers may keep them for a year.
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads and their pictures on an S3-protocol object store (django-storages with boto3) when
+# a bucket is named, so web processes and task workers need no shared folder. Credentials come
+# from boto3's usual places (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the machine's
+# role); objects are private and never served by the store (media.views serves them).
+MEDIA_S3_BUCKET = os.environ.get("UPPERBACK_MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    _s3_endpoint = os.environ.get("UPPERBACK_MEDIA_S3_ENDPOINT_URL") or None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": _s3_endpoint,
+            "region_name": os.environ.get("UPPERBACK_MEDIA_S3_REGION") or None,
+            "location": os.environ.get("UPPERBACK_MEDIA_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            # Other S3-protocol servers (MinIO, Ceph, moto) name the bucket in the path.
+            "addressing_style": "path" if _s3_endpoint else None,
+        },
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # By default each email is written whole to a private file in EMAIL_FILE_PATH and the server
@@ -272,6 +300,8 @@ TASK_LEASE_SECONDS = env_int("UPPERBACK_TASK_LEASE_SECONDS", 300)
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("UPPERBACK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # By priority, each with its own worker (upperback.web.queues).
+        "QUEUES": ["urgent", "analysis", "bulk", "default"],
     }
 }
 
@@ -377,3 +407,19 @@ ADMINS = _admins(os.environ.get("UPPERBACK_ADMINS", ""))
 SERVER_EMAIL = os.environ.get("UPPERBACK_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 LOGGING_CONFIG = "logging.config.dictConfig"
 LOGGING = logging_config(debug=DEBUG)
+# How often an analysis worker looks for abandoned analyses and uploads left without a task.
+MEDIA_RECOVERY_SECONDS = env_int("UPPERBACK_RECOVERY_SECONDS", 15)
+# Photos are analysed in warm children started ahead of time (vision.pool: the same limits,
+# one job at a time, retired after this many jobs or any failure); off: a cold child each.
+MEDIA_ANALYSIS_POOL = env_bool("UPPERBACK_ANALYSIS_POOL", True)
+MEDIA_ANALYSIS_POOL_MAX_JOBS = env_int("UPPERBACK_ANALYSIS_POOL_MAX_JOBS", 20)
+
+# Operating the site (upperback.web.ops): a worker writes its heartbeat this often, and
+# `/readyz` wants one younger than READY_WORKER_SECONDS for each queue in TASK_QUEUES.
+WORKER_HEARTBEAT_SECONDS = env_int("UPPERBACK_WORKER_HEARTBEAT_SECONDS", 5)
+READY_WORKER_SECONDS = env_int("UPPERBACK_READY_WORKER_SECONDS", 30)
+TASK_QUEUES = ["urgent", "analysis", "bulk"]
+# `/metrics` answers loopback only, or anyone with this bearer token.
+METRICS_TOKEN = os.environ.get("UPPERBACK_METRICS_TOKEN", "")
+# A load balancer probes over plain HTTP: these answer it rather than redirect to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]

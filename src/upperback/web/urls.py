@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("upperback.web.media.urls", namespace="media")),
     path("", include("upperback.web.choosing.urls")),
     path("", include("upperback.web.messaging.urls")),
+    path("", include("upperback.web.ops.urls")),
 ]

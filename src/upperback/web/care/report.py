@@ -300,11 +300,11 @@ def photo_section(user: Any, record: AssessmentRecord) -> reports.Section | None
     stored = latest.pictures.get(f"annotated_photo.{language}") or latest.pictures.get(
         "annotated_photo"
     )
-    path = storage.absolute(stored) if stored else None
+    content = storage.read_bytes(stored) if stored else None
     pictures: tuple[reports.Picture, ...] = ()
-    if path is not None and path.is_file():
+    if content is not None:
         caption = long_date(timezone.localdate(latest.created_at))
-        pictures = (reports.Picture(path.read_bytes(), caption, max_width_cm=8),)
+        pictures = (reports.Picture(content, caption, max_width_cm=8),)
     return reports.Section(_("Latest posture photo"), rows=rows, pictures=pictures)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from pathlib import PurePosixPath
 from typing import get_args
 
 from django.contrib import messages
@@ -106,16 +107,16 @@ def serve_file(request: HttpRequest, upload_id: int, name: str) -> FileResponse:
     stored = record.stored_name if name == "original" else localised or record.pictures.get(name)
     if not stored:
         raise Http404("No such file.")
-    path = storage.absolute(stored)
+    suffix = PurePosixPath(stored).suffix
     # Only the types the checks let in are served as themselves, and shown inline; anything
     # else is a download the browser must not interpret (nosniff keeps it from guessing).
-    content_type = mimetypes.guess_type(path.name)[0] or ""
+    content_type = mimetypes.guess_type(f"file{suffix}")[0] or ""
     inline = content_type in SERVED_INLINE
     response = FileResponse(
-        path.open("rb"),
+        storage.open_stored(stored),
         content_type=content_type if inline else "application/octet-stream",
         as_attachment=not inline,
-        filename=f"upload-{record.pk}-{name}{path.suffix}",  # our words, never the uploader's
+        filename=f"upload-{record.pk}-{name}{suffix}",  # our words, never the uploader's
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

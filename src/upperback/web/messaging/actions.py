@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from upperback.web.accounts.models import Role, User
-from upperback.web.media import storage
 from upperback.web.media.actions import store_checked
 from upperback.web.media.models import Kind
 from upperback.web.records.models import CareEpisode
@@ -43,10 +42,12 @@ def _clean(text: str, *, field: str, limit: int) -> str:
 def _store_photo(patient: User, photo: Any) -> tuple[str, str]:
     """The camera uploads' own size limit and content checks (media.actions.store_checked)."""
     try:
-        final, content_type, _size = store_checked(patient=patient, uploaded=photo, kind=Kind.PHOTO)
+        stored, content_type, _size = store_checked(
+            patient=patient, uploaded=photo, kind=Kind.PHOTO
+        )
     except ValidationError as error:
         raise ValidationError({"photo": error.messages}) from None
-    return storage.relative(final), content_type
+    return stored, content_type
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from typing import Literal
 from django.utils import timezone
 from django_tasks import task
 
+from upperback.web import queues
 from upperback.web.accounts.models import User
 from upperback.web.clinic import outbox
 
@@ -62,7 +63,7 @@ def checkin_decision(
     return ("send" if policy.within_cap(prefs, sent, EmailKind.CHECKIN_REMINDER) else "hold"), due
 
 
-@task()
+@task(queue_name=queues.URGENT)  # a clinician's answer, and safety notices: first
 def send_message_notice(message_id: int, attempt: int = 1) -> bool:
     """Email the patient that a clinician wrote, at most once; whether it sent."""
     message = Message.objects.select_related("thread__patient").get(pk=message_id)

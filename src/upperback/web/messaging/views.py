@@ -7,6 +7,7 @@ Thin views: reads through messaging.access (the audited door), writes through ac
 from __future__ import annotations
 
 import mimetypes
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.contrib import messages as flash
@@ -137,14 +138,14 @@ def photo(request: HttpRequest, message_id: int) -> FileResponse:
     message = access_message(request.user, message_id, purpose="messages.photo")
     if not message.photo_name:
         raise Http404("No photo.")
-    path = storage.absolute(message.photo_name)
-    content_type = mimetypes.guess_type(path.name)[0] or ""
+    suffix = PurePosixPath(message.photo_name).suffix
+    content_type = mimetypes.guess_type(f"photo{suffix}")[0] or ""
     inline = content_type in SERVED_INLINE
     response = FileResponse(
-        path.open("rb"),
+        storage.open_stored(message.photo_name),  # the local folder or the object store
         content_type=content_type if inline else "application/octet-stream",
         as_attachment=not inline,
-        filename=f"message-{message.pk}{path.suffix}",  # our words, never the uploader's
+        filename=f"message-{message.pk}{suffix}",  # our words, never the uploader's
     )
     response["Cache-Control"] = "private, no-store"
     return response
