@@ -173,7 +173,7 @@ def remind() -> None:
     django.setup()
     from django.db import transaction
 
-    from upperback.web.records import tasks
+    from upperback.web.care import tasks
 
     held: list[float] = []
 
@@ -205,7 +205,7 @@ def _run_reminders(data: Path) -> dict[str, Any]:
     tomorrow = (
         "import django, datetime as dt; django.setup()\n"
         "from django.utils import timezone\n"
-        "from upperback.web.records.tasks import send_weekly_reminders\n"
+        "from upperback.web.care.tasks import send_weekly_reminders\n"
         "later = send_weekly_reminders.using(run_after=timezone.now() + dt.timedelta(days=1))\n"
         "later.enqueue()\n"
     )

@@ -79,7 +79,7 @@ NO_USER_TO_ASK = {
     "clinic/slots.py": "free times: reads only clinician and times of occupied slots",
     "clinic/tasks.py": "the reminder worker: no request, no user",
     "records/retriage.py": "`upperback retriage`: a clinic command over every patient",
-    "records/tasks.py": "the weekly check-in reminder: no request, no user",
+    "care/tasks.py": "the weekly check-in reminder: no request, no user",
     "messaging/tasks.py": "the new-message notice and the reminder's preference check: no user",
     "ops/metrics.py": "Prometheus metrics: counts and durations of uploads, no record shown",
     "accounts/management/commands/load_demo.py": "seeds the demo accounts from the shell",

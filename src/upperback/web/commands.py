@@ -8,12 +8,9 @@ DATABASE_URL), so Django is set up inside each handler, never at import.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
-
-SETTINGS = "upperback.web.settings"
 
 
 def register(subparsers: Any) -> None:
@@ -80,10 +77,9 @@ def _positive(text: str) -> int:
 
 
 def _setup() -> None:
-    import django
+    from upperback.web import setup
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
-    django.setup()
+    setup()
 
 
 def handle_audit_verify(args: argparse.Namespace) -> int:

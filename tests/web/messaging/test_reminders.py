@@ -18,10 +18,10 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from upperback.clinical import Intake
+from upperback.web.care.tasks import remind_all
 from upperback.web.messaging import actions, policy
 from upperback.web.messaging.models import EmailKind, EmailPreferences, SentEmail
 from upperback.web.records import actions as records_actions
-from upperback.web.records.tasks import remind_all
 
 LA = ZoneInfo("America/Los_Angeles")
 START = dt.datetime(2030, 6, 3, 0, 0, tzinfo=LA)  # a Monday

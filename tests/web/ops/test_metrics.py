@@ -11,9 +11,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from upperback.web.care.tasks import send_weekly_reminders
 from upperback.web.clinic.tasks import send_appointment_email
 from upperback.web.media.models import MediaUpload, Status
-from upperback.web.records.tasks import send_weekly_reminders
 
 
 def _value(text: str, name: str, labels: str = "") -> float:

@@ -9,9 +9,9 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from upperback.web import queues
+from upperback.web.care.tasks import send_checkin_reminder, send_weekly_reminders
 from upperback.web.clinic.tasks import send_appointment_email, send_reminder
 from upperback.web.media.tasks import analyse_upload
-from upperback.web.records.tasks import send_checkin_reminder, send_weekly_reminders
 
 
 def test_each_task_is_on_its_queue() -> None:

@@ -13,6 +13,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from upperback.clinical import Intake
+from upperback.web.care import actions as care_actions
 from upperback.web.clinic.outbox import requeue_abandoned
 from upperback.web.records import actions
 from upperback.web.records.models import WeeklyReminder
@@ -23,7 +24,7 @@ def test_a_checkin_reminder_claimed_by_a_killed_worker_is_still_mailed(
     alice: Any, desk_worker: dict[str, Any], mailoutbox: list[Any]
 ) -> None:
     actions.record_assessment(patient=alice, intake=Intake.model_validate(desk_worker))
-    reminder = actions.remind_for_week(patient=alice, on=timezone.localdate())
+    reminder = care_actions.remind_for_week(patient=alice, on=timezone.localdate())
     assert reminder is not None
     # As the killed worker left it: the row claimed, its task running since long ago, no mail.
     long_ago = timezone.now() - dt.timedelta(hours=1)
@@ -40,7 +41,7 @@ def test_a_checkin_reminder_claimed_by_a_killed_worker_is_still_mailed(
 def test_a_long_weekly_run_renews_its_lease(
     alice: Any, desk_worker: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from upperback.web.records import tasks
+    from upperback.web.care import tasks
 
     actions.record_assessment(patient=alice, intake=Intake.model_validate(desk_worker))
     tasks.send_weekly_reminders.enqueue(schedule_next=False)

@@ -39,14 +39,14 @@ intake = Intake.model_validate(DESK_WORKER)
 for n in range({PATIENTS}):
     patient = actions.create_patient(email=f"p{{n}}@example.com", password="x-unused-password-1")
     actions.record_assessment(patient=patient, intake=intake)
-from upperback.web.records.tasks import send_weekly_reminders
+from upperback.web.care.tasks import send_weekly_reminders
 send_weekly_reminders.enqueue(schedule_next=False)
 """
 # Reminders with a send task waiting to run (or running: the next worker reruns it).
 WITH_A_TASK = """
 SELECT r.id, r.patient_id FROM records_weeklyreminder r WHERE EXISTS (
   SELECT 1 FROM django_tasks_database_dbtaskresult t
-  WHERE t.task_path = 'upperback.web.records.tasks.send_checkin_reminder'
+  WHERE t.task_path = 'upperback.web.care.tasks.send_checkin_reminder'
     AND t.status IN ('READY', 'RUNNING') AND t.args_kwargs LIKE '%[' || r.id || ']%')
 """
 

@@ -15,15 +15,15 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from upperback.clinical import Assessment, Intake, plan_ends_on
-from upperback.web.clinic.outbox import requeue_abandoned
-from upperback.web.records import actions
-from upperback.web.records.models import AssessmentRecord, WeeklyReminder
-from upperback.web.records.tasks import (
+from upperback.web.care.tasks import (
     WEEKLY_TASK,
     ensure_scheduled,
     remind_all,
     send_weekly_reminders,
 )
+from upperback.web.clinic.outbox import requeue_abandoned
+from upperback.web.records import actions
+from upperback.web.records.models import AssessmentRecord, WeeklyReminder
 
 
 def run_worker() -> None:

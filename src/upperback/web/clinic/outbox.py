@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -25,8 +26,8 @@ logger = logging.getLogger(__name__)
 RERUNNABLE = (
     "upperback.web.clinic.tasks.send_appointment_email",
     "upperback.web.clinic.tasks.send_reminder",
-    "upperback.web.records.tasks.send_weekly_reminders",
-    "upperback.web.records.tasks.send_checkin_reminder",
+    "upperback.web.care.tasks.send_weekly_reminders",
+    "upperback.web.care.tasks.send_checkin_reminder",
     "upperback.web.messaging.tasks.send_message_notice",
 )
 MAX_ATTEMPTS = 8
@@ -42,18 +43,25 @@ def retry_later(task: Any, *args: Any, attempt: int) -> None:
     task.using(run_after=run_after).enqueue(*args, attempt=attempt + 1)
 
 
+# Task path -> what undoes its claim before a rerun; each app registers its own at start
+# (AppConfig.ready), so this outbox imports no app above it.
+UNCLAIMS: dict[str, Callable[[Any], None]] = {}
+
+
+def register_unclaim(task_path: str, unclaim: Callable[[Any], None]) -> None:
+    UNCLAIMS[task_path] = unclaim
+
+
 def _unclaim(task_path: str, args: list[Any]) -> None:
     """A reminder's send claims its row before sending; a worker killed between the claim and
     the send left it claimed and unsent. Its rerun must send, so the claim goes (if the mail
     did leave before the kill, it leaves again, under the same Message-ID: at least once)."""
-    from upperback.web.records.tasks import unclaim_checkin_reminder
-
     from .tasks import unclaim_reminder
 
     if task_path == "upperback.web.clinic.tasks.send_reminder":
         unclaim_reminder(args[0])
-    elif task_path == "upperback.web.records.tasks.send_checkin_reminder":
-        unclaim_checkin_reminder(args[0])
+    elif task_path in UNCLAIMS:
+        UNCLAIMS[task_path](args[0])
 
 
 def requeue_abandoned(now: dt.datetime | None = None) -> int:

@@ -41,7 +41,7 @@ ANALYSIS_BUCKETS = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
 EMAIL_TASKS = (
     "upperback.web.clinic.tasks.send_appointment_email",
     "upperback.web.clinic.tasks.send_reminder",
-    "upperback.web.records.tasks.send_checkin_reminder",
+    "upperback.web.care.tasks.send_checkin_reminder",
     "upperback.web.messaging.tasks.send_message_notice",
 )
 WAITING = (TaskResultStatus.READY, TaskResultStatus.RUNNING)

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from upperback.care import Assessed, CheckedIn, Overridden, Removal, Reviewed
@@ -25,7 +25,6 @@ from .models import (
     IntakeDraft,
     Override,
     ProgressEntry,
-    WeeklyReminder,
     triage_rank,
 )
 
@@ -439,18 +438,3 @@ def _retriage_events(kept: list[RetriagePlan], now: dt.datetime) -> None:
         )
         events.append((plan.old.patient_id, event))
     episodes.record_batch(events)
-
-
-def remind_for_week(*, patient: User, on: dt.date) -> WeeklyReminder | None:
-    """The patient's check-in reminder for the ISO week of `on`, and its email queued in the
-    same transaction; None when this week's reminder exists already (a second run)."""
-    from .reminders import queue_email
-
-    year, week, _ = on.isocalendar()
-    try:
-        with transaction.atomic():
-            reminder = WeeklyReminder.objects.create(patient=patient, iso_year=year, iso_week=week)
-            queue_email(reminder)
-    except IntegrityError:
-        return None
-    return reminder

@@ -216,7 +216,7 @@ def result_context(
     ]
     plan = phases(assessment, start, cited)
     statuses = {s.step: s for s in care.steps} if care is not None else {}
-    held_words = {held.step: held.because for held in assessment.withheld}
+    held_words: dict[str, str] = {held.step: held.because for held in assessment.withheld}
     removed = {} if care is not None else _removed(record)
     for phase in plan:
         for view in phase["steps"]:

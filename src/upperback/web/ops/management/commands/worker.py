@@ -17,11 +17,11 @@ from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from upperback.web import queues
+from upperback.web.care.tasks import ensure_scheduled
 from upperback.web.clinic.outbox import requeue_abandoned, sweep_forever
 from upperback.web.media import actions as media_actions
 from upperback.web.media.tasks import close_pool, photo_pool
 from upperback.web.ops.heartbeat import beat_forever
-from upperback.web.records.tasks import ensure_scheduled
 
 logger = logging.getLogger(__name__)
 

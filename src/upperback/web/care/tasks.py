@@ -26,14 +26,15 @@ from upperback.web import queues
 from upperback.web.accounts.models import Role, User
 from upperback.web.care import checkins
 from upperback.web.clinic import outbox
+from upperback.web.records.models import AssessmentRecord, ProgressEntry, WeeklyReminder
 
-from . import actions, reminders
-from .models import AssessmentRecord, ProgressEntry, WeeklyReminder
+from . import actions as care_actions
+from . import reminders
 
 logger = logging.getLogger(__name__)
 
 EVERY = dt.timedelta(days=1)
-WEEKLY_TASK = "upperback.web.records.tasks.send_weekly_reminders"
+WEEKLY_TASK = "upperback.web.care.tasks.send_weekly_reminders"
 
 
 # Patients read per batch; each batch's reminders (and their email tasks) are written in one
@@ -103,7 +104,7 @@ def remind_all(today: dt.date) -> int:
         if not due:
             continue
         with transaction.atomic():
-            made += sum(1 for p in due if actions.remind_for_week(patient=p, on=today))
+            made += sum(1 for p in due if care_actions.remind_for_week(patient=p, on=today))
     return made
 
 

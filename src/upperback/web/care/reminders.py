@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 from upperback.web.messaging.actions import record_sent
 from upperback.web.messaging.models import EmailKind
 from upperback.web.messaging.policy import unsubscribe_headers
-
-from .models import WeeklyReminder
+from upperback.web.records.models import WeeklyReminder
 
 
 def message_id(reminder: WeeklyReminder) -> str:
