@@ -1,5 +1,5 @@
 """Background work of messaging, run by `manage.py worker`: the new-message notice, and the
-patient's preferences as the weekly check-in reminder (records.tasks) consults them.
+patient's preferences as the weekly check-in reminder (care.tasks) consults them.
 
 No user asks here (a worker has no request): these read a patient's preferences and the
 emails she was sent, to decide whether one more may go.

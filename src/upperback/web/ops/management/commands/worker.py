@@ -57,7 +57,7 @@ class Command(DbWorkerCommand):
         names = str(options.get("queue_name") or "*")
         requeue_abandoned()
         if not options.get("batch") and serves(names, queues.BULK):
-            ensure_scheduled()  # the weekly check-in reminder's daily run (records.tasks)
+            ensure_scheduled()  # the weekly check-in reminder's daily run (care.tasks)
         stop = threading.Event()
         companions = [threading.Thread(target=sweep_forever, args=(stop,), daemon=True)]
         # Its sign of life for /readyz (ops.heartbeat); the row goes when the worker stops.
