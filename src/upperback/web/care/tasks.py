@@ -26,7 +26,12 @@ from upperback.web import queues
 from upperback.web.accounts.models import Role, User
 from upperback.web.care import checkins
 from upperback.web.clinic import outbox
-from upperback.web.records.models import AssessmentRecord, ProgressEntry, WeeklyReminder
+from upperback.web.records.models import (
+    AssessmentRecord,
+    CareEpisode,
+    ProgressEntry,
+    WeeklyReminder,
+)
 
 from . import actions as care_actions
 from . import reminders
@@ -72,10 +77,18 @@ def _due_in(ids: list[int], today: dt.date) -> list[User]:
     entries: dict[int, list[ProgressEntry]] = defaultdict(list)
     for entry in ProgressEntry.objects.filter(patient_id__in=list(latest)):
         entries[entry.patient_id].append(entry)
+    # The care record decides too: an emergency has no plan to check in on (the call-911 page
+    # is all it gets), so no check-in reminder goes to it.
+    emergencies = set(
+        CareEpisode.objects.filter(
+            patient_id__in=list(latest), closed_at=None, triage="emergency"
+        ).values_list("patient_id", flat=True)
+    )
     return [
         record.patient
         for patient_id, record in latest.items()
-        if checkins.plan_running(record, entries[patient_id], today)
+        if patient_id not in emergencies
+        and checkins.plan_running(record, entries[patient_id], today)
     ]
 
 
