@@ -34,6 +34,7 @@ ALLOWED = {
     # consult_within_days.)
     ("clinic/offers.py", "triage == 'urgent'"): "the engine's level picks the booking window",
     ("clinic/chooser.py", "page > 0"): "paging through the weeks of a search ('page' holds 'age')",
+    ("clinic/views_search.py", "page > 0"): "the same paging, kept in the search's links",
     (
         "records/templatetags/upperback_extras.py",
         "days <= 0",

@@ -41,10 +41,12 @@ from upperback.care.state import (
     Status,
     StepState,
     apply,
+    booking_refusal,
     booking_window_days,
     derive,
     state_from_json,
     state_to_json,
+    with_specialty,
 )
 
 __all__ = [
@@ -73,6 +75,7 @@ __all__ = [
     "StepState",
     "apply",
     "assessed_parts",
+    "booking_refusal",
     "booking_window_days",
     "derive",
     "event_from_json",
@@ -80,4 +83,5 @@ __all__ = [
     "rank",
     "state_from_json",
     "state_to_json",
+    "with_specialty",
 ]

@@ -244,6 +244,25 @@ def booking_window_days(state: CareState) -> int | None:
     return None
 
 
+def booking_refusal(state: CareState, starts_at: dt.datetime, now: dt.datetime) -> str | None:
+    """Why the care refuses a booking at `starts_at`: "call_911" (an emergency books nothing),
+    "urgent_window" (urgent care books only the next 24 hours), or None (allowed)."""
+    window = booking_window_days(state)
+    if window == 0:
+        return "call_911"
+    if window is not None and starts_at > now + dt.timedelta(days=window):
+        return "urgent_window"
+    return None
+
+
+def with_specialty(need: ConsultNeed, triage: str, specialty: str | None) -> ConsultNeed:
+    """The consultation with the specialty a clinician chose: for a visit to book (not an
+    emergency, which is the emergency department, nor self-care, which books none)."""
+    if not specialty or triage in ("emergency", "self_care"):
+        return need
+    return need.model_copy(update={"specialty": specialty, "recommended": True})
+
+
 def _phase_review(steps: Iterable[PlannedStep], phase: int, start: dt.date) -> dt.date:
     """The review of a phase: the longest of its steps' review times from its start (28 days
     when it has none), as the engine's escalation counts it."""

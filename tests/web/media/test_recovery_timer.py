@@ -16,10 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from upperback.web.clinic.management.commands import worker as worker_command
 from upperback.web.media import actions
 from upperback.web.media.models import MediaUpload, Status
 from upperback.web.media.tasks import ANALYSE_TASK
+from upperback.web.ops.management.commands import worker as worker_command
 
 from .test_recovery import _dead_pid, _left_running, _queued_photo
 

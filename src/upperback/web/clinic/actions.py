@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from upperback.care import URGENT_WINDOW_DAYS, Booked, Ended
+from upperback.care import Booked, Ended, booking_refusal
 from upperback.web.accounts.models import User
 from upperback.web.records import episodes
 from upperback.web.records.models import AssessmentRecord
@@ -74,15 +74,15 @@ def _check_care_allows(
 ) -> None:
     """What the patient's care now allows to be booked (the episode's state): an emergency
     nothing (the call-911 page instead); urgent care only the next 24 hours (else the phone)."""
-    state = episodes.open_state(patient_id)
-    if state.booking == "call_911":
+    refused = booking_refusal(episodes.open_state(patient_id), starts_at, now)
+    if refused == "call_911":
         raise NotBookable(
             _(
                 "Your answers need emergency care now: call 911 or go to the nearest emergency "
                 "department. A clinic visit cannot be booked instead."
             )
         )
-    if state.booking == "urgent" and starts_at > now + dt.timedelta(days=URGENT_WINDOW_DAYS):
+    if refused == "urgent_window":
         raise NotBookable(
             _(
                 "Your care is urgent: book a time within the next 24 hours, or call the clinic "

@@ -26,6 +26,7 @@ from upperback.care import (
     rank,
     state_from_json,
     state_to_json,
+    with_specialty,
 )
 from upperback.web.accounts.models import User
 
@@ -182,7 +183,4 @@ def consult_for(record: AssessmentRecord, triage: str, specialty: str | None) ->
     from upperback.clinical import Assessment, with_triage
 
     consult = with_triage(Assessment.model_validate(record.assessment), triage).consult
-    need = consult_need(consult.model_dump(mode="json"))
-    if specialty and triage not in ("emergency", "self_care"):
-        need = need.model_copy(update={"specialty": specialty, "recommended": True})
-    return need
+    return with_specialty(consult_need(consult.model_dump(mode="json")), triage, specialty)
