@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import progress, report, views, wizard
+from . import progress, report, views, visitor, wizard
 
 app_name = "records"
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("intake/<int:draft_id>/review/", wizard.intake_review, name="intake_review"),
     path("intake/<int:draft_id>/call-911/", wizard.intake_emergency, name="intake_emergency"),
     path("intake/<int:draft_id>/<slug:step>/", wizard.intake_step, name="intake_step"),
+    # The warning signs before sign-up: a visitor's intake, kept in her session (visitor.py).
+    path("check/call-911/", visitor.visitor_emergency, name="visitor_emergency"),
+    path("check/result/", visitor.visitor_result, name="visitor_result"),
+    path("check/forget/", visitor.visitor_forget, name="visitor_forget"),
+    path("check/<slug:step>/", visitor.visitor_step, name="visitor_step"),
     path("assessments/", views.my_assessments, name="my_assessments"),
     path("assessments/<int:assessment_id>/", views.result, name="result"),
     path(
