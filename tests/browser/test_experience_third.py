@@ -1,0 +1,134 @@
+"""Issue 22, items 1 to 3 (the experience, third pass), at desktop and phone sizes, in
+English and Spanish: the warning signs before sign-up (actions counted), a result a phone can
+take in (its height measured) and the words for the reader. axe-core checks every page."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from upperback.web.accounts.models import User
+from upperback.web.demo_accounts import DEMO_CLINICIAN, DEMO_PASSWORD, DEMO_PATIENT, demo_totp_code
+from upperback.web.records.models import AssessmentRecord
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+SIZES = pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+LANGUAGES = pytest.mark.parametrize("language", ["en", "es"])
+
+
+def _in(language: str, english: str, spanish: str) -> str:
+    return spanish if language == "es" else english
+
+
+class Counted:
+    """The page, counting what a person does: each fill, tick, click or submit is one action
+    (page loads that follow are not)."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.actions = 0
+
+    def fill(self, locator: Any, text: str) -> None:
+        locator.fill(text)
+        self.actions += 1
+
+    def check(self, locator: Any) -> None:
+        locator.check()
+        self.actions += 1
+
+    def click(self, locator: Any) -> None:
+        locator.click()
+        self.page.wait_for_load_state()
+        self.actions += 1
+
+
+def _open(open_page: Any, size: dict[str, int], language: str) -> Any:
+    page = open_page(locale="es-ES" if language == "es" else "en-US")
+    page.set_viewport_size(size)
+    return page
+
+
+# ---- item 1: the warning signs before sign-up ---------------------------------------------
+
+
+@SIZES
+@LANGUAGES
+@pytest.mark.django_db(transaction=True)
+def test_item1_a_visitor_reaches_call_911_in_at_most_3_actions(
+    open_page: Any, size: dict[str, int], language: str
+) -> None:
+    page = _open(open_page, size, language)
+    page.goto("/")
+    assert User.objects.count() == 0  # nobody has an account
+    emergencies = page.locator("#emergencies").inner_text()
+    assert _in(language, "tearing or ripping pain", "desgarro") in emergencies
+    person = Counted(page)
+    person.check(page.get_by_label(_in(language, "Sudden tearing or ripping pain", "Dolor repentino, como un desgarro")))
+    person.click(page.locator("#visitor-check button[type=submit]"))
+    assert page.url.endswith("/check/call-911/")
+    assert page.locator("a[href='tel:911']").is_visible()
+    assert person.actions <= 3, person.actions
+    print(f"home page to call 911, no account: {person.actions} actions")
+
+
+def _visitor_intake(page: Any, language: str) -> Counted:
+    """The shortest honest path from the home page: the four required answers, then each
+    step sent as it is."""
+    person = Counted(page)
+    page.goto("/")
+    person.fill(page.get_by_label(_in(language, "Your age in years", "Su edad en años")), "34")
+    person.check(page.get_by_label(_in(language, "Female", "Mujer"), exact=True))
+    person.check(page.locator("#id_intensity_now").get_by_label("4", exact=True))
+    person.fill(
+        page.get_by_label(
+            _in(
+                language,
+                "How many days since this episode of pain began?",
+                "¿Cuántos días hace que empezó este episodio de dolor?",
+            )
+        ),
+        "21",
+    )
+    person.click(page.locator("#visitor-check button[type=submit]"))
+    for _step in range(12):  # seven steps; a step sent again would show here as a failure
+        if "/check/result/" in page.url:
+            break
+        assert "/check/" in page.url, page.url
+        # A screening list that needs an explicit "none of these" (issue 20): one tick each.
+        for box in page.locator("#intake-form input[type=checkbox][name$=_none]").all():
+            person.check(box)
+        person.click(page.locator("#intake-form button[value=next]"))
+    assert "/check/result/" in page.url, page.url
+    return person
+
+
+@SIZES
+@LANGUAGES
+@pytest.mark.django_db(transaction=True)
+def test_item1_the_shortest_path_to_a_plan_is_at_most_14_actions_and_sign_up_keeps_it(
+    open_page: Any, size: dict[str, int], language: str
+) -> None:
+    page = _open(open_page, size, language)
+    person = _visitor_intake(page, language)
+    assert page.locator("#triage-title").is_visible()
+    assert page.locator("#plan").count() == 1  # a plan, with no account
+    assert person.actions <= 14, person.actions
+    print(f"home page to a plan, no account: {person.actions} actions")
+    assert AssessmentRecord.objects.count() == 0
+    # Keep it: log in (an account made meanwhile) and the answers are there, nothing asked twice.
+    from upperback.web.records import actions
+
+    user = actions.create_patient(email="new@example.com", password=DEMO_PASSWORD, first_name="Ana")
+    page.get_by_role("link", name=_in(language, "I have an account: log in", "Ya tengo cuenta: entrar")).click()
+    page.get_by_label(_in(language, "Email address", "Correo electrónico")).fill(user.email)
+    page.get_by_label(_in(language, "Password", "Contraseña")).fill(DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/review/" in url)
+    page.locator("#see-plan").click()
+    page.wait_for_url(lambda url: "/assessments/" in url)
+    record = AssessmentRecord.objects.get(patient=user)
+    assert record.intake["age"] == 34
