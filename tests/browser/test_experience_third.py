@@ -5,6 +5,7 @@ take in (its height measured) and the words for the reader. axe-core checks ever
 from __future__ import annotations
 
 import io
+import os
 from typing import Any
 
 import pytest
@@ -132,3 +133,98 @@ def test_item1_the_shortest_path_to_a_plan_is_at_most_14_actions_and_sign_up_kee
     page.wait_for_url(lambda url: "/assessments/" in url)
     record = AssessmentRecord.objects.get(patient=user)
     assert record.intake["age"] == 34
+
+
+# ---- item 2: a result a phone can take in --------------------------------------------------
+
+
+def _demo() -> tuple[User, AssessmentRecord]:
+    call_command("load_demo", stdout=io.StringIO())
+    patient = User.objects.get(email=DEMO_PATIENT)
+    return patient, AssessmentRecord.objects.filter(patient=patient).latest("created_at")
+
+
+def _log_in(page: Any, email: str, language: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label(_in(language, "Email address", "Correo electrónico")).fill(email)
+    page.get_by_label(_in(language, "Password", "Contraseña")).fill(DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if "/accounts/two-factor/" in page.url:
+        page.get_by_label("Code").fill(demo_totp_code())
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(lambda url: "/accounts/two-factor/" not in url)
+    _speak(page, language)
+
+
+def _speak(page: Any, language: str) -> None:
+    """Switch to the reader's language with the header's own form (the account's language
+    is English: a login speaks it)."""
+    if page.locator("html").get_attribute("lang") == language:
+        return
+    page.locator("#language-select, select[name=language]").first.select_option(language)
+    page.locator("#language-submit").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == language
+
+
+def _heights(page: Any) -> str:
+    """The tallest parts of the page (for a failure's message)."""
+    return str(
+        page.evaluate(
+            "Array.from(document.querySelectorAll('main > *')).map(e => "
+            "[e.id || e.className || e.tagName, Math.round(e.getBoundingClientRect().height)])"
+        )
+    )
+
+
+def _screens(page: Any) -> float:
+    """How many phone screens the page is, with every <details> as it opens (folded)."""
+    height = page.evaluate("document.documentElement.scrollHeight")
+    return float(height) / PHONE["height"]
+
+
+def _first_screen_holds(page: Any, *selectors: str) -> None:
+    for selector in selectors:
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None, selector
+        assert box["y"] < PHONE["height"], (selector, box)
+
+
+@LANGUAGES
+@pytest.mark.django_db(transaction=True)
+def test_item2_the_demo_patients_result_fits_in_3_phone_screens(open_page: Any, language: str) -> None:
+    patient, record = _demo()
+    page = _open(open_page, PHONE, language)
+    _log_in(page, patient.email, language)
+    page.goto(f"/assessments/{record.pk}/")
+    screens = _screens(page)
+    print(f"result page, phone, {language}: {screens:.2f} screens")
+    if os.environ.get("UPPERBACK_SHOT"):
+        page.screenshot(path=f"/tmp/fs/result-{language}.png", full_page=True)
+    assert screens <= 3, (screens, _heights(page))
+    # What to do now, the consultation and the next step: in the first screen.
+    _first_screen_holds(page, "#triage-title", "#consult", "#next-step")
+    # Folded by phase and by step: the current phase open, each step's details folded.
+    assert page.locator("details.phase[open]").count() == 1
+    steps = page.locator("details.step-details")
+    assert steps.count() >= 1
+    assert page.locator("details.step-details[open]").count() == 0
+
+
+@LANGUAGES
+@pytest.mark.django_db(transaction=True)
+def test_item2_options_and_review_fit_in_5_phone_screens(open_page: Any, language: str) -> None:
+    _patient, record = _demo()
+    page = _open(open_page, PHONE, language)
+    _log_in(page, _patient.email, language)
+    page.goto(f"/assessments/{record.pk}/options/")
+    options = _screens(page)
+    print(f"options page, phone, {language}: {options:.2f} screens")
+    doctor = _open(open_page, PHONE, language)
+    _log_in(doctor, DEMO_CLINICIAN, language)
+    doctor.goto(f"/clinic/assessments/{record.pk}/")
+    review = _screens(doctor)
+    print(f"review page, phone, {language}: {review:.2f} screens")
+    assert options <= 5, (options, _heights(page))
+    assert review <= 5, (review, _heights(doctor))
