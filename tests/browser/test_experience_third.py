@@ -221,10 +221,14 @@ def test_item2_options_and_review_fit_in_5_phone_screens(open_page: Any, languag
     page.goto(f"/assessments/{record.pk}/options/")
     options = _screens(page)
     print(f"options page, phone, {language}: {options:.2f} screens")
+    if os.environ.get("UPPERBACK_SHOT"):
+        page.screenshot(path=f"/tmp/fs/options-{language}.png", full_page=True)
     doctor = _open(open_page, PHONE, language)
     _log_in(doctor, DEMO_CLINICIAN, language)
     doctor.goto(f"/clinic/assessments/{record.pk}/")
     review = _screens(doctor)
     print(f"review page, phone, {language}: {review:.2f} screens")
+    if os.environ.get("UPPERBACK_SHOT"):
+        doctor.screenshot(path=f"/tmp/fs/review-{language}.png", full_page=True)
     assert options <= 5, (options, _heights(page))
     assert review <= 5, (review, _heights(doctor))
