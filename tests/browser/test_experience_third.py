@@ -68,7 +68,11 @@ def test_item1_a_visitor_reaches_call_911_in_at_most_3_actions(
     emergencies = page.locator("#emergencies").inner_text()
     assert _in(language, "tearing or ripping pain", "desgarro") in emergencies
     person = Counted(page)
-    person.check(page.get_by_label(_in(language, "Sudden tearing or ripping pain", "Dolor repentino, como un desgarro")))
+    person.check(
+        page.get_by_label(
+            _in(language, "Sudden tearing or ripping pain", "Dolor repentino, como un desgarro")
+        )
+    )
     person.click(page.locator("#visitor-check button[type=submit]"))
     assert page.url.endswith("/check/call-911/")
     assert page.locator("a[href='tel:911']").is_visible()
@@ -124,7 +128,9 @@ def test_item1_the_shortest_path_to_a_plan_is_at_most_14_actions_and_sign_up_kee
     from upperback.web.records import actions
 
     user = actions.create_patient(email="new@example.com", password=DEMO_PASSWORD, first_name="Ana")
-    page.get_by_role("link", name=_in(language, "I have an account: log in", "Ya tengo cuenta: entrar")).click()
+    page.get_by_role(
+        "link", name=_in(language, "I have an account: log in", "Ya tengo cuenta: entrar")
+    ).click()
     page.get_by_label(_in(language, "Email address", "Correo electrónico")).fill(user.email)
     page.get_by_label(_in(language, "Password", "Contraseña")).fill(DEMO_PASSWORD)
     page.locator("main form button[type=submit]").click()
@@ -193,7 +199,9 @@ def _first_screen_holds(page: Any, *selectors: str) -> None:
 
 @LANGUAGES
 @pytest.mark.django_db(transaction=True)
-def test_item2_the_demo_patients_result_fits_in_3_phone_screens(open_page: Any, language: str) -> None:
+def test_item2_the_demo_patients_result_fits_in_3_phone_screens(
+    open_page: Any, language: str
+) -> None:
     patient, record = _demo()
     page = _open(open_page, PHONE, language)
     _log_in(page, patient.email, language)

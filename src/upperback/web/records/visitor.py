@@ -107,7 +107,9 @@ def visitor_step(request: HttpRequest, step: str) -> HttpResponse:
         if _emergency(partial):
             return _stop(request, {**held, "answers": partial})
     if request.method == "POST" and form.is_valid():
-        answers = draft_answers.save_step(held["answers"], step, form.cleaned_data, sent=held["done"])
+        answers = draft_answers.save_step(
+            held["answers"], step, form.cleaned_data, sent=held["done"]
+        )
         done = held["done"] if step in held["done"] else [*held["done"], step]
         held = {**held, "answers": answers, "done": done}
         _keep(request, held)
@@ -216,4 +218,6 @@ def adopt(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) ->
         return
     patient = access_patient(user, user.pk, purpose="intake.start")
     done = [s for s in STEP_NAMES if s in held["done"]]
-    actions.start_draft(patient=patient, answers=dict(held.get("answers") or {}), completed_steps=done)
+    actions.start_draft(
+        patient=patient, answers=dict(held.get("answers") or {}), completed_steps=done
+    )
