@@ -240,3 +240,69 @@ def test_item2_options_and_review_fit_in_5_phone_screens(open_page: Any, languag
         doctor.screenshot(path=f"/tmp/fs/review-{language}.png", full_page=True)
     assert options <= 5, (options, _heights(page))
     assert review <= 5, (review, _heights(doctor))
+
+
+@LANGUAGES
+@pytest.mark.django_db(transaction=True)
+def test_item2_at_desktop_size_the_first_screen_holds_the_same(
+    open_page: Any, language: str
+) -> None:
+    patient, record = _demo()
+    page = _open(open_page, DESKTOP, language)
+    _log_in(page, patient.email, language)
+    page.goto(f"/assessments/{record.pk}/")
+    for selector in ("#triage-title", "#consult", "#next-step"):
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None and box["y"] < DESKTOP["height"], (selector, box)
+    assert page.locator("details.step-details[open]").count() == 0
+
+
+# ---- item 3: words for the reader -----------------------------------------------------------
+
+CLINIC_REASON = "MSK r/o facet; hx neg"
+NOTE = "Please see the spine doctor first."
+
+
+@SIZES
+@LANGUAGES
+@pytest.mark.django_db(transaction=True)
+def test_item3_after_an_override_each_reader_reads_their_own_words(
+    open_page: Any, size: dict[str, int], language: str
+) -> None:
+    patient, record = _demo()
+    from upperback.clinical import Assessment, translate, with_triage
+    from upperback.web.records import actions
+
+    doctor_user = User.objects.get(email=DEMO_CLINICIAN)
+    actions.override_assessment(
+        record=record,
+        author=doctor_user,
+        new_triage="soon",
+        reason=CLINIC_REASON,
+        plan_note=NOTE,
+        specialty="physiatrist",
+    )
+    engine = translate(with_triage(Assessment.model_validate(record.assessment), "soon"), language)
+    page = _open(open_page, size, language)
+    _log_in(page, patient.email, language)
+    page.goto(f"/assessments/{record.pk}/")
+    consult = page.locator("#consult").inner_text()
+    assert engine.consult.because not in page.content()  # "a warning sign in your answers"
+    assert _in(language, "A clinician set this", "Un clínico lo decidió") in consult
+    assert _in(language, "Physiatrist", "Médico rehabilitador") in consult
+    decided = page.locator("#decided-by").inner_text()
+    assert doctor_user.get_full_name() in decided
+    assert CLINIC_REASON not in page.content()
+    doctor = _open(open_page, size, language)
+    _log_in(doctor, DEMO_CLINICIAN, language)
+    doctor.goto(f"/clinic/assessments/{record.pk}/")
+    doctor.locator("main details").evaluate_all("all => all.forEach(d => { d.open = true; })")
+    main = doctor.locator("main").inner_text()
+    assert _in(language, "The plan", "El plan") in main
+    assert _in(language, "The patient, at home", "El paciente, en casa") in main
+    for guessed in {
+        "en": ["Your plan", "You, at home", "Her choice", "Your next step"],
+        "es": ["Su plan", "Usted, en casa", "la paciente", "Su próximo paso"],
+    }[language]:
+        assert guessed not in main, guessed
+    assert CLINIC_REASON in main  # the clinic reads its own reason
