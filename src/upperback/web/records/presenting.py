@@ -281,7 +281,8 @@ def next_step(plan: list[dict[str, Any]], phase: int | None) -> dict[str, Any] |
     for each in plan:
         if each["number"] != phase:
             continue
-        for view in each["steps"]:
+        views: list[dict[str, Any]] = each["steps"]
+        for view in views:
             if view.get("active", True) and not view.get("removed") and not view.get("declined"):
                 return view
     return None
