@@ -101,3 +101,39 @@ def test_forget_clears_the_answers() -> None:
     client.post("/check/safety/", {**SAFETY, "go": "next"})
     client.post("/check/forget/")
     assert SESSION_KEY not in client.session
+
+
+@pytest.mark.django_db
+def test_urgent_advice_needs_no_account() -> None:
+    from upperback.web.records.demo_intakes import BY_TRIAGE
+    from upperback.web.records.forms import STEP_NAMES
+
+    client = Client()
+    session = client.session
+    answers = {k: v for k, v in BY_TRIAGE["urgent"].items() if k != "contract"}
+    session[SESSION_KEY] = {"answers": answers, "done": list(STEP_NAMES), "stopped": False}
+    session.save()
+    response = client.get("/check/result/")
+    assert response.status_code == 200
+    assert response.context["triage"] == "urgent"  # the engine's word, shown as it is
+    assert 'class="triage triage-urgent"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_signing_up_carries_the_answers_into_the_new_accounts_draft(mailoutbox: Any) -> None:
+    import re
+
+    from upperback.web.accounts.models import User
+
+    client = Client()
+    _answer_all(client)
+    client.post("/accounts/signup/", {"email": "new@example.com", "first_name": "Ana"})
+    link = re.search(r"/accounts/signup/confirm/\S+/", mailoutbox[-1].body)
+    assert link is not None
+    password = "a-long-enough-passphrase-42"
+    response = client.post(link.group(0), {"password1": password, "password2": password})
+    assert response.status_code == 302, response.content[:3000]
+    user = User.objects.get(email="new@example.com")
+    draft = IntakeDraft.objects.get(patient=user)
+    assert draft.answers["age"] == 34
+    assert client.get("/intake/")["Location"] == f"/intake/{draft.pk}/review/"
