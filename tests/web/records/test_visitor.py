@@ -45,6 +45,10 @@ def test_one_emergency_answer_stops_at_once_with_no_account() -> None:
     assert 'href="tel:911"' in page
     # and the later steps cannot go around it
     assert client.get("/check/pain/")["Location"] == "/check/call-911/"
+    # a box ticked by mistake: the visitor may start again (as a patient starts a new draft)
+    assert 'action="/check/forget/"' in page
+    client.post("/check/forget/")
+    assert client.get("/check/pain/")["Location"] == "/check/safety/"
 
 
 @pytest.mark.django_db
