@@ -18,10 +18,12 @@ BENCHMARKS: tuple[str, ...] = (
     "bench.engine",
     "bench.scheduling",
     "bench.vision",
+    "bench.analysis_pool",
     "bench.web",
     "bench.load",
     "bench.retriage",
     "bench.care",
+    "bench.messaging",
 )
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 

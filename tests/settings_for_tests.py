@@ -26,9 +26,14 @@ finally:
         del os.environ[name]
 
 # Tests do not run collectstatic: static files come from the apps' folders, unhashed.
+# Media stays where the app's settings put it (the local folder, or an object store when a
+# test names a bucket).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": STORAGES["default"],  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True  # no collected folder to read at start
+
+# No audit anchors written beside the working tree by tests (tests that want one ask).
+AUDIT_ANCHOR_SECONDS = 0

@@ -80,8 +80,11 @@ def test_item1_enter_in_a_wizard_field_goes_forward(
     _fill_pain(page)
     _continue(page)
     page.get_by_label("I have none of these").check()
+    page.get_by_label("None of these symptoms").check()
     _continue(page)
+    page.get_by_label("None of these conditions").check()
     _continue(page)  # history
+    page.get_by_label("None of these medicines").check()
     _continue(page)  # medicines and treatments
     page.wait_for_url("**/function/")
     page.get_by_label("No", exact=True).check()
@@ -277,9 +280,12 @@ def test_item10_the_header_is_short(logged_in_page: Any, size: dict[str, int]) -
     page = logged_in_page
     page.set_viewport_size(size)
     page.goto("/progress/")
-    assert page.locator("header.site-header").bounding_box()["height"] <= 80
+    # Issue 22: on a phone the menu wraps onto a second row so that every link is in view
+    # (scrolled sideways, 3 of 6 were off-screen): a little taller there, still short.
+    limit = 80 if size["width"] > 600 else 110
+    assert page.locator("header.site-header").bounding_box()["height"] <= limit
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    # Every menu link is still reachable (the menu scrolls sideways on a phone).
+    # Every menu link is still reachable.
     page.get_by_role("link", name="Appointments").click()
     page.wait_for_url("**/appointments/")
 

@@ -21,7 +21,13 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
 
 def run_worker() -> None:
     call_command(
-        "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
+        "db_worker",
+        batch=True,
+        reload=False,
+        startup_delay=False,
+        interval=0,
+        verbosity=0,
+        queue_name="*",
     )
 
 

@@ -84,3 +84,59 @@ def intakes(draw: st.DrawFn) -> dict[str, Any]:
         if value is not None:
             intake[name] = value
     return intake
+
+
+def _some_of(fields: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    """A follow-up group with any of its answers given (possibly none: asked, all declined)."""
+    return st.fixed_dictionaries({}, optional=fields)
+
+
+# The follow-up groups (contract 1.3), each answer optional.
+FOLLOW_UPS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
+    "chest_pain": _some_of(
+        {
+            "exertional": st.booleans(),
+            "reproducible": st.booleans(),
+            "days": st.integers(0, 800),
+            "accompanied": st.booleans(),
+        }
+    ),
+    "nausea": _some_of(
+        {
+            "with_meals": st.booleans(),
+            "with_exertion": st.booleans(),
+            "flank_or_urine": st.booleans(),
+        }
+    ),
+    "procedure": _some_of(
+        {
+            "weeks_ago": st.integers(0, 60),
+            "wound_problem": st.booleans(),
+            "improving": st.booleans(),
+        }
+    ),
+    "heart": _some_of({"coronary": st.booleans(), "like_before": st.booleans()}),
+    "pregnancy": _some_of({"weeks": st.integers(0, 42)}),
+}
+
+
+@st.composite
+def follow_ups(draw: st.DrawFn) -> dict[str, Any]:
+    """Any follow-up answers: groups, and `function.getting_better`."""
+    out: dict[str, Any] = {}
+    for name, strategy in FOLLOW_UPS.items():
+        if draw(st.booleans()):
+            out[name] = draw(strategy)
+    if draw(st.booleans()):
+        out["getting_better"] = draw(st.booleans())
+    return out
+
+
+def with_follow_ups(intake: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
+    out = {**intake, **{k: v for k, v in answers.items() if k != "getting_better"}}
+    if "getting_better" in answers:
+        out["function"] = {
+            **(intake.get("function") or {}),
+            "getting_better": answers["getting_better"],
+        }
+    return out

@@ -139,8 +139,17 @@ def test_nerve_compression_that_has_not_been_treated_yet_does_not_go_to_a_surgeo
     assert "surgical_consultation" not in _steps({**RADICULAR_FAILED_CARE, "prior_treatments": []})
 
 
-def test_a_deformity_brings_a_surgical_consultation() -> None:
-    assert "surgical_consultation" in _steps(desk_strain(age=50, diagnoses=["kyphosis"]))
+def test_a_deformity_brings_a_surgical_consultation_only_on_the_surgical_criteria() -> None:
+    # Issue 20: a known curve alone is followed, not operated on.
+    assert "surgical_consultation" not in _steps(desk_strain(age=50, diagnoses=["scoliosis"]))
+    growing = desk_strain(age=14, diagnoses=["scoliosis"], symptoms=["visible_deformity"])
+    assert "surgical_consultation" in _steps(growing)
+    failed = [{"treatment": "exercise_program", "weeks": 12, "response": "none"}]
+    unhelped = desk_strain(age=50, diagnoses=["kyphosis"], prior_treatments=failed)
+    assert "surgical_consultation" in _steps(unhelped)
+    numb = desk_strain(age=50, diagnoses=["scoliosis"], symptoms=["leg_numbness"])
+    assert "surgical_consultation" in _steps(numb)
+    assert assess(desk_strain(age=50, diagnoses=["scoliosis"])).consult.specialty != "spine_surgeon"
 
 
 def test_loss_of_function_from_a_structural_cause_brings_a_surgical_consultation() -> None:

@@ -40,6 +40,9 @@ def _tried(treatment: str, weeks: int, response: str) -> list[dict[str, Any]]:
     return [{"treatment": treatment, "weeks": weeks, "response": response}]
 
 
+# Chest-wall pain by its follow-ups: reproduced by pressing, not exertional, nothing with it.
+CHEST_WALL = {"reproducible": True, "exertional": False, "accompanied": False, "days": 20}
+
 # Together these give the joint-dysfunction score (0.5) at which a brace is offered.
 JOINT = {"pain_worse_with": ["twisting"], "pain_character": ["sharp"]}
 
@@ -60,9 +63,68 @@ RED_FLAGS: dict[str, Example] = {
         "a numb arm is a nerve sign, not pain spreading to the arm",
     ),
     "cardiac_nonspecific_symptoms": Example(
-        {"symptoms": ["nausea"], "pain_duration_days": 3, "age": 45},
+        {"symptoms": ["sweating"], "pain_duration_days": 3, "age": 45},
         {"pain_duration_days": 35},
-        "nausea after five weeks of mechanical pain is not a new heart pain",
+        "sweating after five weeks of mechanical pain is not a new heart pain",
+    ),
+    "chest_pain_or_pressure": Example(
+        {
+            "symptoms": ["chest_pain_or_pressure"],
+            "age": 26,
+            "chest_pain": {**CHEST_WALL, "days": 3},
+        },
+        {"chest_pain": CHEST_WALL},
+        "three weeks of chest-wall pain at 26 that pressing reproduces, not on exertion, alone",
+    ),
+    "chest_pain_with_cardiac_risk": Example(
+        {
+            "symptoms": ["chest_pain_or_pressure"],
+            "age": 26,
+            "chest_pain": CHEST_WALL,
+            "history": ["diabetes"],
+        },
+        {"history": ["asthma_with_nsaids"]},
+        "asthma is not a cardiac risk",
+    ),
+    "chest_wall_pain": Example(
+        {"symptoms": ["chest_pain_or_pressure"], "age": 26, "chest_pain": CHEST_WALL},
+        {"symptoms": ["palpitations"]},
+        "palpitations weeks into mechanical pain are not chest pain",
+    ),
+    "new_pain_with_nausea": Example(
+        {"symptoms": ["nausea"], "pain_duration_days": 3, "age": 45},
+        {"nausea": {"with_meals": True, "with_exertion": False}},
+        "nausea with meals and not on exertion: the abdomen (urgent), not the heart",
+    ),
+    "nausea_abdominal_organ": Example(
+        {
+            "symptoms": ["nausea"],
+            "pain_duration_days": 3,
+            "age": 45,
+            "nausea": {"with_meals": True, "with_exertion": False},
+        },
+        {"pain_duration_days": 35},
+        "nausea five weeks into mechanical pain is not a new abdominal cause",
+    ),
+    "heart_disease_sudden_or_unexplained": Example(
+        {
+            "history": ["heart_disease"],
+            "pain_onset": "sudden",
+            "pain_trigger": "none_known",
+            "pain_duration_days": 1,
+        },
+        {"pain_trigger": "lifting"},
+        "sudden pain while lifting has a mechanical explanation (urgent, not an emergency)",
+    ),
+    "heart_disease_new_pain": Example(
+        {
+            "history": ["heart_disease"],
+            "pain_onset": "sudden",
+            "pain_trigger": "lifting",
+            "pain_duration_days": 5,
+        },
+        {"pain_duration_days": 20},
+        "sudden pain while lifting, three weeks ago and mechanical since: a strain",
     ),
     "aortic_tearing_pain": Example(
         {"pain_character": ["tearing_or_ripping"]},
@@ -191,9 +253,37 @@ RED_FLAGS: dict[str, Example] = {
         "sweats weeks into mechanical pain, without fever or chills",
     ),
     "infection_risk_history": Example(
+        {"history": ["iv_drug_use"]},
+        {"history": ["recent_infection"]},
+        "a recent infection with mechanical pain is not injected drug use",
+    ),
+    "infection_after_spinal_procedure": Example(
         {"history": ["recent_spinal_procedure"]},
+        {"procedure": {"weeks_ago": 10, "wound_problem": False, "improving": True}},
+        "ten weeks after, a healthy wound and steady improvement (a routine review instead)",
+    ),
+    "spinal_procedure_review": Example(
+        {
+            "history": ["recent_spinal_procedure"],
+            "procedure": {"weeks_ago": 10, "wound_problem": False, "improving": True},
+        },
         {"history": ["recent_surgery_or_immobilisation"]},
         "recent surgery elsewhere is not a spinal procedure",
+    ),
+    "fracture_fragile_bone_no_event": Example(
+        {"age": 74, "history": ["osteoporosis"]},
+        {"age": 45},
+        "osteoporosis at 45 without any event or sudden onset",
+    ),
+    "shingles_immunosuppressed": Example(
+        {"symptoms": ["rash_on_painful_area"], "medications": ["immunosuppressant"]},
+        {"medications": []},
+        "a rash with normal defences: shingles within three days, not today",
+    ),
+    "worsening_despite_treatment": Example(
+        {"age": 66, "prior_treatments": _tried("anti_inflammatory_medication", 1, "worse")},
+        {"age": 45},
+        "under 50 the plan moves on without a warning sign",
     ),
     "infection_weak_defences": Example(
         {"history": ["diabetes"], "pain_pattern": "constant"},
@@ -392,6 +482,16 @@ CONTRAINDICATIONS: dict[str, Example] = {
         {"symptoms": ["pain_worse_after_eating"]},
         {"symptoms": ["nausea"]},
         "nausea weeks into mechanical pain, not tied to meals",
+    ),
+    "nsaid_bleeding_disorder": Example(
+        {"history": ["bleeding_disorder"]},
+        {"history": ["diabetes"]},
+        "diabetes does not weaken clotting",
+    ),
+    "manipulation_inflammatory_arthritis": Example(
+        {"history": ["inflammatory_arthritis"]},
+        {"history": ["hypertension"]},
+        "high blood pressure does not loosen or stiffen the spine",
     ),
     "nsaid_kidney_disease": Example(
         {"history": ["kidney_disease"]},

@@ -63,6 +63,10 @@ TOPICS = {
     "pregnancy",
     "mechanical",
     "screening-incomplete",
+    # CLINICAL.md third review (issue 20): chest pain qualified by its follow-ups, and the
+    # psychosocial strata.
+    "chest-wall",
+    "stratified-care",
 }
 
 

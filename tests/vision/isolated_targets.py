@@ -57,3 +57,27 @@ def matplotlib_here() -> str:
 
     module = sys.modules.get("matplotlib")
     return "absent" if module is None else type(module).__name__
+
+
+def my_pid() -> int:
+    import os
+
+    return os.getpid()
+
+
+WARMED: list[int] = []
+
+
+def warm_up() -> None:
+    """A warm child's set-up: what a job can see it did."""
+    import os
+
+    WARMED.append(os.getpid())
+
+
+def warmed_here() -> list[int]:
+    return list(WARMED)
+
+
+def failing_warm_up() -> None:
+    raise RuntimeError("no model here")

@@ -11,6 +11,7 @@ import upperback.vision as vision
 USED_BY_THE_WEB = {
     "Limits",
     "LiveFrame",
+    "MIN_COUNTING_FPS",
     "MediaError",
     "OnProgress",
     "Point",
@@ -20,7 +21,9 @@ USED_BY_THE_WEB = {
     "browser_spec",
     "check_image",
     "check_video",
+    "fast_enough_to_count",
     "load_library",
+    "measured_fps",
     "posture_picture",
     "read_cva",
     "recount_live_set",

@@ -22,6 +22,11 @@ TESTED_OPERATIONS = {
     ("get", "/api/v1/drafts/{draft_id}"),
     ("post", "/api/v1/live-sets"),  # tests/web/media/test_live.py
     ("get", "/api/v1/export/fhir"),  # tests/web/records/test_fhir_export.py
+    # tests/web/messaging/test_authorization.py
+    ("get", "/api/v1/threads"),
+    ("post", "/api/v1/threads"),
+    ("get", "/api/v1/threads/{thread_id}"),
+    ("post", "/api/v1/threads/{thread_id}/messages"),
 }
 
 
@@ -157,3 +162,17 @@ def test_assess_without_the_warning_sign_answers_is_never_self_care(
     assert body["triage"] not in ("routine", "self_care")
     assert body["questions"][:2] == ["symptoms", "history"]
     assert "screening_incomplete" in [flag["id"] for flag in body["red_flags"]]
+
+
+def test_a_draft_lists_the_engines_follow_up_questions(alice: Any, alice_client: Client) -> None:
+    draft = actions.start_draft(patient=alice)
+    sent = {"signs": ["symptom:chest_pain_or_pressure"], "age": 26, "sex": "male"}
+    sent |= {"intensity_now": "3", "duration_days": 20}
+    actions.save_draft_step(draft=draft, step="safety", answers=sent)
+    body = alice_client.get(f"/api/v1/drafts/{draft.pk}").json()
+    assert body["follow_ups"] == [
+        "chest_pain.exertional",
+        "chest_pain.reproducible",
+        "chest_pain.days",
+        "chest_pain.accompanied",
+    ]

@@ -16,13 +16,19 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     ("post", "/api/v1/assess"): {"200", "400", "422"},
     ("get", "/api/v1/assessments"): {"200", "401"},
-    ("post", "/api/v1/assessments"): {"201", "400", "401", "403", "422"},
+    ("post", "/api/v1/assessments"): {"201", "400", "401", "403", "422", "429"},
     ("post", "/api/v1/live-sets"): {"201", "400", "401", "403", "404", "409", "413", "422"},
     ("get", "/api/v1/assessments/{assessment_id}"): {"200", "401", "404", "422"},
     ("get", "/api/v1/intakes"): {"200", "401"},
     ("get", "/api/v1/intakes/{intake_id}"): {"200", "401", "404", "422"},
     ("get", "/api/v1/drafts/{draft_id}"): {"200", "401", "404", "422"},
-    ("get", "/api/v1/export/fhir"): {"200", "401", "422"},
+    # Messages: 403 is also a clinician without the second factor; 404 a thread not hers
+    # (or a caller who is not a patient: these are the patient's own threads).
+    ("get", "/api/v1/threads"): {"200", "401", "403", "404"},
+    ("post", "/api/v1/threads"): {"201", "400", "401", "403", "404", "422"},
+    ("get", "/api/v1/threads/{thread_id}"): {"200", "401", "403", "404", "422"},
+    ("post", "/api/v1/threads/{thread_id}/messages"): {"201", "400", "401", "403", "404", "422"},
+    ("get", "/api/v1/export/fhir"): {"200", "401", "422", "429"},  # (test_rate_limits.py)
 }
 
 

@@ -120,3 +120,14 @@ def test_the_review_page_shows_answers_reasons_plan_and_history(
         later.pk,
         waiting["self_care_old"].pk,
     ]
+
+
+def test_the_review_page_shows_the_psychosocial_score_and_stratum(
+    alice: Any, bob_client: Client
+) -> None:
+    intake = example("desk-worker-self-care").model_dump(exclude_none=True)
+    intake["phq4"] = {"interest": 1, "down": 1, "nervous": 1, "worrying": 1}
+    record = actions.record_assessment(patient=alice, intake=Intake.model_validate(intake))
+    text = bob_client.get(f"/clinic/assessments/{record.pk}/").content.decode()
+    assert 'id="psychosocial"' in text
+    assert "PHQ-4 4/12; PHQ-2 2, GAD-2 2" in text and "medium" in text

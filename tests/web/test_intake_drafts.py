@@ -32,14 +32,48 @@ def test_a_warning_signs_step_with_no_box_ticked_stores_an_empty_list(
     assert set(answers["pain"]) == {"intensity_now", "duration_days"}
 
 
-def test_history_and_medicines_steps_sent_empty_store_empty_lists(alice_client: Client) -> None:
+def test_a_blank_screening_step_cannot_be_sent(alice_client: Client) -> None:
+    """Issue 20, acceptance 3: silence is never "none" on the symptom, history and medicine
+    steps; the page says to tick the ones that apply or "none of these"."""
     draft_id = start_draft(alice_client)
     post_step(alice_client, draft_id, "safety", SAFE_STEPS["safety"])
-    post_step(alice_client, draft_id, "history", {})
-    post_step(alice_client, draft_id, "treatments", {})
+    for step, field in (
+        ("symptoms", "symptoms"),
+        ("history", "history"),
+        ("treatments", "medications"),
+    ):
+        response = post_step(alice_client, draft_id, step, {})
+        assert response.status_code == 200, step  # shown again, not saved
+        assert "none of these" in " ".join(response.context["form"].errors[field])
+        both = {
+            field: [response.context["form"].fields[field].choices[0][0]],
+            f"{field}_none": "on",
+        }
+        assert post_step(alice_client, draft_id, step, both).status_code == 200
+    draft = IntakeDraft.objects.get(pk=draft_id)
+    assert draft.completed_steps == ["safety"]
+    assert not {"history", "medications"} & set(draft.answers)
+
+
+def test_none_of_these_is_stored_as_an_answer_and_shown_as_one(alice_client: Client) -> None:
+    draft_id = start_draft(alice_client)
+    post_step(alice_client, draft_id, "safety", SAFE_STEPS["safety"])
+    post_step(alice_client, draft_id, "history", {"history_none": "on"})
+    post_step(alice_client, draft_id, "treatments", {"medications_none": "on"})
     answers = IntakeDraft.objects.get(pk=draft_id).answers
     assert (answers["history"], answers["diagnoses"]) == ([], [])
     assert (answers["medications"], answers["prior_treatments"]) == ([], [])
+    page = alice_client.get(f"/intake/{draft_id}/history/")
+    assert page.context["form"].initial["history_none"] is True  # shown ticked again
+    from upperback.web.records.forms import summary
+
+    rows = {
+        row[0]: row[1]
+        for step in summary(answers, ["safety", "history", "treatments"])
+        for row in step["rows"]
+    }
+    assert rows["Have you had, or do you have, any of these?"] == "None of these"
+    assert rows["Which of these do you take now?"] == "None of these"
 
 
 def test_a_step_saves_only_its_own_values_of_a_field_asked_twice() -> None:
@@ -59,7 +93,8 @@ def test_a_step_saves_only_its_own_values_of_a_field_asked_twice() -> None:
 def test_every_question_offers_only_the_contracts_values() -> None:
     for question in QUESTIONS:
         assert set(question.labels) <= set(enumeration(question.path) or question.labels)
-        assert question.step in STEP_NAMES
+        # A follow-up is asked right after the step of the broad answer it qualifies.
+        assert question.step in STEP_NAMES or question.after in STEP_NAMES
     # The forms are generated from the table, one field (or row group) per question.
     assert list(form_class("work")().fields) == ["desk_hours_per_day", "overhead_or_heavy"]
 
@@ -175,3 +210,14 @@ def test_an_intake_without_the_warning_sign_answers_never_gets_self_care_or_rout
     record = AssessmentRecord.objects.get(patient=alice)
     assert response.status_code == 302
     assert record.triage not in ("self_care", "routine")
+
+
+def test_the_phq4_is_asked_on_the_daily_activities_step_and_stored_as_numbers(
+    alice_client: Client,
+) -> None:
+    draft_id = start_draft(alice_client)
+    post_step(alice_client, draft_id, "safety", SAFE_STEPS["safety"])
+    answers = {**SAFE_STEPS["function"], "phq4_interest": "2", "phq4_down": "1"}
+    post_step(alice_client, draft_id, "function", answers)
+    stored = IntakeDraft.objects.get(pk=draft_id).answers
+    assert stored["phq4"] == {"interest": 2, "down": 1}  # the two left blank: not given

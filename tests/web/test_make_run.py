@@ -89,15 +89,28 @@ def _group_processes(group: int, word: str) -> list[int]:
 
 def _task_worker_restarts(group: int) -> None:
     """Kill the task worker: the web server must go on, and a new worker must start."""
-    (worker,) = _group_processes(group, "django worker")
+    assert len(_group_processes(group, "django worker")) == 3  # one per queue
+    (worker,) = _group_processes(group, "--queue-name urgent")
     os.kill(worker, signal.SIGKILL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        again = _group_processes(group, "django worker")
+        again = _group_processes(group, "--queue-name urgent")
         if again and again != [worker]:
             return
         time.sleep(0.5)
     pytest.fail("the task worker was not started again")
+
+
+def _ready_within(address: str, seconds: float) -> bool:
+    """`/readyz` answers 200: the database, the migrations, the task worker and storage."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(address + "readyz", timeout=20) as response:
+                return bool(response.status == 200)
+        except urllib.error.HTTPError:
+            time.sleep(0.5)
+    return False
 
 
 def test_make_run_serves_home_and_login_with_the_demo_logins(tmp_path: Path) -> None:
@@ -122,6 +135,9 @@ def test_make_run_serves_home_and_login_with_the_demo_logins(tmp_path: Path) -> 
         css = _headers(address + "static/upperback/site.css")
         missing, missing_page = _missing_page(address + "no-such-page/")
         servers = _group_processes(process.pid, "gunicorn")
+        ready = _ready_within(address, 60)
+        probes = [_fetch(address + "healthz") for _ in range(12)]
+        metrics = _fetch(address + "metrics")
         _task_worker_restarts(process.pid)
         home_again = _fetch(address)
     finally:
@@ -129,6 +145,15 @@ def test_make_run_serves_home_and_login_with_the_demo_logins(tmp_path: Path) -> 
     assert "Upperback" in home and "Upperback" in home_again
     assert 'name="password"' in login
     assert len(servers) >= 3  # gunicorn's arbiter and at least two worker processes
+    assert ready and all('"ok"' in probe for probe in probes)
+    # Every gunicorn worker's requests in one scrape (multiprocess mode): all 12 counted.
+    healthz = re.search(
+        r'^upperback_http_request_duration_seconds_count\{method="GET",route="healthz",'
+        r'status="200"\} ([0-9.]+)$',
+        metrics,
+        re.MULTILINE,
+    )
+    assert healthz is not None and float(healthz.group(1)) == 12
     assert headers["Cache-Control"] == "no-store"
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert headers["Server"] == "gunicorn"

@@ -99,10 +99,12 @@ def test_answering_a_question_reopens_the_answers_and_makes_a_new_assessment(
     page = alice_client.get(response["Location"]).content.decode()
     assert "Medicines and treatments" in page
     tried = {"treatment_1": "exercise_program", "weeks_1": "3", "response_1": "partial"}
+    tried["medications_none"] = "on"  # the medicines: ticks or "none of these" (issue 20)
     # Steps the stored intake never fully answered are asked again, never assumed "none".
     assert post_step(alice_client, draft_id, "treatments", tried)["Location"].endswith("/history/")
     post_step(alice_client, draft_id, "symptoms", {"neuro_progressive": "no"})
-    assert post_step(alice_client, draft_id, "history", {})["Location"].endswith("/review/")
+    history = {"history_none": "on"}  # "none of these", said explicitly (issue 20)
+    assert post_step(alice_client, draft_id, "history", history)["Location"].endswith("/review/")
     done = alice_client.post(f"/intake/{draft_id}/review/")
     again = AssessmentRecord.objects.get(pk=int(done["Location"].strip("/").split("/")[1]))
     assert again.pk != record.pk and again.patient == alice

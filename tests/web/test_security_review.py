@@ -30,6 +30,8 @@ from upperback.web.clinic import setup
 from upperback.web.clinic.models import Clinician
 from upperback.web.clinic.slots import find_slots
 from upperback.web.media import actions as media_actions
+from upperback.web.messaging import actions as messaging_actions
+from upperback.web.messaging.policy import unsubscribe_token
 from upperback.web.records import actions
 from upperback.web.records.models import AuditEvent
 
@@ -105,7 +107,17 @@ def world(
         kind="photo",
         view="side",
     )
+    thread = messaging_actions.start_thread(patient=alice, subject="A question", body="Stiff?")
+    with_photo = messaging_actions.post_message(
+        thread=thread,
+        author=alice,
+        body="Here is a photo",
+        photo=SimpleUploadedFile(photo.name, photo.read_bytes()),
+    )
     return {
+        "thread": thread.pk,
+        "photo_message": with_photo.pk,
+        "unsubscribe": unsubscribe_token(alice.pk),
         "assessment": record.pk,
         "draft": draft.pk,
         "appointment": appointment.pk,
@@ -156,6 +168,8 @@ TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "logout": ("/accounts/logout/", _all(405)),
     # Staff only; Dr Bob has passed it already, so it sends him on (tests/web/accounts).
     "two_factor": ("/accounts/two-factor/", _private(404, 404, 302)),
+    # The set-up link: staff only; enrolled already, Dr Bob is sent on.
+    "two_factor_enrol_link": ("/accounts/two-factor/enrol/MQ/bad-token/", _private(404, 404, 302)),
     "password_reset": ("/accounts/password-reset/", PUBLIC),
     "password_reset_done": ("/accounts/password-reset/sent/", PUBLIC),
     "password_reset_confirm": ("/accounts/reset/MQ/bad-token/", PUBLIC),
@@ -222,6 +236,26 @@ TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "api:export_fhir": ("/api/v1/export/fhir", API_OWN_LIST),  # each her own record
     "api:get_draft": ("/api/v1/drafts/{draft}", {**API_ALICES, "bob": 404}),
     "api:live_set": ("/api/v1/live-sets", _all(405)),  # POST only (tests/web/media/test_live.py)
+    # Messages (tests/web/messaging): the patient's threads; staff with the second factor.
+    "messaging:mine": ("/messages/", _private(200, 200, 302)),  # staff: to the inbox
+    "messaging:new": ("/messages/new/", _private(200, 200, 404)),  # patients, herself
+    "messaging:preferences": ("/messages/settings/", _private(200, 200, 404)),
+    # The signed token is the key (mail clients POST without a session); a GET only asks.
+    "messaging:unsubscribe": ("/messages/unsubscribe/{unsubscribe}/", PUBLIC),
+    "messaging:thread": ("/messages/{thread}/", ALICES),
+    "messaging:assign": ("/messages/{thread}/assign/", ONLY_POST),
+    "messaging:photo": ("/messages/photos/{photo_message}/", ALICES),
+    "messaging:inbox": ("/clinic/messages/", STAFF_ONLY),
+    "messaging:waiting": ("/clinic/messages/waiting/", STAFF_ONLY),
+    "api:list_threads": ("/api/v1/threads", {**API_OWN_LIST, "bob": 404}),
+    "api:create_thread": ("/api/v1/threads", {**API_OWN_LIST, "bob": 404}),
+    "api:get_thread": ("/api/v1/threads/{thread}", {**API_ALICES, "bob": 404}),
+    "api:post_message": ("/api/v1/threads/{thread}/messages", _all(405)),  # POST only
+    # Probes and metrics: no session, no patient data (tests/web/ops). No worker runs here,
+    # so not ready; metrics answer loopback (the test client) or a bearer token.
+    "healthz": ("/healthz", PUBLIC),
+    "readyz": ("/readyz", _all(503)),
+    "metrics": ("/metrics", PUBLIC),
 }
 
 # The admin is Django's: staff only, behind its own login. Patients and visitors get its
@@ -363,6 +397,8 @@ def test_another_patients_posts_are_404_and_change_nothing(
         ),
         (f"/intake/{world['draft']}/review/", {}),
         (f"/assessments/{world['assessment']}/answer/pain/", {}),
+        (f"/messages/{world['thread']}/", {"body": "probe"}),
+        (f"/messages/{world['thread']}/assign/", {"clinician": ""}),
     ]
     for url, data in posts:
         assert carol_client.post(url, data).status_code == 404, url
@@ -385,6 +421,10 @@ CLINICIAN_VIEWS = {
     "camera detail": "/camera/{upload}/",
     "camera file": "/camera/{upload}/file/original/",
     "api assessment": "/api/v1/assessments/{assessment}",
+    "messages thread": "/messages/{thread}/",
+    "messages photo": "/messages/photos/{photo_message}/",
+    "messages inbox": "/clinic/messages/",
+    "messages waiting": "/clinic/messages/waiting/",
 }
 
 
@@ -574,6 +614,10 @@ def test_every_form_post_without_a_csrf_token_is_refused(
         (patient, f"/intake/{world['draft']}/review/"),
         (patient, "/progress/"),
         (patient, "/camera/upload/"),
+        (patient, "/messages/new/"),
+        (patient, f"/messages/{world['thread']}/"),
+        (patient, "/messages/settings/"),
+        (staff, f"/messages/{world['thread']}/assign/"),
         (staff, f"/clinic/assessments/{world['assessment']}/"),
         (staff, f"/clinic/appointments/{world['appointment']}/attendance/"),
         (staff, "/clinic/feed/"),

@@ -82,3 +82,11 @@ def test_the_abandoned_uploads_are_recovered_before_every_start(tmp_path: Path) 
     worker.check(worker.restart_at)
     _wait_until_ended(worker)
     assert marker.read_text() == "xx"  # once before the first start, once before the restart
+
+
+def test_make_run_starts_one_worker_per_queue_most_urgent_first() -> None:
+    workers = serve.task_workers_for_queues()
+    queues = [w.command[w.command.index("--queue-name") + 1] for w in workers]
+    assert queues == ["urgent,default", "analysis", "bulk"]
+    recovering = [w.name for w in workers if w.before is not None]
+    assert recovering == ["task worker (analysis)"]

@@ -104,7 +104,8 @@ def test_static_files_are_served_by_whitenoise_before_the_rest(tmp_path: Path) -
         UPPERBACK_DATA_DIR=str(tmp_path),
     )
     middleware, storage, static_root = json.loads(found.stdout)
-    assert middleware[:3] == [
+    assert middleware[:4] == [
+        "upperback.web.logs.RequestIdMiddleware",  # (only an id: every log line names it)
         "django.middleware.security.SecurityMiddleware",
         "whitenoise.middleware.WhiteNoiseMiddleware",
         "upperback.web.headers.SecurityHeadersMiddleware",

@@ -118,3 +118,17 @@ def test_the_review_page_shows_every_answer_in_words(alice_client: Client) -> No
     assert "Between the shoulder blades, Base of the neck" in text
     assert "Poor posture" in text
     assert [s["name"] for s in page.context["summary"]] == list(SAFE_STEPS)
+
+
+def test_the_clinician_and_the_patient_see_the_psychosocial_stratum(
+    alice: Any, alice_client: Client
+) -> None:
+    from upperback.clinical import Intake
+    from upperback.web.records import actions
+    from upperback.web.records.demo_intakes import DESK_WORKER
+
+    intake = {**DESK_WORKER, "phq4": {"interest": 2, "down": 2, "nervous": 2, "worrying": 1}}
+    record = actions.record_assessment(patient=alice, intake=Intake.model_validate(intake))
+    assert record.assessment["psychosocial"]["stratum"] == "high"
+    page = alice_client.get(f"/assessments/{record.pk}/").content.decode()
+    assert 'id="psychosocial"' in page and "psychologically informed" in page

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from upperback.clinical.bands import important_improvement
 from upperback.clinical.contract import (
+    FOLLOW_UP_GROUPS,
     TRIAGE_ORDER,
     Assessment,
     Intake,
@@ -35,9 +36,11 @@ from upperback.clinical.kb_schema import LANGUAGES
 from upperback.clinical.knowledge import KnowledgeBaseError
 from upperback.clinical.names import kb_name
 from upperback.clinical.options import StepOption, step_option
-from upperback.clinical.partial import PartialFlag, PartialScreen, screen_partial
+from upperback.clinical.partial import PartialFlag, PartialScreen, follow_ups, screen_partial
+from upperback.clinical.psychosocial import psychosocial_due
 
 __all__ = [
+    "FOLLOW_UP_GROUPS",
     "LANGUAGES",
     "TRIAGE_ORDER",
     "Assessment",
@@ -60,10 +63,12 @@ __all__ = [
     "current_dosage",
     "escalate",
     "exercise_library",
+    "follow_ups",
     "important_improvement",
     "kb_name",
     "knowledge_base_version",
     "plan_ends_on",
+    "psychosocial_due",
     "reason_text",
     "screen_partial",
     "step_option",

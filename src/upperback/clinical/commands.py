@@ -24,7 +24,10 @@ def register(subparsers: Any) -> None:
     assess.set_defaults(handler=handle_assess)
 
     schema = subparsers.add_parser("schema", help="print the JSON Schema of the contract")
-    schema.add_argument("model", choices=("intake", "assessment"))
+    schema.add_argument("model", choices=("intake", "assessment", "docs"))
+    schema.add_argument(
+        "--output", type=Path, default=None, help="docs: the contract document to update"
+    )
     schema.set_defaults(handler=handle_schema)
 
     kb = subparsers.add_parser("kb", help="the knowledge base: check it, or document it")
@@ -80,8 +83,16 @@ def handle_assess(args: argparse.Namespace) -> int:
 
 
 def handle_schema(args: argparse.Namespace) -> int:
+    from upperback.clinical import contract_docs
     from upperback.clinical.contract import Assessment, Intake
 
+    if args.model == "docs":
+        if args.output is None:
+            print(contract_docs.schemas_markdown())
+        else:
+            contract_docs.write(args.output)
+            print(f"wrote {args.output}")
+        return 0
     model = Intake if args.model == "intake" else Assessment
     print(json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False))
     return 0

@@ -26,6 +26,9 @@ from typing import Any
 from upperback.clinical.fields import FIELDS, Context, FieldSpec
 
 Test = Callable[[Context], bool]
+# The context key (never a field) of the unanswered fields that were asked: `maybe` judges them
+# as the engine does, not as still to come.
+SETTLED = "__settled__"
 
 _SET_OPS = ("contains", "contains_any")
 _EQUALITY_OPS = ("==", "!=", "in")
@@ -70,7 +73,8 @@ class Atom(Condition):
 
     def maybe(self, context: Context) -> bool | None:
         if context[self.spec.path] is None and self.operator != "is":
-            return None
+            # A question asked and left blank (listed under SETTLED) is an answer: "not given".
+            return self.test(context) if self.spec.path in context.get(SETTLED, ()) else None
         return self.test(context)
 
     def true_fields(self, context: Context) -> list[str]:

@@ -131,6 +131,8 @@ StepId = Literal[
     "chiropractic_manipulation",
     "acupuncture",
     "surgical_consultation",
+    "physiotherapy_led_care",
+    "psychologically_informed_care",
 ]
 Response = Literal["none", "partial", "good", "worse"]
 Triage = Literal["emergency", "urgent", "soon", "routine", "self_care"]
@@ -168,6 +170,7 @@ DeliveredBy = Literal[
 ]
 Grade = Literal["moderate", "low", "very_low", "expert_opinion"]
 Choice = Literal["like", "unsure", "rather_not"]
+Stratum = Literal["low", "medium", "high"]
 ChangeKind = Literal["put_first", "to_discuss", "replaced", "dropped", "kept_for_safety"]
 
 # Highest first: the order in which levels win.
@@ -216,14 +219,62 @@ class PriorTreatment(_Strict):
     response: Response
 
 
+# A patient's own words: one line of text, no control characters (a NUL cannot be stored
+# in PostgreSQL's text or JSON; the others are not words).
+ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
+
+
 class PsfsActivity(_Strict):
-    activity: str = Field(min_length=1, max_length=80)
+    activity: str = Field(min_length=1, max_length=80, pattern=ONE_LINE)
     score: int = Field(ge=0, le=10)
 
 
 class Function(_Strict):
     loss_of_function: bool | None = None
     psfs: list[PsfsActivity] | None = Field(default=None, max_length=5)
+    # (1.3) follow-up of loss_of_function: is it getting better day by day?
+    getting_better: bool | None = None
+
+
+# (1.3) Follow-up questions: each qualifies one broad answer (the knowledge base's
+# `follow_ups.yaml` says which and when). All optional: without them the answer is the same
+# or safer, never lower.
+class ChestPain(_Strict):
+    """Qualifies `symptoms: chest_pain_or_pressure`."""
+
+    exertional: bool | None = None  # brought on by exertion and eased by rest
+    reproducible: bool | None = None  # reproduced by pressing on the spot or by moving
+    days: int | None = Field(default=None, ge=0, le=36500)  # how long it has been coming
+    accompanied: bool | None = None  # with breathlessness, sweating or nausea
+
+
+class Nausea(_Strict):
+    """Qualifies `symptoms: nausea`."""
+
+    with_meals: bool | None = None  # comes with or after meals
+    with_exertion: bool | None = None  # comes with exertion
+    flank_or_urine: bool | None = None  # with pain in the side or a change in the urine
+
+
+class Procedure(_Strict):
+    """Qualifies `history: recent_spinal_procedure` or `recent_surgery_or_immobilisation`."""
+
+    weeks_ago: int | None = Field(default=None, ge=0, le=520)
+    wound_problem: bool | None = None  # redness, swelling or drainage at the wound
+    improving: bool | None = None  # steadily better since, without a setback
+
+
+class Heart(_Strict):
+    """Qualifies `history: heart_disease`."""
+
+    coronary: bool | None = None  # a stent, a bypass, a heart attack or angina
+    like_before: bool | None = None  # this pain is like a heart pain had before
+
+
+class Pregnancy(_Strict):
+    """Qualifies `history: pregnant`."""
+
+    weeks: int | None = Field(default=None, ge=0, le=45)
 
 
 class Work(_Strict):
@@ -237,7 +288,19 @@ class Preference(_Strict):
 
     step: StepId
     choice: Choice
-    reason: str | None = Field(default=None, max_length=200)
+    reason: str | None = Field(default=None, max_length=200, pattern=ONE_LINE)
+
+
+class Phq4(_Strict):
+    """(1.3) The PHQ-4 (Kroenke 2009), four answers over the last two weeks: 0 not at all,
+    1 several days, 2 more than half the days, 3 nearly every day. Public domain-like terms:
+    "no permission required" (docs/psychosocial.md)."""
+
+    # Each may be left out (declined): the score and the stratum need all four.
+    interest: int | None = Field(default=None, ge=0, le=3)  # little interest or pleasure
+    down: int | None = Field(default=None, ge=0, le=3)  # feeling down, depressed or hopeless
+    nervous: int | None = Field(default=None, ge=0, le=3)  # nervous, anxious or on edge
+    worrying: int | None = Field(default=None, ge=0, le=3)  # cannot stop or control worrying
 
 
 class Intake(_Strict):
@@ -254,6 +317,17 @@ class Intake(_Strict):
     function: Function | None = None
     work: Work | None = None
     preferences: list[Preference] | None = Field(default=None, max_length=12)
+    chest_pain: ChestPain | None = None
+    nausea: Nausea | None = None
+    procedure: Procedure | None = None
+    heart: Heart | None = None
+    pregnancy: Pregnancy | None = None
+    phq4: Phq4 | None = None
+
+
+# The follow-up groups: present in an intake (even as {}), their questions were asked and a
+# missing answer inside was declined; absent, they were not asked.
+FOLLOW_UP_GROUPS: tuple[str, ...] = ("chest_pain", "nausea", "procedure", "heart", "pregnancy")
 
 
 class _Output(BaseModel):
@@ -331,6 +405,18 @@ class PlanChange(_Output):
     because: str
 
 
+class Psychosocial(_Output):
+    """(1.3) The psychosocial screen's score and the care stratum it gives, for the clinician."""
+
+    instrument: Literal["phq4"] = "phq4"
+    score: int = Field(ge=0, le=12)
+    depression: int = Field(ge=0, le=6, description="PHQ-2, 3 or more: screen positive")
+    anxiety: int = Field(ge=0, le=6, description="GAD-2, 3 or more: screen positive")
+    stratum: Stratum
+    because: str
+    source: str
+
+
 class Assessment(_Output):
     contract: Literal["1"] = CONTRACT_VERSION
     knowledge_base: str
@@ -349,6 +435,10 @@ class Assessment(_Output):
     changes: list[PlanChange] = Field(
         default_factory=list,
         description="(1.2) what the patient's preferences changed in the plan, and why",
+    )
+    psychosocial: Psychosocial | None = Field(
+        default=None,
+        description="(1.3) the PHQ-4 score and care stratum when the intake answered it",
     )
     language: Literal["en", "es"] = "en"
     disclaimer: str = ""

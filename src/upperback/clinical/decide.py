@@ -10,7 +10,14 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
-from upperback.clinical.conditions import Condition, Score, Which, weighted_score, which_hold
+from upperback.clinical.conditions import (
+    SETTLED,
+    Condition,
+    Score,
+    Which,
+    weighted_score,
+    which_hold,
+)
 from upperback.clinical.contract import TRIAGE_ORDER, Specialty, Triage
 from upperback.clinical.fields import FIELDS, Context
 from upperback.clinical.kb_schema import ContraindicationRule, RedFlagRule, SourceRule, StepRule
@@ -91,13 +98,44 @@ def screening_complete(context: Context) -> bool:
     return all(context[field] is not None for field in SCREENING_FIELDS)
 
 
-def questions(kb: KnowledgeBase, context: Context, triage: Triage) -> list[str]:
+def follow_up_questions(kb: KnowledgeBase, context: Context) -> list[str]:
+    """The unanswered follow-ups (follow_ups.yaml) of the broad answers given, in KB order."""
+    asked: dict[str, None] = {}
+    for rule, condition in kb.follow_up_conditions:
+        if condition.test(context):
+            asked.update((path, None) for path in rule.ask if context[path] is None)
+    return list(asked)
+
+
+def _follow_ups_could_lower(
+    kb: KnowledgeBase, context: Context, fired: list[FiredFlag] | None, follow: list[str]
+) -> bool:
+    """Could answering the follow-ups lift every emergency that fired? Judged three-valued
+    with only the follow-ups open (every other missing answer as the engine read it)."""
+    emergencies = [flag.rule.id for flag in fired or () if flag.rule.level == "emergency"]
+    if not emergencies:
+        return False
+    open_ = set(follow)
+    settled = frozenset(p for p, v in context.items() if v is None and p not in open_)
+    judged = {**context, SETTLED: settled}
+    return all(kb.conditions[rule_id].maybe(judged) is None for rule_id in emergencies)
+
+
+def questions(
+    kb: KnowledgeBase, context: Context, triage: Triage, fired: list[FiredFlag] | None = None
+) -> list[str]:
     """Unanswered fields that could still fire a rule above the current triage; the
-    unanswered warning-sign questions first."""
+    unanswered warning-sign questions first, then the follow-ups of the broad answers given.
+
+    An emergency asks nothing (nothing ranks higher) unless every emergency rule that fired
+    reads an unanswered follow-up: only then could answering them change the advice.
+    """
+    follow = follow_up_questions(kb, context)
     above = _above(kb, triage)
-    if not above:  # an emergency: nothing ranks higher, so nothing is worth asking
-        return []
+    if not above:
+        return follow if follow and _follow_ups_could_lower(kb, context, fired, follow) else []
     asked: dict[str, None] = dict.fromkeys(f for f in SCREENING_FIELDS if context[f] is None)
+    asked.update(dict.fromkeys(follow))
     missing = {path for path, value in context.items() if value is None}
     for condition, read in above:
         if missing.isdisjoint(read):

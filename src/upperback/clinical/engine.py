@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from upperback.clinical import decide, preferences, render
+from upperback.clinical import decide, preferences, psychosocial, render
 from upperback.clinical.contract import Assessment, ExercisePrescription, Intake, PlanStep
 from upperback.clinical.fields import context_of
 from upperback.clinical.kb_schema import (
@@ -37,6 +37,7 @@ def assess(intake: Intake | Mapping[str, Any], *, language: str = "en") -> Asses
         intake = Intake.model_validate(intake)
     kb = knowledge_base()
     context = context_of(intake)
+    context["psychosocial.stratum"] = psychosocial.stratum_of(kb, context["phq4.score"])
     fired = decide.screen(kb, context)
     triage = decide.triage_of(fired)
     context["triage"] = triage
@@ -60,9 +61,10 @@ def assess(intake: Intake | Mapping[str, Any], *, language: str = "en") -> Asses
         plan=[_placed_step(kb, item, lang) for item in placed],
         consult=render.consult(kb, consult, lang),
         withheld=[render.withheld(step, rule, lang) for step, rule in withheld],
-        questions=decide.questions(kb, context, triage),
+        questions=decide.questions(kb, context, triage, fired),
         screening_complete=decide.screening_complete(context),
         changes=[render.plan_change(kb, *change, lang) for change in changes],
+        psychosocial=psychosocial.result(kb, context, lang),
         language=lang,
         disclaimer=kb.meta.disclaimer(lang),
     )
@@ -103,6 +105,10 @@ def translate(assessment: Assessment, language: str) -> Assessment:
         render.plan_change(kb, c.step, c.choice, c.change, c.replaced_by, lang)
         for c in assessment.changes
     ]
+    screen = assessment.psychosocial
+    if screen is not None and kb.psychosocial is not None:
+        band = next(b for b in kb.psychosocial.strata if b.stratum == screen.stratum)
+        screen = screen.model_copy(update={"because": band.because(lang)})
     consult = assessment.consult
     if consult.reason in kb.escalation.consult_reasons:
         text = render.consult_text(kb, consult.reason, consult.within_days, lang)
@@ -114,6 +120,7 @@ def translate(assessment: Assessment, language: str) -> Assessment:
             "withheld": withheld,
             "changes": changes,
             "consult": consult,
+            "psychosocial": screen,
             "language": lang,
             "disclaimer": kb.meta.disclaimer(lang),
         }

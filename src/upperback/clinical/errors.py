@@ -28,6 +28,11 @@ _TYPE_MESSAGES: dict[str, tuple[str, str]] = {
     "missing": ("is required", "es obligatorio"),
     "extra_forbidden": ("is not a field of the contract", "no es un campo del contrato"),
     "json_invalid": ("is not valid JSON", "no es JSON válido"),
+    # The one pattern of the contract (ONE_LINE): a patient's words on one line.
+    "string_pattern_mismatch": (
+        "must be one line of text, without control characters (such as NUL)",
+        "debe ser una línea de texto, sin caracteres de control (como NUL)",
+    ),
 }
 _FORMATS: dict[str, tuple[str, str]] = {
     "contract": (

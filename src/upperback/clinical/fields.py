@@ -80,7 +80,12 @@ DERIVED: tuple[FieldSpec, ...] = (
     # may have eased by the time the intake is filled in).
     FieldSpec("pain.intensity_peak", "number", asks="pain.intensity_worst_week"),
     FieldSpec("prior_treatments.failed", "set", _STEP_IDS, asks="prior_treatments"),
+    # Some treatment made the pain worse.
+    FieldSpec("prior_treatments.worsened", "bool", asks="prior_treatments"),
     FieldSpec("triage", "enum", frozenset(TRIAGE_ORDER)),
+    # The PHQ-4 total (all four answered) and the care stratum the knowledge base gives it.
+    FieldSpec("phq4.score", "number", asks="phq4"),
+    FieldSpec("psychosocial.stratum", "enum", frozenset(("low", "medium", "high"))),
     *(FieldSpec(f"source.{source}", "number") for source in _SOURCE_IDS),
 )
 FIELDS: dict[str, FieldSpec] = {spec.path: spec for spec, _ in _INTAKE_FIELDS} | {
@@ -99,29 +104,43 @@ for _spec, _chain in _INTAKE_FIELDS:
         _NESTED.setdefault(_chain[0], []).append((_spec.path, _chain[1]))
 
 
-def _unhelpful_weeks(intake: Intake) -> int | None:
-    """The longest spell of care that did nothing or made things worse (None: not asked)."""
-    if intake.prior_treatments is None:
-        return None
-    weeks = [t.weeks for t in intake.prior_treatments if t.response in ("none", "worse")]
-    return max(weeks, default=0)
+PHQ4_ITEMS: tuple[str, ...] = ("interest", "down", "nervous", "worrying")
+# One tried treatment as the derived fields read it: (step id, weeks, response).
+Tried = tuple[str, int, str]
 
 
-def _failed_treatments(intake: Intake) -> list[str] | None:
-    """Plan steps already tried for weeks with no benefit or worse (None: not asked)."""
-    if intake.prior_treatments is None:
-        return None
-    return [
-        t.treatment
-        for t in intake.prior_treatments
-        if t.response in ("none", "worse") and t.weeks >= TRIED_WITHOUT_BENEFIT_WEEKS
-    ]
+def derive(context: Context, tried: list[Tried] | None) -> None:
+    """Work out the derived fields from the answered ones, in place: the one definition that
+    `assess` (a complete intake) and `screen_partial` (the answers so far) share.
 
-
-def _peak(intake: Intake) -> int:
-    worst = intake.pain.intensity_worst_week
-    now = intake.pain.intensity_now
-    return now if worst is None else max(now, worst)
+    A missing answer is None. The peak is the higher of the pain now and the worst this week,
+    as far as they are known. In a complete intake a missing worst-this-week was not asked, so
+    the peak is the pain now; in a partial one it may still come, so what is known is the
+    peak's lower bound: sound for the screen because every rule reads the peak upward only
+    (`>=`, `>`, outside a `not`; `partial.py` checks it).
+    """
+    if tried is None:
+        context["prior_treatments.unhelpful_weeks"] = None
+        context["prior_treatments.failed"] = None
+        context["prior_treatments.worsened"] = None
+    else:
+        # The longest spell of care that did nothing or made things worse; the steps tried
+        # for weeks with no benefit, or that made the pain worse (whatever the duration).
+        unhelpful = [t for t in tried if t[2] in ("none", "worse")]
+        context["prior_treatments.unhelpful_weeks"] = max((t[1] for t in unhelpful), default=0)
+        context["prior_treatments.failed"] = [
+            t[0] for t in unhelpful if t[2] == "worse" or t[1] >= TRIED_WITHOUT_BENEFIT_WEEKS
+        ]
+        context["prior_treatments.worsened"] = any(t[2] == "worse" for t in tried)
+    age, days = context["age"], context["pain.duration_days"]
+    context["pain.onset_age"] = None if age is None or days is None else age - days / 365.25
+    answers = [context[f"phq4.{item}"] for item in PHQ4_ITEMS]
+    context["phq4.score"] = None if None in answers else sum(answers)
+    now, worst = context["pain.intensity_now"], context["pain.intensity_worst_week"]
+    if now is None or worst is None:
+        context["pain.intensity_peak"] = worst if now is None else now
+    else:
+        context["pain.intensity_peak"] = max(now, worst)
 
 
 def context_of(intake: Intake) -> Context:
@@ -135,8 +154,9 @@ def context_of(intake: Intake) -> Context:
         else:
             values = part.__dict__
             context.update((path, values[leaf]) for path, leaf in leaves)
-    context["prior_treatments.unhelpful_weeks"] = _unhelpful_weeks(intake)
-    context["pain.onset_age"] = intake.age - intake.pain.duration_days / 365.25
-    context["pain.intensity_peak"] = _peak(intake)
-    context["prior_treatments.failed"] = _failed_treatments(intake)
+    tried = intake.prior_treatments
+    derive(
+        context,
+        None if tried is None else [(t.treatment, t.weeks, t.response) for t in tried],
+    )
     return context

@@ -119,6 +119,42 @@ def _contraindications(kb: KnowledgeBase) -> list[str]:
     return lines
 
 
+def _follow_ups(kb: KnowledgeBase) -> list[str]:
+    lines = [
+        "## Follow-up questions",
+        "",
+        "| id | asked when | asks | because | source |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in kb.follow_ups:
+        lines.append(
+            f"| `{rule.id}` | {_cell(_condition(rule.when))} | {', '.join(rule.ask)} | "
+            f"{_cell(rule.because.en)} | {rule.source} |"
+        )
+    return lines
+
+
+def _psychosocial(kb: KnowledgeBase) -> list[str]:
+    screen = kb.psychosocial
+    if screen is None:
+        return []
+    lines = [
+        "## Psychosocial screen",
+        "",
+        f"Instrument `{screen.instrument}` ({screen.source}). Licence: {screen.licence}",
+        "",
+        "| stratum | score up to | because | source | asked again after (days) |",
+        "|---|---|---|---|---|",
+    ]
+    for band in screen.strata:
+        days = screen.ask_again_days.get(band.stratum, "")
+        lines.append(
+            f"| `{band.stratum}` | {band.max_score} | {_cell(band.because.en)} | {band.source} "
+            f"| {days} ({screen.ask_again_source}) |"
+        )
+    return lines
+
+
 def _exercises(kb: KnowledgeBase) -> list[str]:
     lines = ["## Exercises", ""]
     for ex in kb.exercises.values():
@@ -190,6 +226,8 @@ def kb_markdown(kb: KnowledgeBase | None = None) -> str:
         _sources(kb),
         _treatments(kb),
         _contraindications(kb),
+        _follow_ups(kb),
+        _psychosocial(kb),
         _exercises(kb),
         _escalation(kb),
         _citations(kb),

@@ -89,6 +89,39 @@ class RedFlagFile(_Strict):
     rules: list[RedFlagRule]
 
 
+class FollowUpRule(Rule):
+    """(1.3) When a broad answer is given (`when`), the questions that qualify it (`ask`:
+    intake fields, asked in this order). `because` says why they are asked."""
+
+    when: Any
+    ask: list[str] = Field(min_length=1)
+
+
+class FollowUpFile(_Strict):
+    rules: list[FollowUpRule]
+
+
+class StratumBand(_Strict):
+    stratum: Literal["low", "medium", "high"]
+    max_score: int = Field(ge=0, le=12)
+    because: Text
+    source: str
+
+
+class PsychosocialFile(_Strict):
+    """(1.3) The psychosocial screen: its instrument, its licence (in words, with where it
+    was checked), the score bands of each care stratum, and when to ask it again."""
+
+    instrument: Literal["phq4"]
+    source: str
+    licence: str
+    # Bands in order of score; the first whose max_score is at or above the score wins.
+    strata: list[StratumBand] = Field(min_length=3, max_length=3)
+    # Ask again at check-ins after this many days (sooner when high).
+    ask_again_days: dict[Literal["low", "medium", "high"], int]
+    ask_again_source: str
+
+
 class SourceFeature(_Strict):
     when: Any
     weight: float = Field(ge=-1, le=1)

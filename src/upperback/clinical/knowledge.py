@@ -33,8 +33,11 @@ from upperback.clinical.kb_schema import (
     EscalationFile,
     ExerciseFile,
     ExerciseRule,
+    FollowUpFile,
+    FollowUpRule,
     LabelsFile,
     MetaFile,
+    PsychosocialFile,
     RedFlagFile,
     RedFlagRule,
     SourceFile,
@@ -75,6 +78,11 @@ class KnowledgeBase:
     labels: LabelsFile
     # What a patient's preference did to the plan, in words (treatments.yaml).
     preference_changes: dict[str, Text] = field(default_factory=dict)
+    # The follow-up questions (follow_ups.yaml), each with its compiled condition.
+    follow_ups: tuple[FollowUpRule, ...] = ()
+    follow_up_conditions: list[tuple[FollowUpRule, Condition]] = field(default_factory=list)
+    # The psychosocial screen (psychosocial.yaml).
+    psychosocial: PsychosocialFile | None = None
     # Compiled conditions keyed by rule id (source features as "<source>#<index>").
     conditions: dict[str, Condition] = field(default_factory=dict)
     # Each red flag with its compiled condition, in file order, ready for the screen.
@@ -146,6 +154,11 @@ def _check_citations(kb: KnowledgeBase) -> None:
         ("escalation.yaml", "thresholds", kb.escalation.thresholds.source),
         ("escalation.yaml", "dosage", kb.escalation.dosage.source),
         *(("exercises.yaml", r.id, r.dosage.source) for r in kb.exercises.values() if r.dosage),
+        *(("follow_ups.yaml", r.id, r.source) for r in kb.follow_ups),
+        *(
+            ("psychosocial.yaml", band.stratum, band.source)
+            for band in (kb.psychosocial.strata if kb.psychosocial else ())
+        ),
     ]
     for file, rule_id, key in cited:
         if key not in kb.citations:
@@ -162,6 +175,9 @@ def _check_unique(kb: KnowledgeBase) -> None:
         ("contraindications.yaml", [r.id for r in kb.contraindications]),
         ("escalation.yaml", [r.id for r in kb.escalation.rules]),
     ]
+    follow_ups = [r.id for r in kb.follow_ups]
+    if len(set(follow_ups)) != len(follow_ups):
+        raise KnowledgeBaseError("follow_ups.yaml: duplicate rule id")
     for file, ids in groups:
         for rule_id in ids:
             if rule_id in seen:
@@ -291,6 +307,15 @@ def _compile_all(kb: KnowledgeBase) -> None:
             _compile("treatments.yaml", f"{step.id}#safety", step.safety_when, conditions)
     for rule in kb.contraindications:
         _compile("contraindications.yaml", rule.id, rule.when, conditions)
+    for follow in kb.follow_ups:
+        key = f"follow_up:{follow.id}"
+        _compile("follow_ups.yaml", key, follow.when, conditions)
+        kb.follow_up_conditions.append((follow, conditions[key]))
+        for path in follow.ask:
+            if path not in FIELDS or FIELDS[path].asks != path:
+                raise KnowledgeBaseError(
+                    f"follow_ups.yaml: rule {follow.id}: {path!r} is not an intake field"
+                )
 
 
 def load_knowledge_base(directory: Path = KB_DIR) -> KnowledgeBase:
@@ -314,6 +339,8 @@ def load_knowledge_base(directory: Path = KB_DIR) -> KnowledgeBase:
         escalation=escalation,
         labels=_read(directory, "labels.yaml", LabelsFile),
         preference_changes={str(k): v for k, v in treatments.preference_changes.items()},
+        follow_ups=tuple(_read(directory, "follow_ups.yaml", FollowUpFile).rules),
+        psychosocial=_read(directory, "psychosocial.yaml", PsychosocialFile),
     )
     _check_unique(kb)
     _check_citations(kb)

@@ -27,24 +27,29 @@ of the resources used here), while R5 is read by few. The Bundle (type `collecti
 - the Appointments.
 
 Ids inside the Bundle are `urn:uuid:` names derived from the database ids, so two exports of
-one record name things the same way.
+one record name things the same way. A resource that cannot be made or does not validate is
+replaced by an OperationOutcome that names it (and logged); the rest is exported all the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
+from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
 from upperback.care import CareState, Status, StepState
 from upperback.clinical import kb_name
 
 FHIR_VERSION = "4.3.0"  # R4B
+log = logging.getLogger(__name__)
 BASE = "https://upperback.example/fhir"
 LOINC = "http://loinc.org"
 PAIN_NOW_LOINC = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
@@ -67,6 +72,7 @@ APPOINTMENT_STATUS = {
 ITEM_TYPES = {
     "integer": "integer",
     "nrs": "integer",
+    "scale": "integer",
     "decimal": "decimal",
     "radio": "choice",
     "checkboxes": "choice",
@@ -643,76 +649,138 @@ def _appointment(appointment: AppointmentData, patient_url: str) -> dict[str, An
     }
 
 
+def _outcome(url: str, kind: str) -> dict[str, Any]:
+    """What stands in the Bundle for a resource that could not be exported."""
+    issue = {
+        "severity": "error",
+        "code": "exception",
+        "diagnostics": f"The {kind} {url} could not be exported.",
+    }
+    return {"resourceType": "OperationOutcome", "issue": [issue]}
+
+
+def _add(entries: list[dict[str, Any]], url: str, kind: str, build: Callable[[], Any]) -> None:
+    """The resource `build` makes, or an OperationOutcome naming it (logged): one resource
+    that fails leaves the rest of the record to be exported."""
+    try:
+        entries.append(_entry(url, build()))
+    except InteropError:
+        raise  # the caller's data breaks this package's contract: said, naming the field
+    except Exception:
+        log.exception("The FHIR %s %s could not be made", kind, url)
+        entries.append(_entry(_urn("OperationOutcome", url), _outcome(url, kind)))
+
+
+def _valid(entry: dict[str, Any]) -> bool:
+    resource = entry["resource"]
+    try:
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    except Exception:
+        log.exception("The FHIR resource %s does not validate", entry["fullUrl"])
+        return False
+    return True
+
+
+def _bundle(entries: list[dict[str, Any]], made_at: dt.datetime) -> Bundle:
+    """The Bundle, validated; a resource that fails validation is replaced by an
+    OperationOutcome naming it (validated one by one only when the whole fails)."""
+    head = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "timestamp": _when(made_at),
+        "meta": {"tag": [{"system": f"{BASE}/fhir-version", "code": FHIR_VERSION}]},
+    }
+    try:
+        return Bundle.model_validate({**head, "entry": entries})
+    except Exception:
+        log.exception("The FHIR Bundle does not validate whole; looking for the resource")
+    kept = [
+        e
+        if _valid(e)
+        else _entry(
+            _urn("OperationOutcome", e["fullUrl"]),
+            _outcome(e["fullUrl"], e["resource"]["resourceType"]),
+        )
+        for e in entries
+    ]
+    return Bundle.model_validate({**head, "entry": kept})
+
+
 def build_bundle(record: PatientRecord) -> Bundle:
-    """The Bundle of `record`, validated by fhir.resources."""
+    """The Bundle of `record`, validated by fhir.resources. A resource that cannot be made or
+    does not validate is an OperationOutcome naming it; the rest is exported all the same."""
     language, care = record.language, record.care
     patient_url = _urn("Patient", record.patient.id)
     newest_first = sorted(record.assessments, key=lambda r: r.created_at, reverse=True)
     sex = newest_first[0].intake.get("sex") if newest_first else None
-    entries = [_entry(patient_url, _patient(record.patient, sex))]
-    entries.append(
-        _entry(
-            _urn("Questionnaire", "intake"),
-            _questionnaire(record.questionnaire_title, record.questions),
-        )
-    )
+    entries: list[dict[str, Any]] = []
+    _add(entries, patient_url, "Patient", partial(_patient, record.patient, sex))
+    questionnaire = partial(_questionnaire, record.questionnaire_title, record.questions)
+    _add(entries, _urn("Questionnaire", "intake"), "Questionnaire", questionnaire)
     condition_url = None
     if care.diagnosis is not None:
         condition_url = _urn("Condition", f"outcome/{care.outcome_id}")
-        condition = _condition(care, patient_url, language, record.clinicians)
-        entries.append(_entry(condition_url, condition))
+        condition = partial(_condition, care, patient_url, language, record.clinicians)
+        _add(entries, condition_url, "Condition", condition)
     for assessment in newest_first:
-        current = care.assessment_id == assessment.id
-        response_url = _urn("QuestionnaireResponse", assessment.id)
-        entries.append(_entry(response_url, _response(assessment, record.questions, patient_url)))
-        pain = _at(assessment.intake, "pain.intensity_now")
-        if isinstance(pain, int):
-            observation = _pain_observation(
-                patient_url, pain, _when(assessment.created_at), derived_from=response_url
-            )
-            entries.append(_entry(_urn("Observation", f"intake-pain/{assessment.id}"), observation))
-        risk = _risk(
-            assessment, patient_url, language, care if current else None, record.clinicians
-        )
-        entries.append(_entry(_urn("RiskAssessment", assessment.id), risk))
-        plan = (
-            _care_plan(assessment, care, patient_url, language, record.clinicians, condition_url)
-            if current
-            else _history_plan(assessment, patient_url, language)
-        )
-        entries.append(_entry(_urn("CarePlan", assessment.id), plan))
+        _add_assessment(entries, record, assessment, patient_url, condition_url)
     for entry in record.check_ins:
-        when = entry.recorded_on.isoformat()
-        entries.append(
-            _entry(
-                _urn("Observation", f"pain/{entry.id}"),
-                _pain_observation(patient_url, entry.pain_now, when),
-            )
-        )
-        for number, (activity, score) in enumerate(entry.psfs):
-            entries.append(
-                _entry(
-                    _urn("Observation", f"psfs/{entry.id}/{number}"),
-                    _psfs_observation(patient_url, activity, score, when),
-                )
-            )
+        _add_check_in(entries, entry, patient_url)
     if care.triage is not None:
         opened = _when(care.opened_at or record.made_at)
         episode_url = _urn("EpisodeOfCare", f"{record.patient.id}/{opened}")
-        entries.append(_entry(episode_url, _episode(care, patient_url, condition_url)))
+        episode = partial(_episode, care, patient_url, condition_url)
+        _add(entries, episode_url, "EpisodeOfCare", episode)
     for appointment in record.appointments:
-        entries.append(
-            _entry(_urn("Appointment", appointment.id), _appointment(appointment, patient_url))
+        url = _urn("Appointment", appointment.id)
+        _add(entries, url, "Appointment", partial(_appointment, appointment, patient_url))
+    return _bundle(entries, record.made_at)
+
+
+def _add_assessment(
+    entries: list[dict[str, Any]],
+    record: PatientRecord,
+    assessment: AssessmentData,
+    patient_url: str,
+    condition_url: str | None,
+) -> None:
+    language, care = record.language, record.care
+    current = care.assessment_id == assessment.id
+    response_url = _urn("QuestionnaireResponse", assessment.id)
+    response = partial(_response, assessment, record.questions, patient_url)
+    _add(entries, response_url, "QuestionnaireResponse", response)
+    pain = _at(assessment.intake, "pain.intensity_now")
+    if isinstance(pain, int):
+        observation = partial(
+            _pain_observation,
+            patient_url,
+            pain,
+            _when(assessment.created_at),
+            derived_from=response_url,
         )
-    return Bundle.model_validate(
-        {
-            "resourceType": "Bundle",
-            "type": "collection",
-            "timestamp": _when(record.made_at),
-            "meta": {"tag": [{"system": f"{BASE}/fhir-version", "code": FHIR_VERSION}]},
-            "entry": entries,
-        }
+        url = _urn("Observation", f"intake-pain/{assessment.id}")
+        _add(entries, url, "Observation", observation)
+    risk = partial(
+        _risk, assessment, patient_url, language, care if current else None, record.clinicians
     )
+    _add(entries, _urn("RiskAssessment", assessment.id), "RiskAssessment", risk)
+    plan = (
+        partial(
+            _care_plan, assessment, care, patient_url, language, record.clinicians, condition_url
+        )
+        if current
+        else partial(_history_plan, assessment, patient_url, language)
+    )
+    _add(entries, _urn("CarePlan", assessment.id), "CarePlan", plan)
+
+
+def _add_check_in(entries: list[dict[str, Any]], entry: CheckInData, patient_url: str) -> None:
+    when = entry.recorded_on.isoformat()
+    pain = partial(_pain_observation, patient_url, entry.pain_now, when)
+    _add(entries, _urn("Observation", f"pain/{entry.id}"), "Observation", pain)
+    for number, (activity, score) in enumerate(entry.psfs):
+        psfs = partial(_psfs_observation, patient_url, activity, score, when)
+        _add(entries, _urn("Observation", f"psfs/{entry.id}/{number}"), "Observation", psfs)
 
 
 def as_json(bundle: Bundle) -> str:

@@ -3,12 +3,19 @@
 The caller (the web's report module) fills a `Report` in the reader's language: sections with
 paragraphs, bullet lists, two-column rows and pictures (PNG bytes: the charts, the posture
 photo). `build_pdf` lays them out on A4 and returns the file's bytes.
+
+Every text is data (escaped, never markup) and bounded: a paragraph or bullet is cut at
+`PARAGRAPH_CHARS`, a table cell at `CELL_CHARS` (a table row taller than a page cannot be
+laid out), so a megabyte of text costs milliseconds, not minutes. A section that still
+cannot be laid out is replaced by its heading and the caller's `unshown` line; the rest of
+the report comes all the same.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, replace
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -29,7 +36,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from upperback.reports.text import plain
+
 WIDTH = A4[0] - 4 * cm  # the text width between 2 cm margins
+# About two pages of body text, and a third of a page in a table's cell.
+PARAGRAPH_CHARS, CELL_CHARS, HEADING_CHARS = 6000, 1000, 300
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,7 @@ class Report:
     sections: tuple[Section, ...] = ()
     footer: str = ""
     author: str = "Upperback"
+    unshown: str = "This part could not be shown."
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -72,8 +85,8 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _text(value: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(value), style)
+def _text(value: str, style: ParagraphStyle, limit: int = PARAGRAPH_CHARS) -> Paragraph:
+    return Paragraph(escape(plain(value, limit)), style)
 
 
 def _picture(picture: Picture, styles: dict[str, ParagraphStyle]) -> Flowable:
@@ -84,7 +97,10 @@ def _picture(picture: Picture, styles: dict[str, ParagraphStyle]) -> Flowable:
 
 
 def _rows(rows: tuple[tuple[str, str], ...], styles: dict[str, ParagraphStyle]) -> Table:
-    cells = [[_text(k, styles["body"]), _text(v, styles["body"])] for k, v in rows]
+    cells = [
+        [_text(k, styles["body"], CELL_CHARS), _text(v, styles["body"], CELL_CHARS)]
+        for k, v in rows
+    ]
     table = Table(cells, colWidths=[WIDTH * 0.35, WIDTH * 0.65])
     table.setStyle(
         TableStyle(
@@ -118,7 +134,7 @@ def _table(table: tuple[tuple[str, ...], ...], styles: dict[str, ParagraphStyle]
 
 def _section(section: Section, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     body = styles["body"]
-    out: list[Flowable] = [_text(section.heading, styles["h2"])]
+    out: list[Flowable] = [_text(section.heading, styles["h2"], HEADING_CHARS)]
     out.extend(_text(p, body) for p in section.paragraphs)
     if section.bullets:
         items = [ListItem(_text(b, body), leftIndent=12) for b in section.bullets]
@@ -132,7 +148,29 @@ def _section(section: Section, styles: dict[str, ParagraphStyle]) -> list[Flowab
 
 
 def build_pdf(report: Report) -> bytes:
-    """The report as PDF bytes (A4; the same input gives the same file)."""
+    """The report as PDF bytes (A4; the same input gives the same file). A section that
+    cannot be laid out is replaced by its heading and `report.unshown` (and logged)."""
+    try:
+        return _build(report)
+    except Exception:
+        log.exception("The report could not be laid out whole; looking for the part")
+    sections = tuple(
+        section if _lays_out(report, section) else Section(section.heading, (report.unshown,))
+        for section in report.sections
+    )
+    return _build(replace(report, sections=sections))
+
+
+def _lays_out(report: Report, section: Section) -> bool:
+    try:
+        _build(replace(report, sections=(section,)))
+    except Exception:
+        log.exception("The report's section %r could not be laid out", section.heading)
+        return False
+    return True
+
+
+def _build(report: Report) -> bytes:
     styles = _styles()
     out = io.BytesIO()
     document = SimpleDocTemplate(
@@ -142,14 +180,14 @@ def build_pdf(report: Report) -> bytes:
         rightMargin=2 * cm,
         topMargin=2 * cm,
         bottomMargin=2 * cm,
-        title=report.title,
-        author=report.author,
+        title=plain(report.title, HEADING_CHARS),
+        author=plain(report.author, HEADING_CHARS),
         lang=report.language,
         invariant=1,
     )
     story: list[Flowable] = [
-        _text(report.title, styles["title"]),
-        _text(report.subtitle, styles["subtitle"]),
+        _text(report.title, styles["title"], HEADING_CHARS),
+        _text(report.subtitle, styles["subtitle"], HEADING_CHARS),
     ]
     for section in report.sections:
         story.extend(_section(section, styles))

@@ -103,6 +103,11 @@ MESSAGES: dict[str, str] = {
     "job_without_exercise": "a video job needs an exercise id",
     "bad_point": "a point is NAME=X,Y (pixels), not {item!r}",
     "unknown_point": "unknown point {point!r}: place tragus and c7",
+    # Placed points that no neck can show (PointsError)
+    "c7_not_below_tragus": (
+        "these points give an angle of {angle} degrees, and a craniovertebral angle lies "
+        "between 0 and 90: C7 is the bump at the base of the neck, below the ear; place it again."
+    ),
 }
 
 
@@ -148,6 +153,10 @@ class MediaError(VisionError):
 
 class RetakeError(VisionError):
     """The media is readable but does not show what we need: the message says what to retake."""
+
+
+class PointsError(VisionError):
+    """Tragus and C7 placed where no neck can have them: nothing is measured from them."""
 
 
 class TrackingSpecError(VisionError):

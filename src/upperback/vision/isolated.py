@@ -108,7 +108,7 @@ def run_isolated(
         assert child.stdin is not None and child.stdout is not None
         child.stdin.write(json.dumps(request, default=str).encode())
         child.stdin.close()
-        answer = _read_answer(child, child.stdout, limits, progress, heartbeat)
+        answer = read_answer(child, child.stdout, limits, progress, heartbeat)
     except BaseException:  # the deadline, a callback's exception, an interrupt: stop it now
         child.kill()
         raise
@@ -116,7 +116,7 @@ def run_isolated(
         _reap(child, EXIT_GRACE_S)
         if child.stdout is not None:
             child.stdout.close()
-    return _outcome(answer, child.returncode)
+    return outcome(answer, child.returncode)
 
 
 def _reap(child: subprocess.Popen[bytes], grace_s: float) -> None:
@@ -127,19 +127,31 @@ def _reap(child: subprocess.Popen[bytes], grace_s: float) -> None:
         child.wait()
 
 
-def _read_answer(
+def read_answer(
     child: subprocess.Popen[bytes],
     stream: IO[bytes],
     limits: Limits,
     progress: Progress | None,
     heartbeat: Callable[[], None] | None,
+    buffer: list[bytes] | None = None,
 ) -> dict[str, Any] | None:
-    """The child's last answer; kills it at the deadline (VisionError analysis_timed_out)."""
+    """The child's next answer (passing progress reports on); None if it closed its end
+    first. Kills it at the deadline (VisionError analysis_timed_out). `buffer` keeps what
+    was read past the answer, for the next call (a warm child answers more than once)."""
     deadline = time.monotonic() + limits.seconds
-    buffer, answer = b"", None
+    buffer = buffer if buffer is not None else [b""]
     with selectors.DefaultSelector() as selector:
         selector.register(stream, selectors.EVENT_READ)
         while True:
+            while b"\n" in buffer[0]:
+                line, buffer[0] = buffer[0].split(b"\n", 1)
+                if not line.strip():
+                    continue
+                message = json.loads(line)
+                if "progress" not in message:
+                    return dict(message)
+                if progress is not None:
+                    progress(*message["progress"])
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 child.kill()
@@ -151,18 +163,11 @@ def _read_answer(
                 continue
             chunk = os.read(stream.fileno(), 65536)
             if not chunk:  # the child closed its end: finished, or died
-                return answer
-            *lines, buffer = (buffer + chunk).split(b"\n")
-            for line in lines:
-                message = json.loads(line)
-                if "progress" in message:
-                    if progress is not None:
-                        progress(*message["progress"])
-                else:
-                    answer = message
+                return None
+            buffer[0] += chunk
 
 
-def _outcome(answer: dict[str, Any] | None, returncode: int) -> Any:
+def outcome(answer: dict[str, Any] | None, returncode: int) -> Any:
     if answer is not None and "result" in answer:  # even if it crashed on its way out
         return answer["result"]
     if answer is not None and "error" in answer:
@@ -263,5 +268,35 @@ def child_main() -> None:
     os._exit(0)
 
 
+def warm_child_main() -> None:
+    """A warm child (vision.pool): limit, set up, say ready, then answer one job per line
+    until the parent closes stdin."""
+    answers = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+
+    def send(message: dict[str, Any]) -> None:
+        answers.write(json.dumps(message, default=str) + "\n")
+        answers.flush()
+
+    _die_with_parent()
+    hello = json.loads(sys.stdin.readline())
+    _limit_memory(int(hello["memory_bytes"]))
+    try:
+        if hello.get("setup"):
+            _resolve(hello["setup"])()
+    except Exception as error:  # the parent sees no "ready": it retires this child
+        send({"failure": f"setup: {type(error).__name__}: {error}"})
+        os._exit(1)
+    send({"ready": True})
+    for line in sys.stdin:
+        if line.strip():
+            send(_answer(json.loads(line), send))
+    answers.close()
+    os._exit(0)
+
+
 if __name__ == "__main__":
-    child_main()
+    if "--warm" in sys.argv[1:]:
+        warm_child_main()
+    else:
+        child_main()

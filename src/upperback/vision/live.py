@@ -36,6 +36,14 @@ LIVE_JOINTS: tuple[Joint, ...] = (
 # The browser samples at most this often (the server's own rate for uploaded videos).
 MAX_LIVE_FPS = 15.0
 MIN_LIVE_FPS = 1.0
+# The slowest sampling at which the counter still counts the labelled clips right: at 15 frames
+# a second their counts lie in the labelled ranges; at 10 the lateral raise is undercounted, at
+# 5 six clips are (docs/benchmarks.md; tests/vision/test_live_rate.py derives it again from the
+# clips). Slower than this, the page says so and asks the patient to count, and the clinic's
+# recount of the same sparse frames is said to be no check.
+MIN_COUNTING_FPS = 15.0
+# A device that keeps 15 frames a second on average still drops one now and then.
+COUNTING_FPS_SLACK = 0.5
 _HIDDEN = Landmark(0.0, 0.0, 0.0)
 
 # The page's setup check before a set (the picture never reaches the server, so the page runs
@@ -81,6 +89,8 @@ def browser_spec() -> dict[str, Any]:
             "shoulder_width_per_torso": signals.SHOULDER_WIDTH_PER_TORSO,
             "baseline_percentile": signals.BASELINE_PERCENTILE,
             "max_fps": MAX_LIVE_FPS,
+            "min_fps": MIN_COUNTING_FPS - COUNTING_FPS_SLACK,
+            "min_fps_said": MIN_COUNTING_FPS,
         },
         "setup": {
             "torso_share": list(SETUP_TORSO_SHARE),
@@ -137,3 +147,15 @@ def recount_live_set(
     info = VideoInfo(fps=fps, frame_count=max(1, round(duration * fps)), width=width, height=height)
     track = Track(info=info, frames=pose_frames, sample_fps=fps)
     return analyse_track(track, spec, chosen)
+
+
+def measured_fps(frames: Sequence[LiveFrame]) -> float:
+    """The rate the frames were really sampled at (their times, not what the page claims)."""
+    if len(frames) < 2 or frames[-1].time_s <= frames[0].time_s:
+        return 0.0
+    return (len(frames) - 1) / (frames[-1].time_s - frames[0].time_s)
+
+
+def fast_enough_to_count(fps: float) -> bool:
+    """Whether frames at `fps` can be counted (and so a recount can check a count)."""
+    return fps >= MIN_COUNTING_FPS - COUNTING_FPS_SLACK

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import cv2
@@ -11,6 +12,9 @@ import matplotlib
 matplotlib.use("Agg")  # no display here; must precede pyplot
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import font_manager
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
 
 from upperback.vision.exercise import ExerciseReport
 from upperback.vision.landmarks import BONES, Point, Pose
@@ -46,8 +50,71 @@ def _text(image: Image, line: str, row: int) -> None:
     cv2.putText(image, line, (8, y), cv2.FONT_HERSHEY_SIMPLEX, scale, TEXT_COLOUR, 1, cv2.LINE_AA)
 
 
-def posture_picture(image: Image, report: PostureReport) -> Image:
-    """A copy of the photo with the skeleton, the placed points and each measure written."""
+# The words written on the photo for each measure, in English; a caller in another language
+# passes its own (the web app: the reader's). Never the code's ids ("forward_head").
+MEASURE_LABELS: dict[str, str] = {
+    "forward_head": "Head forward of the shoulders (proxy)",
+    "shoulder_protraction": "Shoulders forward (proxy)",
+    "trunk_lean": "Trunk lean",
+    "shoulder_tilt": "Shoulder tilt",
+    "head_tilt": "Head tilt",
+    "trunk_shift": "Trunk shift",
+    "craniovertebral_angle": "Craniovertebral angle",
+}
+
+
+@lru_cache(maxsize=8)
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    """DejaVu Sans, shipped inside matplotlib: every accented letter (OpenCV's own fonts are
+    ASCII only, so "Ángulo" would come out as "?ngulo")."""
+    return ImageFont.truetype(font_manager.findfont("DejaVu Sans"), size)
+
+
+def _wrapped(line: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
+    """The line broken between words into pieces no wider than `width` (a narrow photo)."""
+    pieces: list[str] = []
+    for word in line.split(" "):
+        if pieces and font.getlength(f"{pieces[-1]} {word}") <= width:
+            pieces[-1] = f"{pieces[-1]} {word}"
+        else:
+            pieces.append(word)
+    return pieces
+
+
+def _write_lines(image: Image, lines: Sequence[str]) -> Image:
+    """The lines written top left, white on a dark outline, readable on any photo; a line
+    wider than the photo goes on over the next rows."""
+    size = max(11, round(image.shape[0] / 40))
+    font = _font(size)
+    canvas = PILImage.fromarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
+    draw = ImageDraw.Draw(canvas)
+    rows = [piece for line in lines for piece in _wrapped(line, font, image.shape[1] - 16)]
+    for row, text in enumerate(rows):
+        where = (8, 6 + round(row * size * 1.3))
+        outline = max(1, size // 8)
+        draw.text(
+            where,
+            text,
+            font=font,
+            fill=(255, 255, 255),
+            stroke_width=outline,
+            stroke_fill=(0, 0, 0),
+        )
+    rgb = np.asarray(canvas, dtype=np.uint8)
+    written: Image = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR).astype(np.uint8)
+    return written
+
+
+def measure_label(name: str, labels: Mapping[str, str] | None = None) -> str:
+    words = {**MEASURE_LABELS, **(labels or {})}
+    return words.get(name, name.replace("_", " "))
+
+
+def posture_picture(
+    image: Image, report: PostureReport, labels: Mapping[str, str] | None = None
+) -> Image:
+    """A copy of the photo with the skeleton, the placed points and each measure written in
+    words (`labels`: measure -> its name in the reader's language; English by default)."""
     picture = image.copy()
     if report.pose is not None:
         draw_skeleton(picture, report.pose)
@@ -55,9 +122,11 @@ def posture_picture(image: Image, report: PostureReport) -> Image:
         tragus, c7 = _px(report.points["tragus"]), _px(report.points["c7"])
         cv2.line(picture, c7, tragus, (255, 0, 255), 2)
         cv2.line(picture, c7, (c7[0] + (tragus[0] - c7[0]), c7[1]), (255, 0, 255), 1)
-    for row, (name, measure) in enumerate(report.measures.items()):
-        _text(picture, f"{name}: {measure.value_deg:.1f} deg ({measure.confidence:.2f})", row)
-    return picture
+    lines = [
+        f"{measure.value_deg:.1f}° {measure_label(name, labels)}"  # the number first: it shows
+        for name, measure in report.measures.items()
+    ]
+    return _write_lines(picture, lines)
 
 
 def signal_plot(report: ExerciseReport, path: Path) -> None:

@@ -153,3 +153,14 @@ def analyse_photo(
     image = load_image(path)
     pose = the_one_person(image)
     return steadied(analyse_pose(pose, view, points or {}), image), image
+
+
+def warm_up() -> None:
+    """Load what a photo's analysis needs (the pose graph, the face detector, the picture's
+    drawing code) and run each once on a blank image, so the first real photo pays none of
+    it. A warm analysis child (vision.pool) calls this before it says it is ready."""
+    import upperback.vision.overlay  # noqa: F401  (matplotlib and the drawing code)
+
+    blank = np.zeros((256, 256, 3), dtype=np.uint8)
+    detect_photo(blank)
+    count_faces(blank)

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from upperback.vision.errors import RetakeError
+from upperback.vision.errors import PointsError, RetakeError
 from upperback.vision.geometry import (
     craniovertebral_angle,
     distance,
@@ -119,8 +119,24 @@ def sides_of(view: str) -> dict[str, str]:
     return {"person_left": f"viewer_{left}", "person_right": f"viewer_{right}"}
 
 
-def read_cva(tragus: Point, c7: Point) -> Measure:
+# A craniovertebral angle is measured with the tragus higher than C7: above 0 and at most 90
+# degrees (healthy adults read about 45 to 65). `elevation` gives -90 to 90, so an angle at or
+# below 0 is C7 placed level with or above the ear: a misplaced point, whose number would
+# otherwise be read as a finding ("-55.3, forward head posture").
+CVA_RANGE = (0.0, 90.0)
+
+
+def check_cva_points(tragus: Point, c7: Point) -> float:
+    """The angle of placed points a neck can have; PointsError names the mistake otherwise."""
     angle = craniovertebral_angle(tragus, c7)
+    if not CVA_RANGE[0] < angle <= CVA_RANGE[1]:
+        raise PointsError("c7_not_below_tragus", angle=round(angle, 1))
+    return angle
+
+
+def read_cva(tragus: Point, c7: Point) -> Measure:
+    """The exact angle from placed points; PointsError when they cannot be a neck's."""
+    angle = check_cva_points(tragus, c7)
     forward = angle < CVA_FORWARD_HEAD_BELOW
     code = "cva_forward_head" if forward else "cva_usual_range"
     cutoff = f"{CVA_FORWARD_HEAD_BELOW:.0f}"

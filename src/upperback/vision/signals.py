@@ -55,7 +55,8 @@ def _torso(pose: Pose) -> float:
 def body_scale(poses: Sequence[Pose]) -> BodyScale:
     """The clip's torso length (median over frames that show it) and facing direction."""
     torso_joints = (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER, Joint.LEFT_HIP, Joint.RIGHT_HIP)
-    torsos = [_torso(p) for p in poses if p.visible(*torso_joints, threshold=0.3)]
+    # A torso of no length (landmarks on one spot) measures nothing and would divide by zero.
+    torsos = [t for p in poses if p.visible(*torso_joints, threshold=0.3) if (t := _torso(p)) > 0]
     if not torsos:
         shoulders = (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER)
         widths = [
@@ -63,7 +64,7 @@ def body_scale(poses: Sequence[Pose]) -> BodyScale:
             for p in poses
             if seen(p, *shoulders)
         ]
-        torsos = widths
+        torsos = [w for w in widths if w > 0]
     if not torsos:
         raise RetakeError("no_shoulders_and_hips")
     facing = statistics.median(_facing(p) for p in poses)

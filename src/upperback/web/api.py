@@ -24,8 +24,10 @@ from pydantic import Field
 from pydantic import ValidationError as PydanticValidationError
 
 from upperback.clinical import Assessment, Intake
+from upperback.web import ratelimit
 from upperback.web.media import live
-from upperback.web.records import actions
+from upperback.web.messaging import api as messaging_api
+from upperback.web.records import actions, wizard
 from upperback.web.records.access import (
     access_assessment,
     access_draft,
@@ -88,6 +90,11 @@ class DraftOut(Schema):
     )
     submitted_assessment: int | None
     stopped_for_emergency: bool
+    follow_ups: list[str] = Field(
+        default_factory=list,
+        description="the engine's follow-up questions for the answers so far, not yet asked "
+        "(intake fields, e.g. chest_pain.exertional): ask them next",
+    )
 
 
 def _intake_messages(request: HttpRequest) -> list[str]:
@@ -102,8 +109,10 @@ def _intake_messages(request: HttpRequest) -> list[str]:
 
 
 def _posts_an_intake(request: HttpRequest) -> bool:
-    """The POSTs whose body is an intake (the live coaching set is not)."""
-    return request.method == "POST" and not request.path.endswith("/live-sets")
+    """The POSTs whose body is an intake (the live coaching set and messages are not)."""
+    return request.method == "POST" and request.path.rstrip("/").endswith(
+        ("/assess", "/assessments")
+    )
 
 
 @api.exception_handler(ValidationError)
@@ -116,7 +125,13 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _ninja_line(error: dict[str, Any]) -> str:
-    loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
+    """`field: message`: without the location and the body parameter's own name (a field may
+    itself be called `body`, as a message's is)."""
+    loc = [str(p) for p in error.get("loc", ())]
+    if loc[:1] in (["body"], ["query"], ["path"]):
+        loc = loc[1:]
+        if loc[:1] in (["body"], ["payload"]) and len(loc) > 1:
+            loc = loc[1:]
     return f"{'.'.join(loc) or 'request'}: {error.get('msg', 'is not valid')}"
 
 
@@ -142,6 +157,14 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             gettext("request: the body is not valid JSON")
         ]
     return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(ratelimit.RateLimited)
+def _rate_limited(request: HttpRequest, exc: ratelimit.RateLimited) -> HttpResponse:
+    """429 in the API's error shape, naming the limit, with Retry-After."""
+    response = api.create_response(request, {"detail": str(exc)}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)
@@ -191,12 +214,14 @@ def list_assessments(request: HttpRequest) -> Any:
 
 @api.post(
     "/assessments",
-    response=_answers({201: AssessmentOut}, 400, 401, 403, 422),
+    response=_answers({201: AssessmentOut}, 400, 401, 403, 422, 429),
     auth=django_auth,
     tags=["records"],
 )
 def create_assessment(request: HttpRequest, intake: Intake, language: Language = "en") -> Any:
-    """Assess an intake and keep it in the caller's record."""
+    """Assess an intake and keep it in the caller's record (rate-limited per account and
+    per source: 429 names the limit)."""
+    ratelimit.hit(request, "assessments")
     patient = access_patient(_caller(request), _caller(request).pk, purpose="api.assessment.create")
     record = actions.record_assessment(patient=patient, intake=intake, language=language)
     return Status(201, _assessment_out(record))
@@ -215,7 +240,7 @@ def get_assessment(request: HttpRequest, assessment_id: int = _record_id()) -> A
 
 @api.get(
     "/export/fhir",
-    response=_answers({200: dict[str, Any]}, 401, 422),
+    response=_answers({200: dict[str, Any]}, 401, 422, 429),
     auth=django_auth,
     tags=["records"],
 )
@@ -223,8 +248,9 @@ def export_fhir(request: HttpRequest, language: Language | None = None) -> Any:
     """The caller's own record as a FHIR R4B Bundle (JSON, type `collection`): Patient,
     intake Questionnaire and QuestionnaireResponses, pain (LOINC 72514-3) and PSFS
     Observations, a RiskAssessment and a CarePlan per assessment, Appointments."""
-    from upperback.web.records.fhir_export import as_json, export_patient
+    from upperback.web.care.fhir_export import as_json, export_patient
 
+    ratelimit.hit(request, "exports")
     caller = _caller(request)
     bundle = export_patient(
         caller,
@@ -267,6 +293,7 @@ def _draft_out(draft: IntakeDraft) -> dict[str, Any]:
         "answers": draft.answers,
         "submitted_assessment": draft.submitted_id,
         "stopped_for_emergency": draft.stopped_for_emergency,
+        "follow_ups": wizard.pending_follow_ups(draft),
     }
 
 
@@ -289,3 +316,7 @@ api.post(
     tags=["live coaching"],
     url_name="live_set",
 )(live.post_live_set)
+
+
+# Messages with the care team: the patient's own threads (web/messaging/api.py).
+api.add_router("", messaging_api.router)

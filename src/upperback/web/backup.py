@@ -5,6 +5,8 @@ SQLite: SQLite's online backup API copies the database in one step, from one rea
 (`PRAGMA integrity_check`) before it is renamed into place. Restore copies the backup into
 the live database through the same API, as one write transaction.
 PostgreSQL: `pg_dump --format=custom` (one consistent snapshot) and `pg_restore --clean`.
+Uploaded media in the local folder go into FILE.media.tar beside the backup, and come back
+with the restore.
 
 Restore refuses to overwrite a database that holds data unless `force` is given: stop the
 app first, then restore with --force.
@@ -17,12 +19,15 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 from django.db import connection
+
+from upperback.web.private_files import private_file
 
 Progress = Callable[[str], None]
 RESTORE_STEP_PAGES = 1024
@@ -40,6 +45,11 @@ def _is_sqlite() -> bool:
     return connection.vendor == "sqlite"
 
 
+def media_archive(output: Path) -> Path:
+    """Where the uploads' copy goes, beside the database's: FILE.media.tar."""
+    return output.with_name(output.name + ".media.tar")
+
+
 def backup(output: Path, *, progress: Progress) -> None:
     if _is_sqlite():
         _sqlite_backup(Path(_database()["NAME"]), output, progress)
@@ -47,6 +57,7 @@ def backup(output: Path, *, progress: Progress) -> None:
         _pg_dump(output, progress)
     else:
         raise BackupError(f"no backup for the {connection.vendor} engine")
+    _media_backup(media_archive(output), progress)
 
 
 def restore(source: Path, *, force: bool, progress: Progress) -> None:
@@ -56,6 +67,7 @@ def restore(source: Path, *, force: bool, progress: Progress) -> None:
         raise BackupError(
             "the database already holds data; stop the app, then restore with --force"
         )
+    _check_media_archive(media_archive(source))  # before anything is replaced
     connection.close()
     if _is_sqlite():
         _sqlite_restore(source, Path(_database()["NAME"]), progress)
@@ -63,6 +75,70 @@ def restore(source: Path, *, force: bool, progress: Progress) -> None:
         _pg_restore(source, progress)
     else:
         raise BackupError(f"no restore for the {connection.vendor} engine")
+    _media_restore(media_archive(source), progress)
+
+
+# --- media ----------------------------------------------------------------------------------
+# After the database's copy, so every file its rows name is in the archive: a file is stored
+# before the row that names it commits (media.actions), and uploads are never deleted. Files
+# stored meanwhile are in the archive too, harmlessly. With an object store the bucket is not
+# copied here: the store's own versioning or replication keeps it (README, "Backups").
+
+
+def _media_backup(archive: Path, progress: Progress) -> None:
+    from upperback.web.media import storage
+
+    if not storage.is_local():
+        progress("media are on the object store: back up the bucket there (README, Backups)")
+        return
+    root = storage.root()
+    partial = archive.with_name(archive.name + ".partial")
+    partial.unlink(missing_ok=True)
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    files = 0
+    with os.fdopen(descriptor, "wb") as handle, tarfile.open(fileobj=handle, mode="w") as tar:
+        for folder in ("uploads", "pictures"):
+            for path in sorted((root / folder).rglob("*")) if (root / folder).is_dir() else []:
+                if path.is_file() and not path.name.endswith(".part"):
+                    tar.add(path, arcname=str(path.relative_to(root)), recursive=False)
+                    files += 1
+    os.replace(partial, archive)
+    progress(f"{archive}: {files} media files")
+
+
+def _media_restore(archive: Path, progress: Progress) -> None:
+    from upperback.web.media import storage
+
+    if not archive.is_file():
+        progress(f"no media archive beside the backup ({archive.name}): media left as they are")
+        return
+    if not storage.is_local():
+        raise BackupError("media are on the object store: restore the bucket there, not here")
+    root = storage.root()
+    root.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(archive, mode="r") as tar:
+        members = _media_members(archive, tar)
+        tar.extractall(root, members=members, filter="data")  # no links, no paths outside
+    progress(f"restored {len(members)} media files into {root}")
+
+
+def _media_members(archive: Path, tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
+    members = tar.getmembers()
+    for member in members:
+        name = Path(member.name)
+        inside = name.parts[:1] in (("uploads",), ("pictures",)) and ".." not in name.parts
+        if not member.isfile() or not inside:
+            raise BackupError(f"{archive}: {member.name!r} is not a media file")
+    return members
+
+
+def _check_media_archive(archive: Path) -> None:
+    if archive.is_file():
+        try:
+            with tarfile.open(archive, mode="r") as tar:
+                _media_members(archive, tar)
+        except tarfile.TarError as error:
+            raise BackupError(f"{archive}: not a media archive ({error})") from None
 
 
 # --- SQLite ---------------------------------------------------------------------------------
@@ -96,6 +172,7 @@ def _sqlite_backup(database: Path, output: Path, progress: Progress) -> None:
         partial.unlink()
         raise BackupError(f"the copy failed its integrity check: {verdict}")
     os.replace(partial, output)
+    private_file(output)  # a whole copy of the health records: the owner's only
     progress(f"{output}: {output.stat().st_size} bytes")
 
 
@@ -156,6 +233,7 @@ def _pg_dump(output: Path, progress: Progress) -> None:
     command = [_pg_tool("pg_dump"), "--format=custom", "--verbose", "--file", str(partial)]
     _run([*command, *args], env, progress)
     os.replace(partial, output)
+    private_file(output)
 
 
 def _pg_restore(source: Path, progress: Progress) -> None:

@@ -8,12 +8,9 @@ DATABASE_URL), so Django is set up inside each handler, never at import.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
-
-SETTINGS = "upperback.web.settings"
 
 
 def register(subparsers: Any) -> None:
@@ -21,9 +18,19 @@ def register(subparsers: Any) -> None:
     audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="AUDIT")
     verify = audit_commands.add_parser("verify", help="walk the chain; name the first bad row")
     verify.add_argument(
-        "--anchor", default="", help="a head hash recorded earlier: it must still be in the chain"
+        "--anchor",
+        default="",
+        help=(
+            "an anchor file written by `audit anchor` (or a folder of them: the newest), or a"
+            " head hash recorded earlier: it must still be in the chain"
+        ),
     )
     verify.set_defaults(handler=handle_audit_verify)
+    anchor = audit_commands.add_parser(
+        "anchor", help="write the chain's head to a signed file in AUDIT_ANCHOR_DIR (for cron)"
+    )
+    anchor.add_argument("--folder", type=Path, default=None, help="another folder to write to")
+    anchor.set_defaults(handler=handle_audit_anchor)
 
     backup = subparsers.add_parser("backup", help="copy the database safely while the app runs")
     backup.add_argument("--output", type=Path, required=True, help="the backup file to write")
@@ -70,22 +77,40 @@ def _positive(text: str) -> int:
 
 
 def _setup() -> None:
-    import django
+    from upperback.web import setup
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
-    django.setup()
+    setup()
 
 
 def handle_audit_verify(args: argparse.Namespace) -> int:
     _setup()
     from upperback.web.records.audit import verify
+    from upperback.web.records.audit_anchor import AnchorError, parse
 
-    verdict = verify(anchor=args.anchor)
+    try:
+        given = parse(args.anchor) if args.anchor else ""
+    except AnchorError as error:
+        print(f"audit verify: {error}", file=sys.stderr)
+        return 2
+    verdict = verify(anchor=given) if isinstance(given, str) else verify(anchored=given)
     if not verdict.intact:
         print(f"audit chain broken: {verdict.problem}", file=sys.stderr)
         print(f"{verdict.rows} rows verified before it", file=sys.stderr)
         return 1
     print(f"{verdict.rows} rows, chain intact (head {verdict.head})")
+    return 0
+
+
+def handle_audit_anchor(args: argparse.Namespace) -> int:
+    _setup()
+    from upperback.web.records.audit_anchor import write
+
+    try:
+        path = write(args.folder)
+    except OSError as error:
+        print(f"audit anchor: cannot write: {error}", file=sys.stderr)
+        return 1
+    print(f"audit anchor written to {path}")
     return 0
 
 
@@ -152,7 +177,7 @@ def handle_retriage(args: argparse.Namespace) -> int:
 
 def handle_export_fhir(args: argparse.Namespace) -> int:
     _setup()
-    from upperback.web.records.fhir_export import ExportError, export_for_clinic
+    from upperback.web.care.fhir_export import ExportError, export_for_clinic
 
     try:
         bundle_json = export_for_clinic(args.patient, language=args.language)

@@ -15,15 +15,23 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import FrameType
 
 SETTINGS = "upperback.web.settings"
+# Backends that put each email (reset links, appointments) where the server runs, not in a
+# mailbox: fine on one's own machine, never in production unless asked for.
+CONSOLE_EMAIL_BACKENDS = frozenset(
+    {"django.core.mail.backends.console.EmailBackend", "upperback.web.mail.PrivateConsoleBackend"}
+)
+DEFAULT_EMAIL_BACKEND = "upperback.web.mail.PrivateConsoleBackend"
 WORKER_BACKOFF_FIRST = 1.0
 WORKER_BACKOFF_MAX = 60.0
 # A worker that ran this long before dying starts again after the first pause, not a longer one.
@@ -123,6 +131,22 @@ class Supervised:
         return [self.process] if self.process is not None else []
 
 
+def task_workers_for_queues() -> list[Supervised]:
+    """One supervised worker per queue, most urgent first (upperback.web.queues): bulk email
+    and analyses never hold up a booking's confirmation. The analysis worker recovers the
+    uploads a dead worker left running before each start."""
+    from upperback.web.queues import ANALYSIS, BY_PRIORITY, WORKERS
+
+    return [
+        Supervised(
+            _django("worker", "--no-reload", "--queue-name", WORKERS[queue]),
+            name=f"task worker ({queue})",
+            before=_django("recover_uploads", "--verbosity", "0") if queue == ANALYSIS else None,
+        )
+        for queue in BY_PRIORITY
+    ]
+
+
 def _announce(host: str, port: int, workers: int) -> None:
     from upperback.web.demo_accounts import DEMO_TOTP_SECRET, demo_logins
 
@@ -135,20 +159,58 @@ def _announce(host: str, port: int, workers: int) -> None:
         flush=True,
     )
     print(f"  web server: gunicorn, {workers} worker processes", flush=True)
-    print("  task worker: running (manage.py worker), restarted if it stops", flush=True)
+    print(
+        "  task workers: one per queue (urgent, analysis, bulk: manage.py worker"
+        " --queue-name), each restarted if it stops",
+        flush=True,
+    )
     print("Press Ctrl-C to stop.", flush=True)
+
+
+def _fresh_metrics_dir() -> Path:
+    """gunicorn's worker processes each write their metrics here (prometheus_client's
+    multiprocess mode, ops.metrics); emptied at each start, as the client asks."""
+    default = Path(__file__).resolve().parents[3] / "var"
+    folder = Path(os.environ.get("UPPERBACK_DATA_DIR", str(default))) / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, mode=0o700)
+    return folder
+
+
+def _on(environ: dict[str, str] | os._Environ[str], name: str) -> bool:
+    return environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def email_problem(environ: dict[str, str] | os._Environ[str]) -> str:
+    """Why a production start must not go ahead with this email backend ("" if it may)."""
+    if _on(environ, "UPPERBACK_LOCAL") or _on(environ, "UPPERBACK_DEBUG"):
+        return ""
+    backend = environ.get("UPPERBACK_EMAIL_BACKEND", DEFAULT_EMAIL_BACKEND)
+    if backend in CONSOLE_EMAIL_BACKENDS and not _on(environ, "UPPERBACK_ALLOW_CONSOLE_EMAIL"):
+        return (
+            f"refusing to start: UPPERBACK_EMAIL_BACKEND is {backend}, which sends no email"
+            " (reset links and appointments would stay on this server). Set"
+            " UPPERBACK_EMAIL_BACKEND to an SMTP backend (README, Deployment), or"
+            " UPPERBACK_ALLOW_CONSOLE_EMAIL=1 if you mean it."
+        )
+    return ""
 
 
 def serve(host: str, port: int, workers: int = 2, threads: int = 4) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     os.environ.setdefault("UPPERBACK_LOCAL", "1")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_fresh_metrics_dir())
+
+    problem = email_problem(os.environ)
+    if problem:
+        print(problem, file=sys.stderr, flush=True)
+        return 2
+    # Files the servers make (database, uploads, mail) are the owner's only.
+    os.umask(0o077)
     server = subprocess.Popen(_gunicorn(host, port, workers, threads))
-    worker = Supervised(
-        _django("worker", "--no-reload"),
-        name="task worker",
-        before=_django("recover_uploads", "--verbosity", "0"),
-    )
-    worker.start()
+    task_workers = task_workers_for_queues()
+    for worker in task_workers:
+        worker.start()
 
     def _on_term(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -160,7 +222,8 @@ def serve(host: str, port: int, workers: int = 2, threads: int = 4) -> int:
             return 1
         _announce(host, port, workers)
         while server.poll() is None:
-            worker.check(time.monotonic())
+            for worker in task_workers:
+                worker.check(time.monotonic())
             time.sleep(0.5)
         print(f"the web server stopped (exit {server.returncode})", file=sys.stderr)
         return 1
@@ -168,7 +231,7 @@ def serve(host: str, port: int, workers: int = 2, threads: int = 4) -> int:
         print("stopping", flush=True)
         return 0
     finally:
-        _stop([server, *worker.running()])
+        _stop([server, *(p for worker in task_workers for p in worker.running())])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,6 +15,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from upperback.web.logging_settings import logging_config
+from upperback.web.private_files import parse_umask, private_database, private_dir
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parents[2]
 
@@ -51,6 +54,19 @@ DEBUG = env_bool("UPPERBACK_DEBUG", False)
 # key made on first run and kept in the data folder. A real server sets neither.
 LOCAL = env_bool("UPPERBACK_LOCAL", False)
 DATA_DIR = Path(os.environ.get("UPPERBACK_DATA_DIR", str(REPO_DIR / "var"))).resolve()
+
+
+def _umask() -> int:
+    raw = os.environ.get("UPPERBACK_UMASK", "077")
+    try:
+        return parse_umask(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"UPPERBACK_UMASK={raw!r}: expected octal, e.g. 077") from None
+
+
+# Health data: every file this process makes (database, uploads, backups, mail, logs) starts
+# readable by the server's account only (see upperback.web.private_files).
+os.umask(_umask())
 _DEV_SECRET = "upperback-development-only-secret-key-never-use-in-production"
 
 
@@ -116,18 +132,28 @@ INSTALLED_APPS = [
     "upperback.web.clinic",
     "upperback.web.media",
     "upperback.web.choosing",
+    "upperback.web.messaging",
+    "upperback.web.care",
+    "upperback.web.ops",  # /healthz, /readyz, /metrics and the task workers' heartbeats
 ]
 
 MIDDLEWARE = [
+    "upperback.web.logs.RequestIdMiddleware",  # first: every log line names its request
     "django.middleware.security.SecurityMiddleware",
     # Static files first: WhiteNoise answers them before the rest (and before no-store).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "upperback.web.headers.SecurityHeadersMiddleware",
+    # After WhiteNoise: request latency by route for pages and API answers, not static files.
+    "upperback.web.ops.metrics.RequestMetricsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "upperback.web.accounts.devices.KnownDeviceMiddleware",  # the login throttle's devices
+    "upperback.web.accounts.idle.IdleTimeoutMiddleware",
+    # A logged-in person's pages in the language stored on the account (issue 22).
+    "upperback.web.accounts.language.AccountLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "upperback.web.accounts.second_factor.SecondFactorMiddleware",
     # The access door's audit rows of a request, written together as it ends.
@@ -158,12 +184,17 @@ TEMPLATES = [
 
 def _database() -> dict[str, object]:
     url = os.environ.get("DATABASE_URL")
-    if url:
+    if url and not url.startswith("sqlite:"):
         return dict(dj_database_url.parse(url, conn_max_age=60))
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    if url:  # a SQLite file elsewhere (its folder shared by processes): the same locking
+        name = Path(str(dj_database_url.parse(url)["NAME"]))
+        private_dir(name.parent)
+    else:
+        private_dir(DATA_DIR)
+        name = DATA_DIR / "upperback.sqlite3"
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "upperback.sqlite3",
+        "NAME": private_database(name),
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so two bookings cannot both read
             # "free" and then both write; WAL and busy_timeout let readers and writers queue.
@@ -194,6 +225,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "upperback.web.accounts.passwords.ProductWordsValidator"},
+    # Offline: zxcvbn's bundled breach list and guess estimate; the address's own words.
+    {"NAME": "upperback.web.accounts.passwords.EmailPartsValidator"},
+    {"NAME": "upperback.web.accounts.passwords.BreachedPasswordValidator"},
 ]
 LOGIN_URL = "login"
 OTP_TOTP_ISSUER = "Upperback"  # the name authenticator apps show beside the code
@@ -213,19 +247,52 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # `make run` collects them into STATIC_ROOT; WhiteNoise serves them compressed, under names
 # that carry a hash of their content, so browsers may keep them for a year.
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads and their pictures on an S3-protocol object store (django-storages with boto3) when
+# a bucket is named, so web processes and task workers need no shared folder. Credentials come
+# from boto3's usual places (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the machine's
+# role); objects are private and never served by the store (media.views serves them).
+MEDIA_S3_BUCKET = os.environ.get("UPPERBACK_MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    _s3_endpoint = os.environ.get("UPPERBACK_MEDIA_S3_ENDPOINT_URL") or None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": _s3_endpoint,
+            "region_name": os.environ.get("UPPERBACK_MEDIA_S3_REGION") or None,
+            "location": os.environ.get("UPPERBACK_MEDIA_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            # Other S3-protocol servers (MinIO, Ceph, moto) name the bucket in the path.
+            "addressing_style": "path" if _s3_endpoint else None,
+        },
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# By default each email is written whole to a private file in EMAIL_FILE_PATH and the server
+# prints where (upperback.web.mail): never a reset link or an appointment in the log. A
+# production start refuses it (and Django's console backend) unless
+# UPPERBACK_ALLOW_CONSOLE_EMAIL=1.
 EMAIL_BACKEND = os.environ.get(
-    "UPPERBACK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "UPPERBACK_EMAIL_BACKEND", "upperback.web.mail.PrivateConsoleBackend"
 )
+ALLOW_CONSOLE_EMAIL = env_bool("UPPERBACK_ALLOW_CONSOLE_EMAIL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("UPPERBACK_FROM_EMAIL", "care@upperback.example")
 # Where django.core.mail.backends.filebased.EmailBackend writes (UPPERBACK_EMAIL_BACKEND).
 EMAIL_FILE_PATH = os.environ.get("UPPERBACK_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 EMAIL_TIMEOUT = env_int("UPPERBACK_EMAIL_TIMEOUT", 30)
+# `make run` (UPPERBACK_LOCAL=1) with the default or the console backend: each email to a file
+# in the data folder and one line on the terminal with its path and link (a developer on her
+# own machine), not 600 lines of raw email.
+if LOCAL and EMAIL_BACKEND in (
+    "django.core.mail.backends.console.EmailBackend",
+    "upperback.web.mail.PrivateConsoleBackend",
+):
+    EMAIL_BACKEND = "upperback.web.devmail.EmailBackend"
 # A task still running after this long was abandoned by a killed worker: `manage.py worker`
 # runs it again (emails only, see clinic.outbox). Longer than any send (EMAIL_TIMEOUT).
 TASK_LEASE_SECONDS = env_int("UPPERBACK_TASK_LEASE_SECONDS", 300)
@@ -233,6 +300,8 @@ TASK_LEASE_SECONDS = env_int("UPPERBACK_TASK_LEASE_SECONDS", 300)
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("UPPERBACK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # By priority, each with its own worker (upperback.web.queues).
+        "QUEUES": ["urgent", "analysis", "bulk", "default"],
     }
 }
 
@@ -264,6 +333,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads (and their folders) are the owner's only, whatever the umask.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # One file per upload form: a body of many file parts is refused (400) before they are kept
 # (fields stay at Django's 1,000).
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
@@ -274,3 +346,80 @@ MEDIA_ANALYSIS_SECONDS = env_int("UPPERBACK_ANALYSIS_SECONDS", 300)
 # A running analysis whose worker has not written a heartbeat for this long is abandoned:
 # queued again once, then failed.
 MEDIA_ANALYSIS_LEASE_SECONDS = env_int("UPPERBACK_ANALYSIS_LEASE_SECONDS", 60)
+
+# Messages and reminders (upperback.web.messaging). The clinic's answer-time target for a
+# patient's message, in working days (Monday to Friday); threads past it are marked.
+MESSAGING_ANSWER_TARGET_WORKING_DAYS = env_int("UPPERBACK_ANSWER_TARGET_WORKING_DAYS", 1)
+# Non-essential emails (reminders, new-message notices) a patient gets in 7 days at most, unless
+# she chooses fewer; booking and safety emails are never held back.
+MESSAGING_WEEKLY_EMAIL_CAP = env_int("UPPERBACK_WEEKLY_EMAIL_CAP", 3)
+# The site's address, for the links in emails (a worker has no request to build them from).
+SITE_URL = os.environ.get("UPPERBACK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The audit chain's head, written at intervals to signed files in a folder outside the data
+# folder (records.audit_anchor): put it on another disk or host. 0 seconds: never by itself
+# (`upperback audit anchor` still writes one).
+AUDIT_ANCHOR_DIR = Path(
+    os.environ.get("UPPERBACK_AUDIT_ANCHOR_DIR", str(DATA_DIR.parent / f"{DATA_DIR.name}-audit"))
+).resolve()
+AUDIT_ANCHOR_SECONDS = env_int("UPPERBACK_AUDIT_ANCHOR_SECONDS", 300)
+
+# Login throttling counts per source (accounts.throttle): behind a proxy that appends the
+# client's address to X-Forwarded-For, the last address there is the client's.
+LOGIN_SOURCE_FROM_PROXY = env_bool("UPPERBACK_BEHIND_PROXY", False)
+
+# The second factor (accounts.second_factor): its own pause after repeated wrong codes, not
+# django-otp's (which refused the right code typed within a second of a wrong one); the admin
+# never shows a secret.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A session left idle this long ends (accounts.idle): staff see many patients' records.
+STAFF_IDLE_SECONDS = env_int("UPPERBACK_STAFF_IDLE_MINUTES", 15) * 60
+PATIENT_IDLE_SECONDS = env_int("UPPERBACK_PATIENT_IDLE_MINUTES", 60) * 60
+
+# Rate limits on the costly endpoints (upperback.web.ratelimit): (per account, per source)
+# requests in RATE_LIMIT_WINDOW_SECONDS. UPPERBACK_RATE_<NAME>_ACCOUNT / _SOURCE override.
+RATE_LIMIT_WINDOW_SECONDS = env_int("UPPERBACK_RATE_WINDOW_SECONDS", 3600)
+RATE_LIMITS = {
+    name: (
+        env_int(f"UPPERBACK_RATE_{name.upper()}_ACCOUNT", account),
+        env_int(f"UPPERBACK_RATE_{name.upper()}_SOURCE", source),
+    )
+    for name, account, source in [
+        ("assessments", 30, 300),  # POST /api/v1/assessments
+        ("uploads", 30, 200),  # photos and videos sent (the upload form's POST)
+        ("exports", 60, 600),  # FHIR exports and PDF reports
+    ]
+}
+
+
+# Errors: JSON lines on stderr with the request's id (upperback.web.logs), and mailed to
+# ADMINS ("Name <address>, address", UPPERBACK_ADMINS) without the request's data.
+def _admins(raw: str) -> list[tuple[str, str]]:
+    from email.utils import getaddresses
+
+    found = [(name, address) for name, address in getaddresses([raw]) if "@" in address]
+    if raw.strip() and not found:
+        raise ImproperlyConfigured(f"UPPERBACK_ADMINS={raw!r}: expected 'Name <address>, …'")
+    return found
+
+
+ADMINS = _admins(os.environ.get("UPPERBACK_ADMINS", ""))
+SERVER_EMAIL = os.environ.get("UPPERBACK_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+LOGGING_CONFIG = "logging.config.dictConfig"
+LOGGING = logging_config(debug=DEBUG)
+# How often an analysis worker looks for abandoned analyses and uploads left without a task.
+MEDIA_RECOVERY_SECONDS = env_int("UPPERBACK_RECOVERY_SECONDS", 15)
+# Photos are analysed in warm children started ahead of time (vision.pool: the same limits,
+# one job at a time, retired after this many jobs or any failure); off: a cold child each.
+MEDIA_ANALYSIS_POOL = env_bool("UPPERBACK_ANALYSIS_POOL", True)
+MEDIA_ANALYSIS_POOL_MAX_JOBS = env_int("UPPERBACK_ANALYSIS_POOL_MAX_JOBS", 20)
+
+# Operating the site (upperback.web.ops): a worker writes its heartbeat this often, and
+# `/readyz` wants one younger than READY_WORKER_SECONDS for each queue in TASK_QUEUES.
+WORKER_HEARTBEAT_SECONDS = env_int("UPPERBACK_WORKER_HEARTBEAT_SECONDS", 5)
+READY_WORKER_SECONDS = env_int("UPPERBACK_READY_WORKER_SECONDS", 30)
+TASK_QUEUES = ["urgent", "analysis", "bulk"]
+# `/metrics` answers loopback only, or anyone with this bearer token.
+METRICS_TOKEN = os.environ.get("UPPERBACK_METRICS_TOKEN", "")
+# A load balancer probes over plain HTTP: these answer it rather than redirect to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]

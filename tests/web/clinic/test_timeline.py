@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
+from upperback.web.care.timeline import patient_timeline
 from upperback.web.clinic import actions
 from upperback.web.clinic.messages import CONFIRMATION
 from upperback.web.clinic.tasks import send_appointment_email
 from upperback.web.records.models import AuditEvent
-from upperback.web.records.timeline import patient_timeline
 
 from .conftest import EARLY, MONDAY, la
 

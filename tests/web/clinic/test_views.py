@@ -235,10 +235,11 @@ def first_slot(clinician: Clinician, kind: AppointmentType) -> dt.datetime:
 
 
 def test_the_patients_pages_speak_spanish(alices_booking: Appointment) -> None:
-    from django.conf import settings
+    from upperback.web.records import actions as records
 
+    # Issue 22: a logged-in person's pages follow the account's language (set by the switch).
+    records.set_language(user=alices_booking.patient, language="es")
     alice = client_for(alices_booking.patient)
-    alice.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
     listing = alice.get(reverse("clinic:my_appointments")).content.decode()
     assert "Mis citas" in listing and "Próximas" in listing
     detail = alice.get(reverse("clinic:appointment", args=[alices_booking.pk])).content.decode()

@@ -114,6 +114,8 @@ def test_an_analysis_past_its_time_limit_fails_with_a_message(
 ) -> None:
     record = _stored(alice, shared_data)
     settings.MEDIA_ANALYSIS_SECONDS = 0.3  # the model cannot even load in that time
+    # A cold child: a warm one has loaded the model already (its limit: tests/vision/test_pool).
+    settings.MEDIA_ANALYSIS_POOL = False
     assert tasks.analyse_upload.call(record.pk) == "failed"
     record.refresh_from_db()
     assert record.status == Status.FAILED and record.error_code == "analysis_timed_out"

@@ -94,7 +94,9 @@ def test_the_clinician_sees_the_disagreement(
 ) -> None:
     _post(alice_client, _curl_set(3, counted=1))
     page = bob_client.get(reverse("media:patient", args=[alice.pk])).content.decode()
-    assert "the two counts differ" in page and "biceps_curl" in page
+    # The exercise in words (issue 22: never the id `biceps_curl`).
+    assert "the two counts differ" in page and "Biceps curl" in page
+    assert "biceps_curl</td>" not in page
 
 
 def test_the_plans_exercise_is_tied_to_the_patients_own_plan(

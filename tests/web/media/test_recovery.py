@@ -147,7 +147,15 @@ def test_a_worker_killed_mid_analysis_leaves_no_job_running(
         "DATABASE_URL": _test_database_url(),
         "UPPERBACK_DATA_DIR": str(media_root.parent),
     }
-    command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"]
+    command = [
+        sys.executable,
+        "manage.py",
+        "db_worker",
+        "--no-reload",
+        "--no-startup-delay",
+        "--queue-name",
+        "*",
+    ]
     worker = subprocess.Popen([*command, "--interval", "0.1"], cwd=REPO, env=env)
     try:
 

@@ -18,7 +18,13 @@ from upperback.web.records.models import AuditEvent
 
 def run_worker() -> None:
     call_command(
-        "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
+        "db_worker",
+        batch=True,
+        reload=False,
+        startup_delay=False,
+        interval=0,
+        verbosity=0,
+        queue_name="*",
     )
 
 

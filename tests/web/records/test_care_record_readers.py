@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from upperback.care import Status
 from upperback.clinical import Intake
+from upperback.web.care.fhir_export import export_patient
 from upperback.web.choosing import actions as choosing
 from upperback.web.clinic import actions as clinic
 from upperback.web.clinic import setup
@@ -27,7 +28,6 @@ from upperback.web.clinic.models import AppointmentType, Clinician, Location
 from upperback.web.clinic.slots import find_slots
 from upperback.web.records import actions
 from upperback.web.records.access import access_episode
-from upperback.web.records.fhir_export import export_patient
 from upperback.web.records.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from upperback.web.care.charts import sessions_per_week
 from upperback.web.media import actions as media_actions
 from upperback.web.records import actions
-from upperback.web.records.charts import sessions_per_week
 from upperback.web.records.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

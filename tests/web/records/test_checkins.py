@@ -13,9 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from upperback.clinical import Assessment, Intake, current_dosage
+from upperback.web.care.progress_data import sessions_by_week
 from upperback.web.records import actions
 from upperback.web.records.models import AssessmentRecord, ProgressEntry
-from upperback.web.records.progress_data import sessions_by_week
 
 MONDAY = dt.datetime(2030, 6, 3, 12, 0, tzinfo=dt.UTC)
 

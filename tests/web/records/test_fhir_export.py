@@ -15,9 +15,9 @@ from fhir.resources.R4B.bundle import Bundle
 
 from upperback.cli import main as upperback
 from upperback.clinical import Intake
+from upperback.web.care.fhir_export import PAIN_NOW_LOINC, export_patient
 from upperback.web.records import actions
 from upperback.web.records.demo_intakes import DESK_WORKER
-from upperback.web.records.fhir_export import PAIN_NOW_LOINC, export_patient
 from upperback.web.records.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

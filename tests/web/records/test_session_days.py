@@ -11,9 +11,10 @@ import pytest
 from django.utils import timezone
 
 from upperback.clinical import Intake
+from upperback.web.care import charts
+from upperback.web.care.checkins import camera_sessions
 from upperback.web.media import actions as media_actions
-from upperback.web.records import actions, charts
-from upperback.web.records.checkins import camera_sessions
+from upperback.web.records import actions
 from upperback.web.records.demo_intakes import DESK_WORKER
 
 pytestmark = pytest.mark.django_db

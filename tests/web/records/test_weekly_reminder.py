@@ -15,15 +15,15 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from upperback.clinical import Assessment, Intake, plan_ends_on
-from upperback.web.clinic.outbox import requeue_abandoned
-from upperback.web.records import actions
-from upperback.web.records.models import AssessmentRecord, WeeklyReminder
-from upperback.web.records.tasks import (
+from upperback.web.care.tasks import (
     WEEKLY_TASK,
     ensure_scheduled,
     remind_all,
     send_weekly_reminders,
 )
+from upperback.web.clinic.outbox import requeue_abandoned
+from upperback.web.records import actions
+from upperback.web.records.models import AssessmentRecord, WeeklyReminder
 
 
 def run_worker() -> None:
@@ -124,3 +124,17 @@ def test_the_home_page_has_no_reminder_without_a_plan_or_for_a_clinician(
 ) -> None:
     assert 'id="checkin-reminder"' not in alice_client.get("/").content.decode()
     assert 'id="checkin-reminder"' not in bob_client.get("/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_check_in_reminder_while_the_care_is_an_emergency(
+    plan: AssessmentRecord, bob: Any
+) -> None:
+    """The care record decides: a clinician who raised the care to an emergency stops the
+    weekly check-in reminder, though the engine's plan would still be running."""
+    actions.override_assessment(
+        record=plan, author=bob, new_triage="emergency", reason="new chest pain on the phone"
+    )
+    assert remind_all(timezone.localdate()) == 0
+    actions.override_assessment(record=plan, author=bob, new_triage="soon", reason="seen in ED")
+    assert remind_all(timezone.localdate()) == 1

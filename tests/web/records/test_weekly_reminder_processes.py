@@ -37,7 +37,7 @@ REMIND = """
 import django
 django.setup()
 from django.utils import timezone
-from upperback.web.records.tasks import remind_all
+from upperback.web.care.tasks import remind_all
 print(remind_all(timezone.localdate()))
 """
 

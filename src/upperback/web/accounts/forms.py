@@ -11,10 +11,13 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from . import throttle
+from . import devices, throttle
 from .models import User
 
-THROTTLED = _("Too many wrong passwords for this address. Try again in 15 minutes.")
+THROTTLED = _(
+    "Too many wrong passwords for this address from here. Try again later, log in from a"
+    " device you used before, or reset your password."
+)
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -28,20 +31,32 @@ class EmailLoginForm(AuthenticationForm):
 
 
 class ThrottleMixin:
-    """Ten wrong passwords for one address within 15 minutes stop password checks for that
-    address until the window ends: a guesser is slowed to a crawl. Any address is counted,
-    known or not, so the refusal says nothing about whether an account exists. The count is
-    in the database (accounts.throttle): atomic, shared by all processes, kept on restart."""
+    """Wrong passwords are counted per address and source, per source, per address, or
+    (from a browser the address logged in on before) per address and device, and each lock
+    grows longer (accounts.throttle): a stranger's guesses never lock the owner out of her
+    own browser, nor out of another place. Any address is counted, known or not, so the
+    refusal says nothing about whether an account exists. The counts are in the database:
+    atomic, shared by all processes, kept on restart."""
 
     cleaned_data: dict[str, Any]
+    request: Any
 
     def clean(self) -> dict[str, Any]:
         email = str(self.cleaned_data.get("username") or "").strip().lower()
-        if email and not throttle.reserve_attempt(email):
+        source = throttle.client_source(self.request)
+        device = devices.known_device(self.request, email)
+        if email and not throttle.reserve_attempt(email, source=source, device=device):
             raise forms.ValidationError(THROTTLED, code="throttled")
-        data: dict[str, Any] = super().clean()  # type: ignore[misc]
+        try:
+            data: dict[str, Any] = super().clean()  # type: ignore[misc]
+        except forms.ValidationError:
+            if email:
+                throttle.record_failure(
+                    email, source=source, device=device
+                )  # (its attempt stays counted)
+            raise
         if email:
-            throttle.clear_attempts(email)  # (a wrong password raised above: it stays counted)
+            throttle.clear_attempts(email, source=source, device=device)
         return data
 
 

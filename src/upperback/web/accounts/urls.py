@@ -13,6 +13,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", views_second_factor.two_factor, name="two_factor"),
     path(
+        "accounts/two-factor/enrol/<str:uidb64>/<str:token>/",
+        views_second_factor.enrol_link,
+        name="two_factor_enrol_link",
+    ),
+    path(
         "accounts/password-reset/",
         auth_views.PasswordResetView.as_view(),
         name="password_reset",
@@ -24,7 +29,7 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        views.ResetClearsLocks.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import login
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -18,6 +18,7 @@ from upperback.web.records import actions
 from upperback.web.records.access import is_clinic_staff
 
 from . import signup as signup_mail
+from . import throttle
 from .forms import ChoosePasswordForm, SignupForm, ThrottledLoginForm
 
 
@@ -85,10 +86,16 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def switch_language(request: HttpRequest) -> HttpResponse:
     """Django's language switch, remembered on the account for emails sent later."""
+    return setlang(request)
+
+
+def setlang(request: HttpRequest) -> HttpResponse:
+    """Django's /i18n/setlang/ (a GET changes nothing), the choice stored on the account: it
+    decides every page of a logged-in person (accounts.language)."""
     response = set_language(request)
     language = request.POST.get("language", "")
     known = {code for code, _name in settings.LANGUAGES}
-    if request.user.is_authenticated and language in known:
+    if request.method == "POST" and request.user.is_authenticated and language in known:
         actions.set_language(user=request.user, language=language)
     return response
 
@@ -107,4 +114,15 @@ class LoginInPreferredLanguage(LoginView):
         language = form.get_user().preferred_language
         if language in {code for code, _name in settings.LANGUAGES}:
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+        return response
+
+
+class ResetClearsLocks(PasswordResetConfirmView):
+    """Django's reset (the emailed link proves the address is hers): a new password also
+    clears every login lock on the address, from any source (audited)."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.user
+        throttle.unlock_address(user.email, actor_id=user.pk, why="reset")
         return response

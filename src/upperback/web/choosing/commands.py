@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from upperback.web.commands import _setup
+from upperback.web import setup as _setup
 
 
 def register(subparsers: Any) -> None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from upperback.clinical import SourceId, StepId
+from upperback.web.free_text import DOSES_CHARS, NOTE_CHARS, one_line, text_field
 from upperback.web.records.presenting import kb_label
 
 from .models import OTHER_CAUSE, Basis, Certainty
@@ -42,6 +43,7 @@ class PreferencesForm(forms.Form):
                 label=_("Why? (optional)"),
                 required=False,
                 max_length=200,
+                validators=[one_line],  # the contract's preference reason is one line
                 initial=given.get(step, {}).get("reason", ""),
             )
 
@@ -86,17 +88,8 @@ class OutcomeForm(forms.Form):
         choices=_steps,
         widget=forms.CheckboxSelectMultiple,
     )
-    doses = forms.CharField(
-        label=_("Doses and notes, one line a step (step name: note)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    note = forms.CharField(
-        label=_("Note for the patient"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    doses = text_field(_("Doses and notes, one line a step (step name: note)"), DOSES_CHARS, rows=3)
+    note = text_field(_("Note for the patient"), NOTE_CHARS, rows=2)
     agreed_on = forms.DateField(
         label=_("Agreed on"),
         initial=timezone.localdate,

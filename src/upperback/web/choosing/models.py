@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from upperback.web.free_text import NOTE_CHARS, at_most
 from upperback.web.records.models import AssessmentRecord
 
 
@@ -66,11 +67,15 @@ class ConsultationOutcome(models.Model):
         default=list, help_text="the engine's likely sources, in its order, when diagnosed"
     )
     agreed_steps = models.JSONField(default=list, help_text="[{step, note}] in the agreed order")
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=NOTE_CHARS)
     next_review = models.DateField()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            at_most("note", NOTE_CHARS, name="choosing_outcome_note_length"),
+            at_most("other_cause", 200, name="choosing_outcome_other_cause_length"),
+        ]
 
     def __str__(self) -> str:
         return f"outcome {self.pk} of assessment {self.record_id}: {self.source}"

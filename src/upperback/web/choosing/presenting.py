@@ -83,6 +83,9 @@ def outcome_view(outcome: ConsultationOutcome) -> dict[str, Any]:
     diagnosis = (
         outcome.other_cause if outcome.source == OTHER_CAUSE else kb_label("source", outcome.source)
     )
+    # The rule's reason in the reader's language (the stored text is in the language of
+    # whoever recorded the outcome); the stored text for a step the rules no longer leave out.
+    reasons = {w.step: w.because for w in localized(outcome.record).withheld}
     return {
         "outcome": outcome,
         "diagnosis": diagnosis,
@@ -92,7 +95,9 @@ def outcome_view(outcome: ConsultationOutcome) -> dict[str, Any]:
             {
                 "label": kb_label("step", s["step"]),
                 "note": s.get("note", ""),
-                "withheld_because": s.get("withheld_because", ""),
+                "withheld_because": reasons.get(s["step"], s.get("withheld_because", ""))
+                if s.get("withheld_because")
+                else "",
                 "agreed_because": s.get("agreed_because", ""),
             }
             for s in outcome.agreed_steps

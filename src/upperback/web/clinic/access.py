@@ -104,6 +104,25 @@ def access_calendar(
     return appointments
 
 
+def calendar_clinicians(user: Any, clinician_id: Any = None) -> list[Clinician] | None:
+    """The clinicians whose calendar staff look at: one asked for by id (any clinician's: the
+    front desk books and answers for everyone; only its own clinician or an administrator
+    acts on an appointment, `keeps_calendar`), else their own, else None for the whole
+    clinic ("all", or staff without a calendar of their own)."""
+    if not is_clinic_staff(user):
+        raise Http404("No such calendar.")
+    if clinician_id == "all":
+        return None
+    chosen = as_id(clinician_id)
+    if chosen is None:
+        own = Clinician.objects.filter(user=user).first()
+        return [own] if own is not None else None
+    found = Clinician.objects.filter(pk=chosen).first()
+    if found is None:
+        raise Http404("No such calendar.")
+    return [found]
+
+
 def staff_clinician(user: Any, clinician_id: Any = None) -> Clinician:
     """The clinician whose calendar staff may open: their own, or any for an administrator."""
     if not is_clinic_staff(user):

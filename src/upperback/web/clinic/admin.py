@@ -1,4 +1,4 @@
-"""The clinic's staff manage locations, clinicians, hours, time off and types here."""
+"""The clinic's staff manage locations, closures, clinicians, hours, time off and types here."""
 
 from __future__ import annotations
 
@@ -6,7 +6,15 @@ from django.contrib import admin
 
 from upperback.web.records.admin import PatientDataAdmin
 
-from .models import Appointment, AppointmentType, Clinician, Location, TimeOff, WorkingHours
+from .models import (
+    Appointment,
+    AppointmentType,
+    Clinician,
+    Closure,
+    Location,
+    TimeOff,
+    WorkingHours,
+)
 
 
 class WorkingHoursInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -19,9 +27,22 @@ class TimeOffInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
 
 
+class ClosureInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Closure
+    extra = 1
+
+
 @admin.register(Location)
 class LocationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "time_zone", "phone", "emergency_number", "cancellation_window_hours")
+    inlines = [ClosureInline]  # holidays and closures: no times offered on those days
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("date", "name", "location")
+    list_filter = ("location",)
+    date_hierarchy = "date"
 
 
 @admin.register(Clinician)

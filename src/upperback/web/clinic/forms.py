@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import AppointmentType, Clinician, Location, Specialty
@@ -34,6 +35,11 @@ class RescheduleForm(forms.Form):
     starts_at = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M:%S%z"])
 
 
+# Pages step days and weeks either side of a date they show: a date near either end of
+# Python's range would overflow there. No clinic books outside these.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9000, 12, 31)
+
+
 def _specialties() -> list[tuple[str, Any]]:
     return [("", _("Choose a specialty")), *Specialty.choices]
 
@@ -57,7 +63,10 @@ class SearchForm(forms.Form):
         empty_label=_("Any location"),
     )
     date_from = forms.DateField(
-        required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)],
     )
     days = forms.IntegerField(
         required=False, min_value=1, max_value=90, initial=14, label=_("Within days")

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 import icalendar
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Appointment, Status
 
@@ -37,10 +38,17 @@ def _event(
         if link is not None:
             event.add("url", link(appointment))
     else:
-        with_whom = appointment.clinician.name
-        event.add("summary", f"{appointment.appointment_type.name} with {with_whom}")
+        # The patient's copy, in her language (the email attaching it is translated too).
+        summary = _("%(type)s with %(who)s") % {
+            "type": appointment.appointment_type.display_name,
+            "who": appointment.clinician.name,
+        }
+        event.add("summary", summary)
     event.add("location", f"{appointment.location.name}, {appointment.location.address}")
-    event.add("description", f"Questions or changes: call {appointment.location.phone}.")
+    event.add(
+        "description",
+        _("Questions or changes: call %(phone)s.") % {"phone": appointment.location.phone},
+    )
     event.add("status", "CANCELLED" if appointment.status == Status.CANCELLED else "CONFIRMED")
     return event
 

@@ -14,9 +14,9 @@ import datetime as dt
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from . import wording
 from .ics import appointment_ics
 from .models import Appointment
 
@@ -26,8 +26,8 @@ CLINIC_CANCELLATION = "clinic_cancellation"
 
 
 def when(appointment: Appointment) -> str:
-    local = appointment.starts_at.astimezone(appointment.location.zone)
-    return f"{date_format(local, 'DATE_FORMAT')} {local:%H:%M} ({local.tzname()})"
+    """The date and time in the reader's words: "Tuesday, December 8, 2026, 9:30 AM PST"."""
+    return wording.when(appointment.starts_at.astimezone(appointment.location.zone))
 
 
 def _email(appointment: Appointment, subject: str, intro: str) -> EmailMessage:
@@ -36,7 +36,7 @@ def _email(appointment: Appointment, subject: str, intro: str) -> EmailMessage:
         [
             intro,
             "",
-            f"{appointment.appointment_type.name}: {appointment.clinician}",
+            f"{appointment.appointment_type.display_name}: {appointment.clinician}",
             when(appointment),
             f"{location.name}, {location.address}",
             _("To change or cancel, call %(phone)s.") % {"phone": location.phone},
@@ -58,12 +58,16 @@ def message_id(appointment: Appointment, kind: str) -> str:
 
 
 def send_confirmation(appointment: Appointment) -> None:
+    """Booked, or moved: an appointment made by a reschedule says it was moved, not booked."""
+    clinic = {"clinic": appointment.location.name}
     with translation.override(appointment.patient.preferred_language or "en"):
-        message = _email(
-            appointment,
-            _("Your appointment is booked"),
-            _("Your appointment at %(clinic)s is booked.") % {"clinic": appointment.location.name},
-        )
+        if appointment.rescheduled_from_id is not None:
+            subject = _("Your appointment is moved")
+            intro = _("Your appointment at %(clinic)s is moved to this time.") % clinic
+        else:
+            subject = _("Your appointment is booked")
+            intro = _("Your appointment at %(clinic)s is booked.") % clinic
+        message = _email(appointment, subject, intro)
         message.extra_headers["Message-ID"] = message_id(appointment, CONFIRMATION)
         message.attach("appointment.ics", appointment_ics(appointment), "text/calendar")
     message.send()

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from upperback.web.free_text import APPOINTMENT_NOTE_CHARS, BIO_CHARS, at_most
+
 # The grid every appointment is aligned to; durations are whole multiples of it.
 CELL = dt.timedelta(minutes=15)
 
@@ -72,13 +74,14 @@ class Clinician(models.Model):
     name = models.CharField(max_length=200)
     specialty = models.CharField(max_length=32, choices=Specialty.choices)
     credentials = models.CharField(max_length=200, help_text="e.g. MD, board-certified")
-    bio = models.TextField(blank=True)
+    bio = models.TextField(blank=True, max_length=BIO_CHARS)
     is_active = models.BooleanField(default=True)
     # The secret in the private iCalendar feed URL; rotate it to revoke old subscriptions.
     feed_token = models.CharField(max_length=64, unique=True, default=new_feed_token)
 
     class Meta:
         ordering = ["name"]
+        constraints = [at_most("bio", BIO_CHARS, name="clinic_clinician_bio_length")]
 
     def __str__(self) -> str:
         return f"{self.name}, {self.credentials}"
@@ -102,6 +105,13 @@ class AppointmentType(models.Model):
     @property
     def duration(self) -> dt.timedelta:
         return dt.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language ("Sesión de fisioterapia"), by the type's code."""
+        from .wording import type_name
+
+        return type_name(self.code, self.name)
 
     def clean(self) -> None:
         if self.duration_minutes <= 0 or self.duration % CELL:
@@ -156,7 +166,26 @@ class TimeOff(models.Model):
                 condition=models.Q(ends_at__gt=models.F("starts_at")),
                 name="clinic_time_off_end_after_start",
             ),
+            at_most("reason", 200, name="clinic_time_off_reason_length"),
         ]
+
+
+class Closure(models.Model):
+    """A day a location is closed (a public holiday, a closure): no time is offered that day,
+    whatever the clinicians' working hours say. Dates are the location's own."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="closures")
+    date = models.DateField()
+    name = models.CharField(max_length=100, help_text="e.g. Christmas Day")
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["location", "date"], name="clinic_closure_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.name} ({self.date:%Y-%m-%d})"
 
 
 class Status(models.TextChoices):
@@ -177,7 +206,7 @@ class Appointment(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.BOOKED)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=APPOINTMENT_NOTE_CHARS)
     # Why the patient came: the assessment whose call to action led here.
     assessment = models.ForeignKey(
         "records.AssessmentRecord",
@@ -207,6 +236,8 @@ class Appointment(models.Model):
                 condition=models.Q(ends_at__gt=models.F("starts_at")),
                 name="clinic_appointment_end_after_start",
             ),
+            at_most("note", APPOINTMENT_NOTE_CHARS, name="clinic_appointment_note_length"),
+            at_most("cancellation_reason", 500, name="clinic_appointment_cancellation_length"),
         ]
 
     def __str__(self) -> str:

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from .models import AppointmentType, Clinician, Location, Specialty
 from .slots import Slot, find_slots
+from .wording import clock, long_date
 
 URGENT_WINDOW = dt.timedelta(hours=24)
 DEFAULT_WINDOW_DAYS = 14
@@ -46,14 +46,14 @@ def present(slots: list[Slot]) -> list[dict[str, Any]]:
     for slot in slots:
         local = slot.starts_at.astimezone(locations[slot.location_id].zone)
         if local.date() not in day_names:
-            day_names[local.date()] = date_format(local, "l, F j, Y")
+            day_names[local.date()] = long_date(local)
         shown.append(
             {
                 "slot": slot,
                 "clinician": clinicians[slot.clinician_id],
                 "location": locations[slot.location_id],
-                "label": f"{day_names[local.date()]}, {local:%H:%M} {local.tzname()}",
-                "time": f"{local:%H:%M} {local.tzname()}",
+                "label": f"{day_names[local.date()]}, {clock(local)} {local.tzname()}",
+                "time": f"{clock(local)} {local.tzname()}",
                 "value": slot.starts_at.strftime("%Y-%m-%dT%H:%M:%S%z"),
             }
         )

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from upperback.web.accounts.models import User
 
-from .models import AppointmentType, Clinician, Location, TimeOff, WorkingHours
+from .models import AppointmentType, Clinician, Closure, Location, TimeOff, WorkingHours
 
 
 @transaction.atomic
@@ -101,3 +101,12 @@ def set_cancellation_window(*, location: Location, hours: int) -> Location:
     location.cancellation_window_hours = hours
     location.save(update_fields=["cancellation_window_hours"])
     return location
+
+
+@transaction.atomic
+def add_closure(*, location: Location, date: dt.date, name: str) -> Closure:
+    """A day the location is closed (a holiday): slot search offers no time on it."""
+    closure = Closure(location=location, date=date, name=name)
+    closure.full_clean()
+    closure.save()
+    return closure

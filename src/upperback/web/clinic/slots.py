@@ -1,4 +1,4 @@
-"""Free slots: working hours minus time off minus booked appointments.
+"""Free slots: working hours minus closures, time off and booked appointments.
 
 Working hours are wall-clock times in the location's zone. Each day's window is resolved to
 real instants with zoneinfo, and slots tile that window in UTC, so a 30-minute slot lasts 30
@@ -23,6 +23,7 @@ from .models import (
     Appointment,
     AppointmentType,
     Clinician,
+    Closure,
     Location,
     Status,
     TimeOff,
@@ -150,11 +151,28 @@ def _search(
     ids = sorted({block.clinician_id for block in hours})
     # A slot starting just before `end` reaches past it: fetch what could overlap its tail.
     busy = _busy(ids, start, end + appointment_type.duration)
+    closed = _closed({block.location_id for block in hours}, start, end)
     found: dict[tuple[dt.datetime, int], Slot] = {}
     for block in hours:
-        for slot in _slots_in_block(block, appointment_type, start, end, busy[block.clinician_id]):
+        blocks = _slots_in_block(block, appointment_type, start, end, busy[block.clinician_id])
+        for slot in blocks:
+            if (block.location_id, slot.starts_at.astimezone(block.location.zone).date()) in closed:
+                continue  # a holiday or closure: that location offers nothing that day
             found[(slot.starts_at, slot.clinician_id)] = slot  # overlapping blocks: once
     return [found[key] for key in sorted(found)]
+
+
+def _closed(
+    location_ids: set[int], start: dt.datetime, end: dt.datetime
+) -> set[tuple[int, dt.date]]:
+    """(location, local date) of every closure the window touches (a day either side covers
+    any zone's offset from UTC)."""
+    rows = Closure.objects.filter(
+        location_id__in=location_ids,
+        date__gte=(start - dt.timedelta(days=1)).date(),
+        date__lte=(end + dt.timedelta(days=1)).date(),
+    ).values_list("location_id", "date")
+    return set(rows)
 
 
 def _slots_in_block(

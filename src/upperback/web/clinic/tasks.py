@@ -17,6 +17,8 @@ from collections.abc import Callable
 from django.utils import timezone
 from django_tasks import task
 
+from upperback.web import queues
+
 from . import outbox
 from .messages import (
     CLINIC_CANCELLATION,
@@ -42,7 +44,7 @@ def _appointment(appointment_id: int) -> Appointment:
     ).get(pk=appointment_id)
 
 
-@task()
+@task(queue_name=queues.URGENT)
 def send_appointment_email(appointment_id: int, kind: str, attempt: int = 1) -> bool:
     """Send one of the appointment's emails unless it was sent; returns whether it sent."""
     field, send = EMAILS[kind]
@@ -59,7 +61,7 @@ def send_appointment_email(appointment_id: int, kind: str, attempt: int = 1) -> 
     return True
 
 
-@task()
+@task(queue_name=queues.URGENT)
 def send_reminder(appointment_id: int, attempt: int = 1) -> bool:
     """Send the day-before reminder at most once; none for a cancelled or moved appointment.
 
@@ -81,3 +83,8 @@ def send_reminder(appointment_id: int, attempt: int = 1) -> bool:
         outbox.retry_later(send_reminder, appointment_id, attempt=attempt)
         raise
     return True
+
+
+def unclaim_reminder(appointment_id: int) -> None:
+    """Undo a day-before reminder's claim (outbox: its worker was killed before it sent)."""
+    Appointment.objects.filter(pk=appointment_id).update(reminder_sent_at=None)

@@ -159,7 +159,17 @@ def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
                 return redirect("clinic:appointment", moved.pk)
         else:
             error, status = _("Choose one of the times offered."), 400
-    slots = search(found.appointment_type, found.clinician.specialty, dt.timedelta(days=30))
+    # The patient's own clinician first (a move keeps the person who knows her), then others.
+    window = dt.timedelta(days=30)
+    same = search(
+        found.appointment_type, found.clinician.specialty, window, clinician=found.clinician
+    )
+    others = [
+        slot
+        for slot in search(found.appointment_type, found.clinician.specialty, window)
+        if slot.clinician_id != found.clinician_id
+    ]
+    slots = same + others
     return render(
         request,
         "clinic/reschedule.html",

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from upperback.web.records.access import access_assessment, access_episode, is_clinic_staff
 
-from .chooser import Window, week
+from .chooser import PAGE_DAYS, Window, week
 from .forms import SearchForm
 from .models import Location
 from .offers import DEFAULT_WINDOW_DAYS, Offer, care_offer, first_visit_type, recommendation
@@ -114,9 +114,21 @@ def _results(request: HttpRequest, form: SearchForm) -> dict[str, Any]:
         "week": found,
         "window": window,
         "appointment_type": visit_type,
-        "earlier": _link(query, page=found.page - 1) if found.has_earlier else "",
+        "earlier": _earlier(query, window, found.page, today),
         "later": _later(query, window, found.page, found.has_later_in_window),
     }
+
+
+def _earlier(query: QueryDict, window: Window, page: int, today: dt.date) -> str:
+    """The week before: in this window, or, on the first week of a window that starts after
+    today ("Later days" moved it on), the last week of the days before it, never before today."""
+    if page > 0:
+        return _link(query, page=page - 1)
+    if window.first_day <= today:
+        return ""
+    before = max(today, window.first_day - dt.timedelta(days=window.days))
+    last_day = window.first_day - dt.timedelta(days=1)
+    return _link(query, date_from=before.isoformat(), page=(last_day - before).days // PAGE_DAYS)
 
 
 def _later(query: QueryDict, window: Window, page: int, in_window: bool) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +20,14 @@ from upperback.web.records.access import access_episodes
 from upperback.web.records.presenting import localized, triage_title
 
 from . import actions
-from .access import access_appointment, access_calendar, staff_clinician
-from .forms import AttendanceForm, ClinicCancelForm
+from .access import (
+    access_appointment,
+    access_calendar,
+    calendar_clinicians,
+    keeps_calendar,
+    staff_clinician,
+)
+from .forms import FIRST_DAY, LAST_DAY, AttendanceForm, ClinicCancelForm
 from .ics import calendar
 from .models import Appointment, Clinician, Location
 
@@ -33,11 +39,18 @@ def _zone() -> Any:
     return clinic.zone if clinic else timezone.get_current_timezone()
 
 
+class _OutOfRange(Exception):
+    pass
+
+
 def _day(raw: str | None, zone: Any) -> dt.date:
     try:
-        return dt.date.fromisoformat(raw) if raw else timezone.now().astimezone(zone).date()
+        day = dt.date.fromisoformat(raw) if raw else timezone.now().astimezone(zone).date()
     except ValueError:
         raise Http404("Not a date: use YYYY-MM-DD.") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise _OutOfRange
+    return day
 
 
 def why_they_came(appointment: Appointment) -> str:
@@ -51,17 +64,37 @@ def why_they_came(appointment: Appointment) -> str:
 
 @login_required
 def calendar_view(request: HttpRequest) -> HttpResponse:
-    clinician = staff_clinician(request.user, request.GET.get("clinician"))
+    """One clinician's day or week, or the whole clinic's (every active clinician, by time)."""
+    chosen = calendar_clinicians(request.user, request.GET.get("clinician"))
+    clinic_wide = chosen is None
+    clinicians = list(Clinician.objects.filter(is_active=True)) if chosen is None else chosen
     zone = _zone()
     week = request.GET.get("view") == "week"
-    first = _day(request.GET.get("date"), zone)
+    try:
+        first = _day(request.GET.get("date"), zone)
+    except _OutOfRange:
+        return HttpResponseBadRequest(
+            f"date: must be between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}",
+            content_type="text/plain; charset=utf-8",
+        )
     if week:
         first -= dt.timedelta(days=first.weekday())
     days = [first + dt.timedelta(days=n) for n in range(7 if week else 1)]
     start = dt.datetime.combine(days[0], dt.time(0), tzinfo=zone)
     end = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
-    appointments = access_calendar(
-        request.user, clinician, purpose="clinic.calendar", starts_before=end, ends_after=start
+    appointments = sorted(
+        (
+            a
+            for clinician in clinicians
+            for a in access_calendar(
+                request.user,
+                clinician,
+                purpose="clinic.calendar",
+                starts_before=end,
+                ends_after=start,
+            )
+        ),
+        key=lambda a: (a.starts_at, a.clinician.name),
     )
     # Each booking's triage is its patient's care now (the episode's state), all read at once.
     care = access_episodes(
@@ -78,6 +111,8 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
                     "triage": care[a.patient_id].triage,
                     "triage_title": triage_title(care[a.patient_id].triage or "self_care"),
                     "needs_review": care[a.patient_id].needs_review,
+                    # Seeing is for all staff; marking or cancelling for its clinician or admin.
+                    "may_act": keeps_calendar(request.user, a),
                 }
                 for a in appointments
                 if a.starts_at.astimezone(zone).date() == d
@@ -90,7 +125,9 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         request,
         "clinic/calendar.html",
         {
-            "clinician": clinician,
+            "clinician": None if clinic_wide else clinicians[0],
+            "clinic_wide": clinic_wide,
+            "which": "all" if clinic_wide else clinicians[0].pk,
             "by_day": by_day,
             "week": week,
             "first": first,

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from upperback.vision import MediaError, Point, VisionError, check_image, check_video, read_cva
+from upperback.web.free_text import printable
 
 from . import storage
 from .models import Kind, LiveSession, MediaUpload, Status
@@ -44,6 +45,27 @@ def _check(kind: str, path: Path) -> str:
     return "video"
 
 
+def store_checked(*, patient: Any, uploaded: Any, kind: str) -> tuple[str, str, int]:
+    """Write the file within the size limit and check it before any decoding (content type by
+    content, pixels, duration), then store it (media storage: the local folder or the object
+    store); its stored name, type and size. Also used by the photo attached to a message
+    (messaging.actions): one set of checks."""
+    if uploaded.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError("The file is too large.")
+    staging = storage.staging_path(patient.pk, ".part")
+    try:
+        size = _write(uploaded, staging)
+        content_type = _check(kind, staging)
+    except (MediaError, ValidationError) as error:
+        storage.discard(staging)
+        if isinstance(error, ValidationError):
+            raise
+        # Said in the patient's language now (the request's); the English stays in the log.
+        raise ValidationError(vision_message(error.code, error.params)) from None
+    suffix = SUFFIX.get(content_type, ".mp4")
+    return storage.store(staging, storage.new_name(patient.pk, suffix)), content_type, size
+
+
 @transaction.atomic
 def save_upload(
     *,
@@ -55,21 +77,8 @@ def save_upload(
     assessment: Any = None,
     plan_step: str = "",
 ) -> MediaUpload:
-    """Store the file under MEDIA_ROOT, check it before any decoding, queue the analysis."""
-    if uploaded.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError("The file is too large.")
-    staging = storage.absolute(storage.new_name(patient.pk, ".part"))
-    try:
-        size = _write(uploaded, staging)
-        content_type = _check(kind, staging)
-    except (MediaError, ValidationError) as error:
-        staging.unlink(missing_ok=True)
-        if isinstance(error, ValidationError):
-            raise
-        # Said in the patient's language now (the request's); the English stays in the log.
-        raise ValidationError(vision_message(error.code, error.params)) from None
-    final = staging.with_suffix(SUFFIX.get(content_type, ".mp4"))
-    staging.rename(final)
+    """Check the file before any decoding, store it (media storage), queue the analysis."""
+    stored_name, content_type, size = store_checked(patient=patient, uploaded=uploaded, kind=kind)
     record = MediaUpload.objects.create(
         patient=patient,
         assessment=assessment,
@@ -77,12 +86,14 @@ def save_upload(
         kind=kind,
         exercise_id=exercise_id,
         view=view,
-        stored_name=storage.relative(final),
-        original_name=str(uploaded.name)[:200],
+        stored_name=stored_name,
+        original_name=printable(str(uploaded.name))[:200],
         content_type=content_type,
         size_bytes=size,
     )
-    transaction.on_commit(lambda: _enqueue(record.pk))
+    # In the upload's own transaction (the task is a row of the same database): the upload and
+    # its task commit together, so a process killed in between leaves neither.
+    _enqueue(record.pk)
     return record
 
 
@@ -159,10 +170,40 @@ def _release(upload: MediaUpload) -> bool:
     if not changed:
         return False
     if again:
-        transaction.on_commit(lambda: _enqueue(upload.pk))
+        _enqueue(upload.pk)
     else:
         fail(upload=upload, error=VisionError("analysis_interrupted"))
     return True
+
+
+def _uploads_with_a_task() -> set[int]:
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import ANALYSE_TASK
+
+    waiting = DBTaskResult.objects.filter(
+        task_path=ANALYSE_TASK, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    )
+    return {int(row["args"][0]) for row in waiting.values_list("args_kwargs", flat=True)}
+
+
+def requeue_orphans() -> list[int]:
+    """Uploads waiting for analysis with no task to run it (queued before uploads and their
+    tasks committed together, or a task deleted): a task each. Those younger than a lease are
+    left alone: their task may be on its way."""
+    settled_before = timezone.now() - timedelta(seconds=settings.MEDIA_ANALYSIS_LEASE_SECONDS)
+    waiting = MediaUpload.objects.filter(status=Status.QUEUED, created_at__lt=settled_before)
+    ids = set(waiting.values_list("pk", flat=True))
+    orphans = sorted(ids - _uploads_with_a_task()) if ids else []
+    for upload_id in orphans:
+        _enqueue(upload_id)
+    return orphans
+
+
+def recover() -> tuple[list[int], list[int]]:
+    """The worker's timer (manage.py worker): abandoned analyses, then orphaned uploads."""
+    return recover_abandoned(), requeue_orphans()
 
 
 @transaction.atomic

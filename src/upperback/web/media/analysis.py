@@ -13,15 +13,26 @@ if TYPE_CHECKING:
 
 
 def analyse_photo_file(
-    path: Path, view: str, points: dict[str, list[float]], out: Path
+    path: Path,
+    view: str,
+    points: dict[str, list[float]],
+    out: Path,
+    labels: dict[str, dict[str, str]] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Path]]:
+    """The measures, and the annotated photo once per language of `labels` (language ->
+    measure -> words): "annotated_photo" in English, "annotated_photo.es" in Spanish, so
+    each reader sees the labels in hers (names: media.names.localised_picture)."""
     from upperback.vision import analyse_photo, posture_picture, write_png
 
     placed = {name: Point(x, y) for name, (x, y) in points.items()}
     report, image = analyse_photo(path, view, placed)
-    picture = out / "posture.png"
-    write_png(picture, posture_picture(image, report))
-    return report.to_json(), {"annotated_photo": picture}
+    pictures: dict[str, Path] = {}
+    for language, words in (labels or {"en": {}}).items():
+        english = language == "en"
+        picture = out / ("posture.png" if english else f"posture-{language}.png")
+        write_png(picture, posture_picture(image, report, words))
+        pictures["annotated_photo" if english else f"annotated_photo.{language}"] = picture
+    return report.to_json(), pictures
 
 
 def analyse_video_file(
@@ -51,8 +62,14 @@ def _json(result: dict[str, Any], pictures: dict[str, Path]) -> dict[str, Any]:
     return {"result": result, "pictures": {name: str(path) for name, path in pictures.items()}}
 
 
-def photo_job(path: str, view: str, points: dict[str, list[float]], out: str) -> dict[str, Any]:
-    return _json(*analyse_photo_file(Path(path), view, points, Path(out)))
+def photo_job(
+    path: str,
+    view: str,
+    points: dict[str, list[float]],
+    out: str,
+    labels: dict[str, dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    return _json(*analyse_photo_file(Path(path), view, points, Path(out), labels))
 
 
 def video_job(

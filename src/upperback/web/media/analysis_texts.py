@@ -114,6 +114,19 @@ MEASURE_NAMES: dict[str, Any] = {
 }
 
 
+def picture_labels() -> dict[str, dict[str, str]]:
+    """The measures' names in each language, for the words written on the annotated photo
+    (the analysis runs without Django, so it gets them as plain text)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    labels = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            labels[language] = {key: str(name) for key, name in MEASURE_NAMES.items()}
+    return labels
+
+
 def analysis_text(coded: Any, english: str = "") -> str:
     """A coded text ({"code", "params"}) in the active language; else the English given."""
     if not isinstance(coded, Mapping) or not isinstance(coded.get("code"), str):

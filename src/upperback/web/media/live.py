@@ -17,7 +17,16 @@ from ninja import Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field, JsonValue, field_validator
 
-from upperback.vision import LiveFrame, VisionError, browser_spec, load_library, recount_live_set
+from upperback.vision import (
+    MIN_COUNTING_FPS,
+    LiveFrame,
+    VisionError,
+    browser_spec,
+    fast_enough_to_count,
+    load_library,
+    measured_fps,
+    recount_live_set,
+)
 from upperback.web.records.access import access_assessment, access_patient
 
 from . import actions
@@ -65,6 +74,17 @@ class LiveFrameIn(Schema):
         default=None, min_length=LANDMARKS, max_length=LANDMARKS
     )
 
+    @field_validator("p")
+    @classmethod
+    def _a_body(
+        cls, value: list[tuple[float, float, float]] | None
+    ) -> list[tuple[float, float, float]] | None:
+        """Landmarks all on one spot are no body (the page sends no `p` when it sees
+        nobody): the counter would divide by a torso of no length."""
+        if value is not None and len({(x, y) for x, y, _ in value}) == 1:
+            raise ValueError("the landmarks all lie on one spot; send no p when no one is seen")
+        return value
+
 
 class LiveSetIn(Schema):
     session: str = Field(pattern=SESSION_KEY.pattern)
@@ -93,6 +113,10 @@ class LiveSetOut(Schema):
     agree: bool
     experimental: bool
     sets: int
+    # False: the frames came slower than counting needs, so the recount checked nothing.
+    checked: bool
+    frame_rate: float
+    min_frame_rate: float
 
 
 def post_live_set(request: HttpRequest, body: LiveSetIn) -> Status[LiveSetOut]:
@@ -118,6 +142,9 @@ def post_live_set(request: HttpRequest, body: LiveSetIn) -> Status[LiveSetOut]:
             agree=out["reps_browser"] == out["reps_server"],
             experimental=session.experimental,
             sets=session.sets,
+            checked=out["checked"],
+            frame_rate=out["frame_rate"],
+            min_frame_rate=MIN_COUNTING_FPS,
         ),
     )
 
@@ -160,6 +187,15 @@ def _in_time_order(frames: list[LiveFrameIn]) -> list[LiveFrameIn]:
 
 def _recount(body: LiveSetIn) -> dict[str, Any]:
     frames = [LiveFrame(time_s=f.t, points=f.p) for f in _in_time_order(body.frames)]
+    rate = measured_fps(frames)
+    return {
+        **_count(body, frames),
+        "frame_rate": round(rate, 1),
+        "checked": fast_enough_to_count(rate),
+    }
+
+
+def _count(body: LiveSetIn, frames: list[LiveFrame]) -> dict[str, Any]:
     try:
         report = recount_live_set(
             body.exercise,

@@ -16,6 +16,7 @@ from upperback.web.records.access import access_assessment
 
 from .analysis_texts import FAULTS
 from .live import is_experimental, page_spec, plan_exercises
+from .names import exercise_name
 
 # `make setup` copies these from the pinned npm package @mediapipe/pose (frontend/) into the
 # static folder; the page's locateFile maps each name the runtime asks for to its static URL.
@@ -80,6 +81,21 @@ def texts(exercise_id: str, spec: dict[str, Any]) -> dict[str, Any]:
         "no_camera": _("The camera could not be opened. Check the browser's permission."),
         "loading": _("Loading the pose model on this device…"),
         "set_sent": _("Set %(set)s: %(browser)s counted here, %(server)s on the clinic's recount."),
+        # Slower than counting needs (vision.live.MIN_COUNTING_FPS): said during the set, and
+        # the recount of the same sparse frames is said to be no check.
+        "too_slow": _(
+            "This device follows you at %(fps)s frames a second, and counting needs %(min)s: "
+            "the count here may be wrong. Please count your repetitions yourself."
+        ),
+        "set_unchecked": _(
+            "Set %(set)s: %(browser)s counted here. The clinic could not check this count: the "
+            "camera followed you at %(fps)s frames a second, fewer than the %(min)s counting "
+            "needs. Go by your own count."
+        ),
+        "check_pass": _("Passed:"),
+        "check_fail": _("Not yet:"),
+        "check_unknown": _("Could not be checked:"),
+        "check_waiting": _("Waiting for the camera:"),
         "disagree": _("The two counts differ; your clinician will see both."),
         "not_sent": _("The set could not be saved. Try again."),
         "nothing": _("No movement was recorded in this set."),
@@ -106,7 +122,8 @@ def page_context(user: Any, exercise_id: str, assessment_id: str | None) -> dict
         raise Http404("No such exercise.") from None
     return {
         "exercise": exercise,
-        "name": prescription.get("name") or exercise["name"],
+        # In the reader's language, the one name used everywhere (the spec holds both).
+        "name": exercise_name(exercise_id),
         "sets": prescription.get("sets") or 3,
         "repetitions": prescription.get("repetitions") or 10,
         "assessment": assessment,

@@ -84,7 +84,9 @@ class MediaUpload(models.Model):
         """(name, what it shows in the active language) of each picture of the analysis."""
         from .names import picture_name
 
-        return [(name, picture_name(name)) for name in self.pictures]
+        # One per picture: a translated copy ("annotated_photo.es") stands in for its
+        # original when served (views.serve_file), it is not a picture of its own.
+        return [(name, picture_name(name)) for name in self.pictures if "." not in name]
 
     @property
     def error_message(self) -> str:
@@ -146,3 +148,16 @@ class LiveSession(models.Model):
 
     def __str__(self) -> str:
         return f"live {self.exercise_id} {self.pk} of {self.patient_id}"
+
+    @property
+    def unchecked_sets(self) -> int:
+        """Sets whose frames came too slowly for the clinic's recount to check the count
+        (sets stored before the rate was recorded count as checked, as they were read)."""
+        return sum(1 for one in self.per_set if one.get("checked") is False)
+
+    @property
+    def exercise_name(self) -> str:
+        """The exercise in the reader's language (never the id, `biceps_curl`)."""
+        from .names import exercise_name
+
+        return exercise_name(self.exercise_id)

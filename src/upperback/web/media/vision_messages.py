@@ -92,6 +92,9 @@ TEXTS: dict[str, Any] = {
     "job_without_exercise": _("Choose the exercise the video shows."),
     "bad_point": _("A point is given as x and y in pixels."),
     "unknown_point": _("Place the tragus and C7 only."),
+    "c7_not_below_tragus": _(
+        "These points give an angle of %(angle)s degrees, and a craniovertebral angle lies between 0 and 90: C7 is the bump at the base of the neck, below the ear; place it again."
+    ),
 }
 VIEW_NAMES: dict[str, Any] = {
     "front": _("the front"),

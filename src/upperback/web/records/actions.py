@@ -11,12 +11,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from upperback.care import Assessed, CheckedIn, Overridden, Removal, Reviewed
 from upperback.clinical import Assessment, Intake
 from upperback.web.accounts.models import Role, User
+from upperback.web.free_text import NOTE_CHARS, REASON_CHARS
 
 from . import episodes
 from .models import (
@@ -24,7 +25,6 @@ from .models import (
     IntakeDraft,
     Override,
     ProgressEntry,
-    WeeklyReminder,
     triage_rank,
 )
 
@@ -103,6 +103,23 @@ def save_draft_step(*, draft: IntakeDraft, step: str, answers: dict[str, Any]) -
 
 
 @transaction.atomic
+def save_draft_follow_ups(
+    *, draft: IntakeDraft, paths: list[str], answers: dict[str, Any]
+) -> IntakeDraft:
+    """Keep the answers to the follow-up questions `paths` (the engine's), and record them as
+    asked so that a blank one is not asked again."""
+    from .draft_answers import save_follow_ups
+    from .forms import ASKED, follow_up_questions
+
+    locked = IntakeDraft.objects.select_for_update().get(pk=draft.pk)
+    locked.answers = save_follow_ups(locked.answers, follow_up_questions(paths), answers)
+    asked = [f"{ASKED}{path}" for path in paths if f"{ASKED}{path}" not in locked.completed_steps]
+    locked.completed_steps = [*locked.completed_steps, *asked]
+    locked.save(update_fields=["answers", "completed_steps", "updated_at"])
+    return locked
+
+
+@transaction.atomic
 def stop_draft_for_emergency(*, draft: IntakeDraft) -> IntakeDraft:
     draft.stopped_for_emergency = True
     draft.save(update_fields=["stopped_for_emergency", "updated_at"])
@@ -169,6 +186,12 @@ def override_assessment(
     of each removed step); `specialty` names who she should see when it is not the engine's."""
     if not reason.strip():
         raise ValueError("An override needs a reason.")
+    for name, text, limit in (
+        ("reason", reason, REASON_CHARS),
+        ("plan_note", plan_note, NOTE_CHARS),
+    ):
+        if len(text.strip()) > limit:
+            raise ValueError(f"{name}: keep it under {limit} characters")
     locked = AssessmentRecord.objects.select_for_update().get(pk=record.pk)
     locked.current_triage = episodes.current_triage(locked)
     override = Override.objects.create(
@@ -415,18 +438,3 @@ def _retriage_events(kept: list[RetriagePlan], now: dt.datetime) -> None:
         )
         events.append((plan.old.patient_id, event))
     episodes.record_batch(events)
-
-
-def remind_for_week(*, patient: User, on: dt.date) -> WeeklyReminder | None:
-    """The patient's check-in reminder for the ISO week of `on`, and its email queued in the
-    same transaction; None when this week's reminder exists already (a second run)."""
-    from .reminders import queue_email
-
-    year, week, _ = on.isocalendar()
-    try:
-        with transaction.atomic():
-            reminder = WeeklyReminder.objects.create(patient=patient, iso_year=year, iso_week=week)
-            queue_email(reminder)
-    except IntegrityError:
-        return None
-    return reminder

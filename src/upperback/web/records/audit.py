@@ -11,7 +11,9 @@ docs/adr/0007-audit-chain-and-email-outbox.md.
 `verify` walks the chain in id order and names the first row that was edited, deleted or
 inserted. An attacker who can drop the triggers can also recompute every hash after the rows
 they change; `--anchor` catches that: give it a head hash recorded earlier (outside the
-database) and verify fails unless that row still stands, unchanged, in the chain.
+database), or better an anchor file `audit_anchor` wrote (signed, outside the database, at
+intervals), and verify fails unless that row still stands, unchanged, in the chain, with as
+many rows before it as the anchor counted.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from . import audit_anchor
+from .audit_anchor import Anchor
 from .models import AuditEvent
 
 GENESIS = "0" * 64
@@ -88,6 +92,9 @@ def append(entries: Iterable[Entry]) -> list[AuditEvent]:
             row = AuditEvent(**vars(entry), at=timezone.now(), prev_hash=prev)
             row.hash = prev = row_hash(row.prev_hash, vars(row))
             rows.append(row)
+        # The head, anchored outside the database now and then (after the commit: the file
+        # must never name a row that was rolled back).
+        transaction.on_commit(audit_anchor.maybe_write)
         # One INSERT for a page's worth of rows (the queue audits each patient it shows); the
         # ids, which the hash leaves out, come in the order given.
         return AuditEvent.objects.bulk_create(rows)
@@ -131,9 +138,28 @@ def _link_problem(row: dict[str, Any], prev_pk: int | None, recent: OrderedDict[
     )
 
 
-def verify(*, anchor: str = "") -> Verdict:
-    """Walk the chain; the first broken link or edited row, or how many rows are intact."""
+def _anchored_problem(anchored: Anchor, count: int, last_pk: int | None) -> str:
+    """Why the anchored row was not found where the anchor put it."""
+    last = f"row {last_pk}" if last_pk is not None else "no row"
+    if (last_pk or 0) < anchored.head_id or count < anchored.rows:
+        return (
+            f"truncated: the anchor of {anchored.at} counted {anchored.rows} rows up to row"
+            f" {anchored.head_id}; the log now ends at {last} after {count} rows"
+        )
+    return (
+        f"the anchored row {anchored.head_id} ({anchored.head}) of {anchored.at} is not in the"
+        " chain: rows were removed or rewritten"
+    )
+
+
+def verify(*, anchor: str = "", anchored: Anchor | None = None) -> Verdict:
+    """Walk the chain; the first broken link or edited row, or how many rows are intact.
+    `anchor`: a head hash that must be in the chain; `anchored`: an anchor file's head, which
+    must be in the chain at its row, after as many rows as it counted."""
+    if anchored is not None and anchored.head_id == 0:
+        anchored = None  # anchored while the log was empty: nothing to find
     prev_hash, prev_pk, count, seen_anchor = GENESIS, None, 0, not anchor
+    seen_anchored = anchored is None
     recent: OrderedDict[str, int] = OrderedDict({GENESIS: 0})
     for row in _rows():
         if row["prev_hash"] != prev_hash:
@@ -144,10 +170,16 @@ def verify(*, anchor: str = "") -> Verdict:
             )
         prev_hash, prev_pk, count = row["hash"], row["pk"], count + 1
         seen_anchor = seen_anchor or row["hash"] == anchor
+        if anchored is not None and row["pk"] == anchored.head_id:
+            if row["hash"] != anchored.head or count != anchored.rows:
+                return Verdict(count, prev_hash, _anchored_problem(anchored, count, row["pk"]))
+            seen_anchored = True
         recent[row["hash"]] = row["pk"]
         if len(recent) > _RECENT:
             recent.popitem(last=False)
     if not seen_anchor:
         problem = f"the anchor {anchor} is not in the chain: rows were removed or rewritten"
         return Verdict(count, prev_hash, problem)
+    if anchored is not None and not seen_anchored:
+        return Verdict(count, prev_hash, _anchored_problem(anchored, count, prev_pk))
     return Verdict(count, prev_hash)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from upperback.clinical import FOLLOW_UP_GROUPS
+
 from .intake_fields import (
     PATHS,
     PSFS_ROWS,
@@ -89,7 +91,7 @@ def read(question: Question, cleaned: dict[str, Any]) -> Any:
         return list(value or [])
     if widget == "yes_no":
         return {"yes": True, "no": False}.get(value or "")
-    if widget in ("integer", "nrs"):
+    if widget in ("integer", "nrs", "scale"):
         return _int(value)
     if widget == "decimal":
         return None if value is None else float(value)
@@ -131,6 +133,18 @@ def save_step(
     return out
 
 
+def save_follow_ups(answers: Answers, asked: list[Question], cleaned: dict[str, Any]) -> Answers:
+    """`answers` with the follow-ups' answers saved; each group asked is kept even when all of
+    its answers were left blank (present means asked: a blank is then "not given")."""
+    out = copy.deepcopy(answers)
+    for question in asked:
+        _put(out, question.path, read(question, cleaned))
+        head, _, leaf = question.path.partition(".")
+        if leaf and head in FOLLOW_UP_GROUPS:
+            out.setdefault(head, {})
+    return out
+
+
 def _form_name(question: Question) -> str:
     if question.widget == "sign":
         return "signs"
@@ -139,8 +153,13 @@ def _form_name(question: Question) -> str:
 
 def initial(answers: Answers, step: str) -> dict[str, Any]:
     """A step's form values for what the draft (or an intake) holds."""
+    return initial_of(answers, questions_of(step))
+
+
+def initial_of(answers: Answers, asked: list[Question]) -> dict[str, Any]:
+    """The form values of `asked` for what the draft (or an intake) holds."""
     out: dict[str, Any] = {}
-    for question in questions_of(step):
+    for question in asked:
         value = get(answers, question.path)
         if value is None:
             continue
@@ -151,12 +170,14 @@ def initial(answers: Answers, step: str) -> dict[str, Any]:
             out["signs"] = [*out.get("signs", []), *(f"{question.name}:{v}" for v in own)]
         elif widget == "checkboxes":
             out[question.name] = _own(question, value)
+            if question.explicit_none and not out[question.name]:
+                out[f"{question.name}_none"] = True  # answered "none of these"
         elif widget == "radio":
             if value in question.labels:
                 out[question.name] = value
         elif widget == "yes_no":
             out[question.name] = "yes" if value else "no"
-        elif widget == "nrs":
+        elif widget in ("nrs", "scale"):
             out[question.name] = str(value)
         elif widget == "treatments":
             for row, tried in enumerate(value, start=1):

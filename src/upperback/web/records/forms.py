@@ -1,7 +1,8 @@
 """The intake wizard's step forms, generated from the field table (intake_fields.py).
 
 A form only collects and checks what the patient typed; draft_answers.py turns its cleaned
-data into the draft's partial intake. An unticked box list means "none of these" for the
+data into the draft's partial intake. A screening list (symptoms, history, medicines) needs ticks or
+"none of these" (never silence); another unticked box list means "none of these" for the
 items the step asked; a skipped radio means "not asked" and is left out.
 """
 
@@ -18,6 +19,7 @@ from upperback.clinical import StepId
 
 from . import draft_answers
 from .intake_fields import (
+    FOLLOW_UP,
     PSFS_ROWS,
     RESPONSE,
     ROW_LIMITS,
@@ -26,11 +28,12 @@ from .intake_fields import (
     TREATMENT_ROWS,
     Question,
     bounds_of,
+    questions_for,
     questions_of,
 )
 
 NRS = [(str(n), str(n)) for n in range(11)]
-__all__ = ["NRS", "STEPS", "STEP_NAMES", "form_class", "summary"]
+__all__ = ["NRS", "STEPS", "STEP_NAMES", "follow_up_form", "form_class", "summary"]
 
 
 def _radio(label: Any, options: Any, *, required: bool = False, css: str = "") -> forms.ChoiceField:
@@ -64,6 +67,10 @@ def _field(question: Question) -> forms.Field:
         return forms.DecimalField(label=label, decimal_places=1, required=False, **limits)
     if widget == "nrs":
         return _radio(label, NRS, required=question.required, css=question.css)
+    if widget == "scale":
+        field = _radio(label, list(question.labels.items()), required=question.required)
+        field.help_text = question.help_text
+        return field
     if widget in ("radio", "yes_no"):
         choices = [*question.labels.items(), *question.extra.items()]
         return _radio(label, choices, required=question.required)
@@ -157,13 +164,33 @@ class StepForm(forms.Form):
                 _ROWS[question.widget][0](self)
             else:
                 self.fields[question.name] = _field(question)
+                if question.explicit_none:
+                    self.fields[none_name(question)] = forms.BooleanField(
+                        label=question.none_label, required=False
+                    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for question in questions_of(self.step):
             if question.widget in _ROWS:
                 _ROWS[question.widget][1](self, data)
+            if question.explicit_none:
+                _check_explicit(self, question, data)
         return data
+
+
+def none_name(question: Question) -> str:
+    """The form field of a screening list's "none of these" box."""
+    return f"{question.name}_none"
+
+
+def _check_explicit(form: forms.Form, question: Question, data: dict[str, Any]) -> None:
+    """Ticks or "none of these": exactly one, so that a blank list is never sent."""
+    ticked, none = bool(data.get(question.name)), bool(data.get(none_name(question)))
+    if not ticked and not none:
+        form.add_error(question.name, _('Tick the ones that apply, or "none of these".'))
+    elif ticked and none:
+        form.add_error(none_name(question), _('You ticked some of these: untick "None of these".'))
 
 
 @functools.cache
@@ -173,11 +200,34 @@ def form_class(step: str) -> type[forms.Form]:
     return type(f"{step.title()}Form", (StepForm,), {"step": step})
 
 
+def follow_up_questions(paths: list[str]) -> list[Question]:
+    """The table's follow-up questions for the engine's follow-up fields, in its order."""
+    return [q for path in paths for q in questions_for(path) if q.step == FOLLOW_UP]
+
+
+def follow_up_form(paths: list[str], *args: Any, **kwargs: Any) -> forms.Form:
+    """A form of just the follow-up questions the engine asks for (each may be left blank:
+    a blank is "not given", and the engine's answer without it is the same or safer)."""
+    form = forms.Form(*args, **kwargs)
+    for question in follow_up_questions(paths):
+        form.fields[question.name] = _field(question)
+    return form
+
+
 def _shown(field: forms.Field, value: Any) -> str:
     """An answer as the patient saw it: choice labels, not codes."""
     choices = {str(k): str(v) for k, v in getattr(field, "choices", [])}
     values = value if isinstance(value, list) else [value]
     return ", ".join(choices.get(str(v), str(v)) for v in values)
+
+
+def _answer_shown(field: forms.Field, value: Any, explicit: bool) -> str:
+    """An answer for the check-and-send page: "none of these" and "not answered" in words."""
+    if value is None and explicit:
+        return str(_("Not answered"))
+    if value == []:
+        return str(_("None of these")) if explicit else "—"
+    return _shown(field, value)
 
 
 def summary(answers: dict[str, Any], steps: list[str]) -> list[dict[str, Any]]:
@@ -188,10 +238,24 @@ def summary(answers: dict[str, Any], steps: list[str]) -> list[dict[str, Any]]:
             continue
         fields = form_class(name)().fields
         saved = draft_answers.initial(answers, name)
+        explicit = {q.name for q in questions_of(name) if q.explicit_none}
         rows = [
-            (str(field.label), _shown(field, saved[key]) if saved[key] != [] else "—")
+            (str(field.label), _answer_shown(field, saved.get(key), key in explicit))
             for key, field in fields.items()
-            if saved.get(key) not in (None, "")
+            if key in explicit or (saved.get(key) not in (None, "") and not key.endswith("_none"))
         ]
         out.append({"name": name, "title": title, "rows": rows})
+    asked = [s.removeprefix(ASKED) for s in steps if s.startswith(ASKED)]
+    if asked:
+        form = follow_up_form(asked)
+        saved = draft_answers.initial_of(answers, follow_up_questions(asked))
+        rows = [
+            (str(field.label), _shown(field, saved[key]) if key in saved else str(_("Not given")))
+            for key, field in form.fields.items()
+        ]
+        out.append({"name": FOLLOW_UP, "title": _("More about your answers"), "rows": rows})
     return out
+
+
+# A follow-up the wizard has asked, as recorded in the draft's completed steps.
+ASKED = "asked:"

@@ -51,10 +51,27 @@ def _arrow_arc(cx: float, cy: float, r: float, start: float, end: float) -> str:
     )
 
 
+# Shoulders as a line as wide as a person's, the arms hanging from its ends: drawn from the
+# middle of the trunk, arms at a person's side lie on the trunk's line and are not seen.
+LEFT_SHOULDER, RIGHT_SHOULDER = (62.0, 50.0), (98.0, 50.0)
+
+
+def _arms_at_sides(colour: str = INK, lift: float = 0) -> str:
+    left = (LEFT_SHOULDER[0], LEFT_SHOULDER[1] - lift)
+    right = (RIGHT_SHOULDER[0], RIGHT_SHOULDER[1] - lift)
+    girdle = _line(left, (80, 48 - lift / 2), colour) + _line((80, 48 - lift / 2), right, colour)
+    return girdle + _arm(left, -10, -4, colour) + _arm(right, 10, 4, colour)
+
+
 def _shoulder_rolls() -> str:
     body = _standing_body()
-    arms = _arm((80, 48), 8, 4, INK) + _arm((80, 48), -8, -4, INK)
-    return body + arms + _arrow_arc(80, 46, 16, 150, -150)
+    shrugged = _arms_at_sides(FAINT, lift=10)  # the top of the roll, faint
+    arms = _arms_at_sides(INK)
+    # A circle at each shoulder: up, back and down.
+    rolls = _arrow_arc(LEFT_SHOULDER[0] - 4, 46, 20, -40, -170) + _arrow_arc(
+        RIGHT_SHOULDER[0] + 4, 46, 20, 40, 170
+    )
+    return body + shrugged + arms + rolls
 
 
 def _lat_pullovers() -> str:
@@ -82,7 +99,7 @@ def _chin_tuck() -> str:
     trunk = _line((80, 46), (80, 100), INK)
     legs = _line((80, 100), (70, 150), INK) + _line((80, 100), (90, 150), INK)
     arrow = _line((112, 30), (100, 30), ARROW, 3).replace("/>", ' marker-end="url(#tip)"/>')
-    return start + head + trunk + legs + arrow + _arm((80, 50), 0, 0, INK)
+    return start + head + trunk + legs + arrow + _arms_at_sides(INK)
 
 
 def _retraction() -> str:

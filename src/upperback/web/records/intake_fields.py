@@ -22,9 +22,19 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel
 
 from upperback.clinical import Intake, PriorTreatment, PsfsActivity
+from upperback.web.free_text import one_line
 
 Widget = Literal[
-    "integer", "decimal", "nrs", "radio", "checkboxes", "yes_no", "sign", "treatments", "psfs"
+    "integer",
+    "decimal",
+    "nrs",
+    "scale",
+    "radio",
+    "checkboxes",
+    "yes_no",
+    "sign",
+    "treatments",
+    "psfs",
 ]
 Labels = dict[str, Any]
 
@@ -38,6 +48,9 @@ STEPS: list[tuple[str, Any]] = [
     ("work", _("Work")),
 ]
 STEP_NAMES = [name for name, _title in STEPS]
+# Not a step of its own: the engine's follow-up questions of a broad answer, asked right after
+# the step that gave it (`after` says which), only when the engine asks for them.
+FOLLOW_UP = "follow_up"
 TREATMENT_ROWS = 3
 PSFS_ROWS = 5
 
@@ -60,6 +73,11 @@ class Question:
     # The step counts as answered (when a stored intake reopens) only if this field is there.
     settles: bool = False
     extra: Labels = field(default_factory=dict)  # more radio choices meaning "not answered"
+    after: str = ""  # a follow-up: the step of the broad answer it qualifies
+    # A screening list (symptoms, history, medicines): ticks or "none of these", one required,
+    # so that silence is never sent as "none" (issue 20).
+    explicit_none: bool = False
+    none_label: Any = ""  # its "none of these" box, in words that name what it asks
 
 
 REGIONS: Labels = {
@@ -211,6 +229,14 @@ RESPONSE: Labels = {
     "worse": _("Worse"),
 }
 YES_NO: Labels = {"yes": _("Yes"), "no": _("No")}
+# The PHQ-4's answers (Kroenke 2009): how often over the last two weeks, scored 0 to 3.
+HOW_OFTEN: Labels = {
+    "0": _("Not at all"),
+    "1": _("Several days"),
+    "2": _("More than half the days"),
+    "3": _("Nearly every day"),
+}
+PHQ4_HELP = _("Over the last 2 weeks, how often have you been bothered by this?")
 
 Q = Question
 QUESTIONS: tuple[Question, ...] = (
@@ -253,7 +279,8 @@ QUESTIONS: tuple[Question, ...] = (
     # Other symptoms.
     Q("symptoms", "symptoms", "symptoms", "checkboxes", _("Any of these in this episode?"),
       _("your symptoms"), {k: v for k, v in SYMPTOMS.items() if k not in WARNING_SIGNS},
-      help_text=_("Tick every one that applies."), settles=True),
+      help_text=_("Tick every one that applies."), settles=True, explicit_none=True,
+      none_label=_("None of these symptoms")),
     Q("neuro_progressive", "neuro.progressive", "symptoms", "yes_no",
       _("Are numbness, tingling or weakness getting worse?"),
       _("worsening numbness or weakness"), YES_NO, settles=True,
@@ -261,13 +288,14 @@ QUESTIONS: tuple[Question, ...] = (
     # Health history.
     Q("history", "history", "history", "checkboxes",
       _("Have you had, or do you have, any of these?"), _("your health history"), HISTORY,
-      settles=True),
+      settles=True, explicit_none=True, none_label=_("None of these conditions")),
     Q("diagnoses", "diagnoses", "history", "checkboxes",
       _("Has a clinician told you that you have any of these?"), _("earlier diagnoses"),
       DIAGNOSES, settles=True),
     # Medicines and treatments.
     Q("medications", "medications", "treatments", "checkboxes",
-      _("Which of these do you take now?"), _("your medicines"), MEDICATIONS, settles=True),
+      _("Which of these do you take now?"), _("your medicines"), MEDICATIONS, settles=True,
+      explicit_none=True, none_label=_("None of these medicines")),
     Q("treatment", "prior_treatments", "treatments", "treatments", "",
       _("treatments already tried"), settles=True),
     # Daily activities.
@@ -275,12 +303,66 @@ QUESTIONS: tuple[Question, ...] = (
       _("Does this pain stop you working, looking after yourself or sleeping?"),
       _("what the pain stops you doing"), YES_NO),
     Q("activity", "function.psfs", "function", "psfs", "", _("activities you find hard")),
+    # The PHQ-4 (free to use; docs/psychosocial.md): mood and worry shape the kind of care.
+    Q("phq4_interest", "phq4.interest", "function", "scale",
+      _("Little interest or pleasure in doing things"), _("interest in doing things"),
+      HOW_OFTEN, help_text=PHQ4_HELP),
+    Q("phq4_down", "phq4.down", "function", "scale", _("Feeling down, depressed or hopeless"),
+      _("feeling down"), HOW_OFTEN, help_text=PHQ4_HELP),
+    Q("phq4_nervous", "phq4.nervous", "function", "scale",
+      _("Feeling nervous, anxious or on edge"), _("feeling nervous"), HOW_OFTEN,
+      help_text=PHQ4_HELP),
+    Q("phq4_worrying", "phq4.worrying", "function", "scale",
+      _("Not being able to stop or control worrying"), _("worrying"), HOW_OFTEN,
+      help_text=PHQ4_HELP),
     # Work.
     Q("desk_hours_per_day", "work.desk_hours_per_day", "work", "decimal",
       _("Hours a day at a desk or screen"), _("hours at a desk")),
     Q("overhead_or_heavy", "work.overhead_or_heavy", "work", "yes_no",
       _("Does your work involve overhead or heavy lifting?"), _("overhead or heavy work"),
       YES_NO),
+    # Follow-ups (asked only when the engine's `follow_ups` names them).
+    Q("chest_exertional", "chest_pain.exertional", FOLLOW_UP, "yes_no",
+      _("Does the chest pain come on with exertion (walking fast, stairs) and ease with rest?"),
+      _("chest pain on exertion"), YES_NO, after="safety"),
+    Q("chest_reproducible", "chest_pain.reproducible", FOLLOW_UP, "yes_no",
+      _("Does pressing on the sore spot, or moving, bring the chest pain on?"),
+      _("chest pain on pressing or moving"), YES_NO, after="safety"),
+    Q("chest_days", "chest_pain.days", FOLLOW_UP, "integer",
+      _("For how many days has the chest pain been coming?"),
+      _("how long the chest pain has lasted"), help_text=_("0 if it started today."),
+      after="safety"),
+    Q("chest_accompanied", "chest_pain.accompanied", FOLLOW_UP, "yes_no",
+      _("Does the chest pain come with breathlessness, sweating or nausea?"),
+      _("what comes with the chest pain"), YES_NO, after="safety"),
+    Q("nausea_meals", "nausea.with_meals", FOLLOW_UP, "yes_no",
+      _("Does the nausea come with or after meals?"), _("nausea with meals"), YES_NO,
+      after="symptoms"),
+    Q("nausea_exertion", "nausea.with_exertion", FOLLOW_UP, "yes_no",
+      _("Does the nausea come on with exertion?"), _("nausea on exertion"), YES_NO,
+      after="symptoms"),
+    Q("nausea_flank", "nausea.flank_or_urine", FOLLOW_UP, "yes_no",
+      _("Do you have pain in your side, or a change in your urine?"),
+      _("pain in the side or a change in the urine"), YES_NO, after="symptoms"),
+    Q("procedure_weeks", "procedure.weeks_ago", FOLLOW_UP, "integer",
+      _("How many weeks ago was the operation or procedure?"), _("weeks since the operation"),
+      after="history"),
+    Q("procedure_wound", "procedure.wound_problem", FOLLOW_UP, "yes_no",
+      _("Is the wound red, swollen or weeping?"), _("the wound"), YES_NO, after="history"),
+    Q("procedure_improving", "procedure.improving", FOLLOW_UP, "yes_no",
+      _("Have you been getting steadily better since, without a setback?"),
+      _("how you have been since the operation"), YES_NO, after="history"),
+    Q("heart_coronary", "heart.coronary", FOLLOW_UP, "yes_no",
+      _("Have you had a stent, a bypass, a heart attack or angina?"),
+      _("your heart disease"), YES_NO, after="history"),
+    Q("heart_like_before", "heart.like_before", FOLLOW_UP, "yes_no",
+      _("Is this pain like a heart pain you have had before?"),
+      _("whether it is like a heart pain before"), YES_NO, after="history"),
+    Q("pregnancy_weeks", "pregnancy.weeks", FOLLOW_UP, "integer",
+      _("How many weeks pregnant are you?"), _("weeks of pregnancy"), after="history"),
+    Q("getting_better", "function.getting_better", FOLLOW_UP, "yes_no",
+      _("Is it getting better day by day?"), _("whether it is getting better"), YES_NO,
+      after="function"),
 )  # fmt: skip
 
 
@@ -310,12 +392,15 @@ def is_list(path: str) -> bool:
 
 
 def bounds(model: type[BaseModel], name: str) -> dict[str, Any]:
-    """The contract's own limits of a number (`min_value`, `max_value`) or a text's length."""
+    """The contract's own limits of a number (`min_value`, `max_value`) or a text's length,
+    and its pattern of a patient's words on one line (as the form's validator)."""
     out: dict[str, Any] = {}
     for rule in model.model_fields[name].metadata:
         for attr, key in (("ge", "min_value"), ("le", "max_value"), ("max_length", "max_length")):
             if getattr(rule, attr, None) is not None:
                 out[key] = getattr(rule, attr)
+        if getattr(rule, "pattern", None) is not None:
+            out["validators"] = [one_line]
     return out
 
 
@@ -348,7 +433,8 @@ def _check_table() -> None:
         offered = [v for q in questions_for(path) for v in q.labels]
         if values and sorted(offered) != sorted(values):
             raise ValueError(f"{path}: the questions offer {offered}, the contract {values}")
-        if q_steps := [q.step for q in questions_for(path) if q.step not in STEP_NAMES]:
+        steps = [*STEP_NAMES, FOLLOW_UP]
+        if q_steps := [q.step for q in questions_for(path) if q.step not in steps]:
             raise ValueError(f"{path}: unknown step {q_steps}")
 
 
@@ -360,7 +446,9 @@ def step_of(field_path: str) -> str | None:
     asked on two steps belongs to the later, where it is asked in full."""
     base = field_path.split("[", 1)[0]
     asked = questions_for(base) or questions_for(base.rsplit(".", 1)[0])
-    return asked[-1].step if asked else None
+    if not asked:
+        return None
+    return asked[-1].after or asked[-1].step
 
 
 def words_of(field_path: str) -> Any:

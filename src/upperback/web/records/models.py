@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from upperback.clinical import TRIAGE_ORDER
+from upperback.web.free_text import NOTE_CHARS, REASON_CHARS, at_most
 
 
 class Triage(models.TextChoices):
@@ -99,14 +100,20 @@ class Override(models.Model):
     record = models.ForeignKey(AssessmentRecord, on_delete=models.CASCADE, related_name="overrides")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField()
+    reason = models.TextField(max_length=REASON_CHARS)
     old_triage = models.CharField(max_length=16, choices=Triage.choices)
     new_triage = models.CharField(max_length=16, choices=Triage.choices)
-    plan_note = models.TextField(blank=True, help_text="the clinician's edit to the plan")
+    plan_note = models.TextField(
+        blank=True, max_length=NOTE_CHARS, help_text="the clinician's edit to the plan"
+    )
     removed_steps = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            at_most("reason", REASON_CHARS, name="records_override_reason_length"),
+            at_most("plan_note", NOTE_CHARS, name="records_override_plan_note_length"),
+        ]
 
     def __str__(self) -> str:
         return f"override {self.pk}: {self.old_triage} -> {self.new_triage}"
@@ -158,6 +165,7 @@ class ProgressEntry(models.Model):
 
     class Meta:
         ordering = ["recorded_on", "created_at"]
+        constraints = [at_most("note", 200, name="records_progressentry_note_length")]
 
 
 class WeeklyReminder(models.Model):

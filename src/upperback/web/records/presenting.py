@@ -220,12 +220,13 @@ def result_context(
     ]
     plan = phases(assessment, start, cited)
     statuses = {s.step: s for s in care.steps} if care is not None else {}
+    held_words: dict[str, str] = {held.step: held.because for held in assessment.withheld}
     removed = {} if care is not None else _removed(record)
     for phase in plan:
         for view in phase["steps"]:
             step_id = view["step"].step
             view["removed"] = removed.get(step_id)
-            view |= step_status_view(statuses.get(step_id))
+            view |= step_status_view(statuses.get(step_id), held_words)
     agreed_ids = {s.step for s in care.active_steps} if care is not None else set()
     withheld = [
         {
@@ -254,7 +255,7 @@ def result_context(
         "phases": plan,
         "current_phase": care.phase if care is not None else current_phase(plan),
         "agreed_beyond_plan": [
-            {"label": kb_label("step", s.step), **step_status_view(s)}
+            {"label": kb_label("step", s.step), **step_status_view(s, held_words)}
             for s in (care.steps if care is not None else ())
             if not s.in_engine_plan and s.active
         ],
@@ -288,16 +289,22 @@ def next_step(plan: list[dict[str, Any]], phase: int | None) -> dict[str, Any] |
     return None
 
 
-def step_status_view(step: StepState | None) -> dict[str, Any]:
+def step_status_view(
+    step: StepState | None, held_words: dict[str, str] | None = None
+) -> dict[str, Any]:
     """A plan step's one status in words: removed (with the reason written for the patient),
-    declined (with what replaces it), agreed (despite a contraindication: both reasons)."""
+    declined (with what replaces it), agreed (despite a contraindication: both reasons).
+    `held_words`: the engine's reasons for withheld steps in the reader's language, used
+    instead of the words stored when the clinician agreed (in the clinician's language)."""
     if step is None:
         return {"status": "proposed", "active": True}
     view: dict[str, Any] = {
         "status": str(step.status),
         "active": step.active,
         "note": step.note,
-        "withheld_because": step.withheld_because,
+        "withheld_because": (held_words or {}).get(step.step, step.withheld_because)
+        if step.withheld_because
+        else "",
         "agreed_because": step.agreed_because,
     }
     on = timezone.localdate(step.decided_at) if step.decided_at else None

@@ -1,6 +1,10 @@
+"""The intake's pages. The pages that read the patient's care (result, progress, reports,
+queue, review) are care's (care/urls.py); both share the "records" URL namespace, joined in
+web/urls.py, so links keep their names."""
+
 from django.urls import path
 
-from . import progress, report, views, visitor, wizard
+from . import visitor, wizard
 
 app_name = "records"
 
@@ -15,21 +19,9 @@ urlpatterns = [
     path("check/result/", visitor.visitor_result, name="visitor_result"),
     path("check/forget/", visitor.visitor_forget, name="visitor_forget"),
     path("check/<slug:step>/", visitor.visitor_step, name="visitor_step"),
-    path("assessments/", views.my_assessments, name="my_assessments"),
-    path("assessments/<int:assessment_id>/", views.result, name="result"),
     path(
         "assessments/<int:assessment_id>/answer/<slug:step>/",
         wizard.intake_reopen,
         name="intake_reopen",
-    ),
-    path("progress/", progress.progress, name="progress"),
-    path("progress/report.pdf", report.my_report, name="my_report"),
-    path("clinic/queue/", views.queue, name="queue"),
-    path("clinic/assessments/<int:assessment_id>/", views.review, name="review"),
-    path("clinic/patients/<int:patient_id>/fhir.json", views.fhir_export, name="fhir_export"),
-    path(
-        "clinic/assessments/<int:assessment_id>/report.pdf",
-        report.consultation_report,
-        name="consultation_report",
     ),
 ]

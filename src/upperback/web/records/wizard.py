@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
@@ -20,7 +21,8 @@ from upperback.clinical import Intake
 
 from . import actions, draft_answers
 from .access import access_assessment, access_draft, access_open_draft, access_patient
-from .forms import STEP_NAMES, STEPS, form_class, summary
+from .forms import ASKED, STEP_NAMES, STEPS, follow_up_form, form_class, summary
+from .intake_fields import FOLLOW_UP
 from .models import IntakeDraft
 
 
@@ -89,6 +91,14 @@ def _screen(answers: dict[str, Any]) -> bool:
     return screen_partial(answers, language=_language()).emergency
 
 
+def pending_follow_ups(draft: IntakeDraft) -> list[str]:
+    """The engine's follow-up questions for the answers so far that the wizard has not asked."""
+    from upperback.clinical import follow_ups
+
+    asked = set(draft.completed_steps)
+    return [path for path in follow_ups(draft.answers) if f"{ASKED}{path}" not in asked]
+
+
 def _stop_if_emergency(draft: IntakeDraft) -> HttpResponse | None:
     if not _screen(draft.answers):
         return None
@@ -119,6 +129,8 @@ def _stop_if_signs_alone_are_an_emergency(draft: IntakeDraft, form: Any) -> Http
 
 @login_required
 def intake_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
+    if step == FOLLOW_UP:
+        return _follow_up(request, draft_id)
     if step not in STEP_NAMES:
         raise Http404("No such step.")
     purpose = "intake.step.write" if request.method == "POST" else "intake.step.read"
@@ -143,8 +155,42 @@ def intake_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
         if request.POST.get("go") == "back":
             index = STEP_NAMES.index(step)
             return _step_url(draft, STEP_NAMES[max(index - 1, 0)])
+        if pending_follow_ups(draft):  # the broad answer's questions, right after it
+            return redirect("records:intake_step", draft_id=draft.pk, step=FOLLOW_UP)
         return _step_url(draft, _following(draft, step))
     return render(request, "records/intake_step.html", _step_context(draft, step, form))
+
+
+def _follow_up(request: HttpRequest, draft_id: int) -> HttpResponse:
+    """The follow-up questions the engine asks about a broad answer just given (chest pain,
+    nausea, a recent operation...): each may be left blank; then on to the next step."""
+    purpose = "intake.step.write" if request.method == "POST" else "intake.step.read"
+    draft = access_draft(request.user, draft_id, purpose=purpose)
+    if draft.stopped_for_emergency:
+        return redirect("records:intake_emergency", draft_id=draft.pk)
+    if draft.submitted_id:
+        return redirect("records:result", assessment_id=draft.submitted_id)
+    pending = pending_follow_ups(draft)
+    if not pending:
+        return _step_url(draft, _next_step(draft))
+    form = follow_up_form(pending, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        draft = actions.save_draft_follow_ups(draft=draft, paths=pending, answers=form.cleaned_data)
+        stopped = _stop_if_emergency(draft)
+        if stopped is not None:
+            return stopped
+        if pending_follow_ups(draft):
+            return redirect("records:intake_step", draft_id=draft.pk, step=FOLLOW_UP)
+        return _step_url(draft, _next_step(draft))
+    context = {
+        **_step_context(draft, STEP_NAMES[0], form),
+        "step": FOLLOW_UP,
+        "title": _("A few more questions about your answers"),
+        "is_first": False,
+        "is_last": False,
+        "follow_up": True,
+    }
+    return render(request, "records/intake_step.html", context)
 
 
 def _following(draft: IntakeDraft, step: str) -> str | None:

@@ -100,6 +100,30 @@
     marker(name).focus();
   });
   names.forEach(function (name) { choice(name).addEventListener("change", showNext); });
+  // Reopened: the points saved last are drawn again (their values come in the hidden fields).
+  function showSaved() {
+    var saved = names.filter(function (name) {
+      return document.getElementById("id_" + name + "_x").value !== "";
+    });
+    saved.forEach(function (name) {
+      place(name, parseFloat(document.getElementById("id_" + name + "_x").value),
+        parseFloat(document.getElementById("id_" + name + "_y").value));
+    });
+    var left = missing();
+    choice(left.length ? left[0] : names[0]).checked = true;
+    if (saved.length) { placed.textContent = texts.savedText; }
+    showNext();
+  }
+  // The photo as large as the screen allows, its shape kept: the content's width and at most
+  // 80% of the window's height (a small photo is enlarged, a tall one never runs off screen).
+  function fit() {
+    var room = stage.parentElement.clientWidth;
+    var scale = Math.min(room / photo.naturalWidth, 0.8 * window.innerHeight / photo.naturalHeight);
+    photo.style.width = Math.floor(photo.naturalWidth * scale) + "px";
+  }
+  function ready() { fit(); showSaved(); }
+  window.addEventListener("resize", fit);
+  if (photo.complete && photo.naturalWidth) { ready(); } else { photo.addEventListener("load", ready); }
   form.addEventListener("submit", function (event) {
     var left = missing();
     if (!left.length) { return; }

@@ -148,6 +148,30 @@
     return { parts: Array.from(parts), sides: ["left", "right"] };
   }
 
+  // Each setup check says pass or fail in words as well as by its style (data-ok).
+  const CHECK_WORDS = { yes: "check_pass", no: "check_fail", unknown: "check_unknown", "": "check_waiting" };
+  function showCheck(id, ok) {
+    const item = $(id);
+    if (item.dataset.ok === ok) return;
+    item.dataset.ok = ok;
+    item.querySelector(".check-state").textContent = texts[CHECK_WORDS[ok]];
+  }
+
+  // Slower than counting needs (the spec's min_fps, from the labelled clips): said once a set,
+  // on the page and aloud; the patient is asked to count.
+  function warnIfSlow() {
+    const span = state.frames.length > 1 ? state.frames[state.frames.length - 1].t - state.frames[0].t : 0;
+    if (state.slowSaid || (state.source !== "file" && span < 2)) return;
+    const fps = liveFps();
+    if (fps >= counter.min_fps) return;
+    state.slowSaid = true;
+    const text = texts.too_slow.replace("%(fps)s", fps.toLocaleString(config.lang)).replace("%(min)s", counter.min_fps_said);
+    const warning = $("rate-warning");
+    warning.textContent = text;
+    warning.hidden = false;
+    say(text);
+  }
+
   function setupCheck(pose, light) {
     const { parts, sides } = neededJoints();
     const seenSide = sides.some((side) =>
@@ -171,11 +195,11 @@
       // The detector failed: the check is unknown, and no set is held back by it.
       person: state.facesBroken || (state.faces !== null && state.faces <= setup.max_faces),
     };
-    $("check-body").dataset.ok = checks.body ? "yes" : "no";
-    $("check-light").dataset.ok = checks.light ? "yes" : "no";
-    $("check-distance").dataset.ok = checks.distance ? "yes" : "no";
+    showCheck("check-body", checks.body ? "yes" : "no");
+    showCheck("check-light", checks.light ? "yes" : "no");
+    showCheck("check-distance", checks.distance ? "yes" : "no");
     const person = state.facesBroken ? "unknown" : state.faces === null ? "" : checks.person ? "yes" : "no";
-    $("check-person").dataset.ok = person;
+    showCheck("check-person", person);
     const advice =
       person === "no" ? texts.person
       : !checks.light ? texts.light
@@ -246,6 +270,7 @@
     state.width = width;
     state.height = height;
     update();
+    warnIfSlow();
   }
 
   function startSet(time) {
@@ -254,6 +279,7 @@
     state.frames = [];
     state.sent = [];
     state.reps = 0;
+    state.slowSaid = false;
     status(texts.ready);
     say(texts.ready);
     $("end-set").disabled = false;
@@ -336,11 +362,21 @@
     item.dataset.browser = String(answer.reps_browser);
     item.dataset.server = String(answer.reps_server);
     item.dataset.agree = answer.agree ? "yes" : "no";
-    item.textContent = texts.set_sent
-      .replace("%(set)s", answer.set_number)
-      .replace("%(browser)s", answer.reps_browser)
-      .replace("%(server)s", answer.reps_server);
-    if (!answer.agree) item.textContent += " " + texts.disagree;
+    item.dataset.checked = answer.checked ? "yes" : "no";
+    if (answer.checked) {
+      item.textContent = texts.set_sent
+        .replace("%(set)s", answer.set_number)
+        .replace("%(browser)s", answer.reps_browser)
+        .replace("%(server)s", answer.reps_server);
+      if (!answer.agree) item.textContent += " " + texts.disagree;
+    } else {
+      // The recount read the same sparse frames: it is no confirmation, and says so.
+      item.textContent = texts.set_unchecked
+        .replace("%(set)s", answer.set_number)
+        .replace("%(browser)s", answer.reps_browser)
+        .replace("%(fps)s", answer.frame_rate.toLocaleString(config.lang))
+        .replace("%(min)s", answer.min_frame_rate);
+    }
     $("set-results").appendChild(item);
     state.set = answer.set_number + 1;
     $("set-number").textContent = String(state.set);
