@@ -21,7 +21,9 @@ def _answer_all(client: Client) -> Any:
     assert response.status_code == 302, response.content
     assert response["Location"] == "/check/pain/"
     for step in QUIET_STEPS:
-        response = client.post(f"/check/{step}/", {"go": "next", "regions": "neck_base"})
+        # (the screening lists need an explicit "none of these": issue 20)
+        nothing = {"symptoms_none": "on", "history_none": "on", "medications_none": "on"}
+        response = client.post(f"/check/{step}/", {"go": "next", "regions": "neck_base", **nothing})
         assert response.status_code == 302, (step, response.content[:2000])
     assert response["Location"] == "/check/result/"
     return response

@@ -22,7 +22,9 @@ def _in(language: str, english: str, spanish: str) -> str:
     return spanish if language == "es" else english
 
 
-def _speak(client: Client, language: str) -> None:
+def _speak(client: Client, user: Any, language: str) -> None:
+    """The reader's language: the one stored on her account decides her pages."""
+    actions.set_language(user=user, language=language)
     client.cookies["django_language"] = language
 
 
@@ -46,7 +48,7 @@ def test_the_patient_reads_who_decided_not_a_warning_sign(
     alice: Any, bob: Any, alice_client: Client, desk_worker: dict[str, Any], language: str
 ) -> None:
     record = _overridden(alice, bob, desk_worker)
-    _speak(alice_client, language)
+    _speak(alice_client, alice, language)
     page = alice_client.get(f"/assessments/{record.pk}/").content.decode()
     with translation.override(language):
         from upperback.clinical import Assessment, translate, with_triage
@@ -84,7 +86,7 @@ def test_the_clinicians_page_speaks_of_the_patient(
     alice: Any, bob: Any, bob_client: Client, desk_worker: dict[str, Any], language: str
 ) -> None:
     record = _overridden(alice, bob, desk_worker)
-    _speak(bob_client, language)
+    _speak(bob_client, bob, language)
     page = bob_client.get(f"/clinic/assessments/{record.pk}/").content.decode()
     wanted = {
         "en": [
@@ -146,7 +148,7 @@ def test_the_patients_choices_table_guesses_no_pronoun(
     choosing_actions.record_preferences(
         record=record, choices=[{"step": "exercise_program", "choice": "rather_not"}]
     )
-    _speak(bob_client, language)
+    _speak(bob_client, bob, language)
     page = bob_client.get(f"/clinic/assessments/{record.pk}/").content.decode()
     assert 'id="patient-preferences"' in page
     assert "Her choice" not in page and "Her reason" not in page
