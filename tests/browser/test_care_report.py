@@ -107,6 +107,7 @@ def test_the_review_page_shows_check_ins_and_camera_checks(
 
     login(page, clinician)
     page.goto(f"/clinic/assessments/{record.pk}/")
+    page.locator("#timeline-section > summary").click()  # folded on the review (issue 22)
     timeline = page.locator("#timeline")
     assert timeline.locator(".event-check_in").count() == WEEKS
     assert timeline.locator(".event-camera_check").count() == 1

@@ -50,6 +50,7 @@ def test_choosing_together_in_spanish_on_a_phone(
     page.wait_for_url(f"**/assessments/{record.pk}/options/")
     assert page.get_by_role("heading", name="Sus opciones").is_visible()
     option = page.locator("#option-exercise_program")
+    option.locator("details.option-details > summary").click()  # the facts, folded (issue 22)
     assert "Efectos secundarios y riesgos frecuentes" in option.inner_text()
     assert _fits(page)
     option.get_by_label("Prefiero no").check()

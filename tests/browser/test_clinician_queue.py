@@ -53,7 +53,9 @@ def test_a_clinician_sees_the_queue_in_order_and_overrides_a_triage(
     rows.nth(2).get_by_role("link").click()
     page.wait_for_url(f"**/clinic/assessments/{desk_old.pk}/")
     page.get_by_label("Triage", exact=True).select_option("soon")
-    page.get_by_label("Reason (required)").fill("Tender over T6 on examination; wants a PT review")
+    page.get_by_label("Reason, kept for the clinic (required)").fill(
+        "Tender over T6 on examination; wants a PT review"
+    )
     page.get_by_role("button", name="Save override").click()
     page.wait_for_load_state()
     overrides = page.locator("#overrides")

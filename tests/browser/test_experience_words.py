@@ -164,6 +164,8 @@ def test_the_clinician_reads_the_answers_as_questions_and_the_consult_in_words(
     record = _assessment(patient, "cancer-history-urgent")
     tab = _log_in(page_in(language), clinician, password, login)
     tab.goto(f"/clinic/assessments/{record.pk}/")
+    # Everything folded opened (issue 22 folds the answers, the plan and the timeline).
+    tab.locator("main details").evaluate_all("all => all.forEach(d => { d.open = true; })")
     answers = tab.locator("#patient-answers")
     question = (
         "¿Cuánto le duele ahora mismo?"
@@ -188,6 +190,7 @@ def test_the_patients_result_speaks_words(
     record = _assessment(patient, "cancer-history-urgent")
     tab = _log_in(page_in(language), patient, password, login)
     tab.goto(f"/assessments/{record.pk}/")
+    tab.locator("main details").evaluate_all("all => all.forEach(d => { d.open = true; })")
     main = tab.locator("main").inner_text()
     assert ("hoy" if language == "es" else "today") in main or (
         "en menos de" if language == "es" else "within"

@@ -150,6 +150,8 @@ def test_the_spanish_switch_shows_the_plan_in_spanish(logged_in_page: Any) -> No
     assert page.get_by_role("heading", name="Su plan").is_visible()
     record = AssessmentRecord.objects.latest("created_at")
     spanish = translate(Assessment.model_validate(record.assessment), "es")
+    for fold in page.locator("#plan-section details").all():  # phases and steps (issue 22)
+        fold.evaluate("d => { d.open = true; }")
     text = page.locator("#plan-section").inner_text()
     assert spanish.plan[0].because in text
     assert spanish.plan[0].because != record.assessment["plan"][0]["because"]

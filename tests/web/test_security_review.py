@@ -175,6 +175,15 @@ TABLE: dict[str, tuple[str, dict[str, Any]]] = {
     "password_reset_confirm": ("/accounts/reset/MQ/bad-token/", PUBLIC),
     "password_reset_complete": ("/accounts/reset/done/", PUBLIC),
     "records:intake": ("/intake/", _private(302, 302, 302)),
+    # A visitor's intake (issue 22): open to anyone with no account, her answers in her own
+    # session; someone logged in is sent to her own wizard.
+    "records:visitor_step": (
+        "/check/safety/",
+        {"anonymous": 200, "alice": 302, "carol": 302, "bob": 302},
+    ),
+    "records:visitor_emergency": ("/check/call-911/", _all(302)),
+    "records:visitor_result": ("/check/result/", _all(302)),
+    "records:visitor_forget": ("/check/forget/", _all(405)),
     "records:intake_new": ("/intake/new/", ONLY_POST),
     "records:intake_review": ("/intake/{draft}/review/", _private(302, 404, 404)),
     "records:intake_emergency": ("/intake/{draft}/call-911/", _private(302, 404, 404)),

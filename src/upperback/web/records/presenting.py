@@ -169,6 +169,10 @@ def _step_view(step: Any, start: dt.date, sources: SourceList) -> dict[str, Any]
         "cite": sources.cite(step.evidence.source),
         "label": kb_label("step", step.step),
         "who": capfirst(kb_label("who", step.delivered_by)),
+        # The clinician's page names the patient, not "you" (the KB's "self" is "you, at home").
+        "who_for_clinic": gettext("The patient, at home")
+        if step.delivered_by == "self"
+        else capfirst(kb_label("who", step.delivered_by)),
         "grade": capfirst(kb_label("grade", step.evidence.grade)),
         "review_on": start + dt.timedelta(days=step.review_after_days),
         "exercises": [
@@ -265,7 +269,24 @@ def result_context(
         "removed_steps": removed,
         "next_review": care.next_review if care is not None else None,
         "diagnosis": diagnosis_view(care) if care is not None else None,
+        "triage_by_name": clinician_names({care.triage_by}).get(care.triage_by or 0, "")
+        if care is not None
+        else "",
+        "next_step": next_step(plan, care.phase if care is not None else current_phase(plan)),
     }
+
+
+def next_step(plan: list[dict[str, Any]], phase: int | None) -> dict[str, Any] | None:
+    """The first step of the plan to do now: the current phase's first one still in it (not
+    removed or declined), for the first screen of the result page."""
+    for each in plan:
+        if each["number"] != phase:
+            continue
+        views: list[dict[str, Any]] = each["steps"]
+        for view in views:
+            if view.get("active", True) and not view.get("removed") and not view.get("declined"):
+                return view
+    return None
 
 
 def step_status_view(
