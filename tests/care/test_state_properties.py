@@ -229,6 +229,7 @@ def test_the_agreed_plan_is_the_plan_and_a_withheld_step_agreed_keeps_both_reaso
     state = derive([assessed, agreed])
     by_step = {s.step: s for s in state.steps}
     assert by_step["relative_rest"].status == Status.REMOVED  # not in the agreed plan
+    assert by_step["relative_rest"].by_agreement
     assert by_step["exercise_program"].status == Status.AGREED
     assert by_step["manipulation"].status == Status.AGREED_DESPITE
     assert by_step["manipulation"].withheld_because == "on a blood thinner"
@@ -236,3 +237,24 @@ def test_the_agreed_plan_is_the_plan_and_a_withheld_step_agreed_keeps_both_reaso
     assert state.next_review == dt.date(2026, 2, 2)
     assert state.diagnosis is not None and state.diagnosis.source == "joint_dysfunction"
     assert {s.step for s in state.active_steps} == {"exercise_program", "manipulation"}
+
+
+def test_a_removal_without_a_note_is_the_clinicians_not_the_agreements() -> None:
+    parts = {
+        "kind": "assessed",
+        "triage": "self_care",
+        "consult": {"recommended": False},
+        "steps": [{"step": "relative_rest", "phase": 1, "review_after_days": 14}],
+        "withheld": [],
+    }
+    assessed = Assessed.model_validate({**parts, "at": START, "assessment_id": 1})
+    removed = Overridden(
+        at=START + dt.timedelta(hours=1),
+        assessment_id=1,
+        by=7,
+        triage="soon",
+        consult=ConsultNeed(recommended=True, specialty="physiatrist", within_days=14),
+        removed=(Removal(step="relative_rest"),),
+    )
+    step = derive([assessed, removed]).steps[0]
+    assert step.status == Status.REMOVED and not step.by_agreement and step.decided_by == 7

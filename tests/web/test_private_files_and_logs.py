@@ -195,3 +195,22 @@ def test_the_deploy_check_names_the_console_backend(settings: Any) -> None:
     assert [e.id for e in check_email_backend()] == ["upperback.E001"]
     settings.ALLOW_CONSOLE_EMAIL = True
     assert check_email_backend() == []
+
+
+def test_a_shared_folder_holding_the_database_is_never_closed(tmp_path: Path) -> None:
+    """A SQLite file named by DATABASE_URL in a shared folder (/tmp, sticky and open to all)
+    must not take the folder from everyone else: an earlier version closed /tmp to 0700."""
+    from upperback.web.private_files import private_dir
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    private_dir(shared)  # even asked to tighten: the sticky bit marks it shared
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    elsewhere.chmod(0o755)
+    private_dir(elsewhere, tighten=False)
+    assert stat.S_IMODE(elsewhere.stat().st_mode) == 0o755
+    made = private_dir(tmp_path / "new", tighten=False)
+    assert stat.S_IMODE(made.stat().st_mode) == 0o700

@@ -81,6 +81,7 @@ class StepState(_Data):
     note: str = Field(default="", max_length=TEXT)
     decided_by: int | None = None
     decided_at: dt.datetime | None = None
+    by_agreement: bool = Field(default=False, description="removed: left out of the agreed plan")
     in_engine_plan: bool = True
 
     @property
@@ -100,6 +101,7 @@ class Decision(_Data):
     by: int | None = None
     at: dt.datetime | None = None
     phase: int | None = None
+    by_agreement: bool = False
 
 
 class Appointment(_Data):
@@ -193,6 +195,7 @@ def _step(planned: PlannedStep, decision: Decision | None, withheld: dict[str, s
             "note": decision.note,
             "decided_by": decision.by,
             "decided_at": decision.at,
+            "by_agreement": decision.by_agreement,
         }
     )
 
@@ -354,7 +357,7 @@ def _agreed(state: CareState, event: Agreed) -> CareState:
     for planned in state.engine_steps:
         if planned.step not in agreed:
             decisions[planned.step] = Decision(
-                status=Status.REMOVED, reason="", by=event.by, at=event.at
+                status=Status.REMOVED, reason="", by=event.by, at=event.at, by_agreement=True
             )
     for kept in event.steps:
         decisions[kept.step] = Decision(

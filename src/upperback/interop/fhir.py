@@ -473,9 +473,9 @@ def _status_reason(step: StepState, language: str, who: str) -> str:
             text += f"; replaced by {_name('step', step.replaced_by, language)}"
         return f"{text}: {step.reason}" if step.reason else f"{text}."
     if step.status == Status.REMOVED:
-        if not step.reason:
+        if step.by_agreement:
             return "Not in the plan agreed with the patient."
-        return f"Removed by {who}: {step.reason}"
+        return f"Removed by {who}: {step.reason}" if step.reason else f"Removed by {who}."
     return ""
 
 

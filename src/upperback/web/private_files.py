@@ -19,7 +19,11 @@ FILE_MODE = 0o600
 
 def _tighten(path: Path, mode: int) -> None:
     try:
-        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+        found = path.stat().st_mode
+        # A shared folder (the sticky bit: /tmp) is never ours to close: others need it.
+        if found & stat.S_ISVTX:
+            return
+        if stat.S_IMODE(found) & 0o077:
             path.chmod(mode)
     except FileNotFoundError:
         pass
@@ -27,10 +31,14 @@ def _tighten(path: Path, mode: int) -> None:
         pass
 
 
-def private_dir(path: Path) -> Path:
-    """Make (or tighten) a folder only its owner may read."""
+def private_dir(path: Path, *, tighten: bool = True) -> Path:
+    """Make (or tighten) a folder only its owner may read. `tighten=False`: a folder the
+    operator named for a file of ours (a SQLite file elsewhere) is made private if new, and
+    left as it is if it exists (it may be shared, such as /tmp)."""
+    existed = path.exists()
     path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    _tighten(path, DIR_MODE)
+    if tighten or not existed:
+        _tighten(path, DIR_MODE)
     return path
 
 

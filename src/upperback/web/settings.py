@@ -188,7 +188,7 @@ def _database() -> dict[str, object]:
         return dict(dj_database_url.parse(url, conn_max_age=60))
     if url:  # a SQLite file elsewhere (its folder shared by processes): the same locking
         name = Path(str(dj_database_url.parse(url)["NAME"]))
-        private_dir(name.parent)
+        private_dir(name.parent, tighten=False)  # the file is ours, its folder may be shared
     else:
         private_dir(DATA_DIR)
         name = DATA_DIR / "upperback.sqlite3"

@@ -185,6 +185,8 @@ def status_words(step: StepState, names: dict[int, str]) -> str:
             "Agreed with the patient on %(day)s despite a contraindication. "
             "Withheld by the engine because: %(held)s Agreed because: %(agreed)s"
         ) % {"day": on, "held": step.withheld_because, "agreed": step.agreed_because}
+    elif step.status == Status.REMOVED and step.by_agreement:
+        text = _("Not in the plan agreed on %(day)s.") % {"day": on}
     elif step.status == Status.REMOVED and step.reason:
         text = _("Removed by %(who)s on %(day)s. Reason written for the patient: %(reason)s") % {
             "who": who,
@@ -192,7 +194,7 @@ def status_words(step: StepState, names: dict[int, str]) -> str:
             "reason": step.reason,
         }
     elif step.status == Status.REMOVED:
-        text = _("Not in the plan agreed on %(day)s.") % {"day": on}
+        text = _("Removed by %(who)s on %(day)s.") % {"who": who, "day": on}
     elif step.status == Status.DECLINED:
         text = _("Declined by the patient on %(day)s.") % {"day": on}
         if step.replaced_by:

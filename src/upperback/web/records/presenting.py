@@ -309,7 +309,7 @@ def step_status_view(
     }
     on = timezone.localdate(step.decided_at) if step.decided_at else None
     if step.status == Status.REMOVED:
-        view["removed"] = {"on": on, "reason": step.reason, "by_agreement": not step.reason}
+        view["removed"] = {"on": on, "reason": step.reason, "by_agreement": step.by_agreement}
     elif step.status == Status.DECLINED:
         view["declined"] = {
             "on": on,
