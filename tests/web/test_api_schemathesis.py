@@ -13,7 +13,7 @@ import pytest
 import schemathesis
 from django.test import Client
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import ignored_auth, negative_data_rejection
+from schemathesis.checks import ignored_auth, negative_data_rejection, positive_data_acceptance
 
 from upperback.clinical.contract import Intake
 from upperback.web.records import actions
@@ -66,9 +66,12 @@ def test_the_api_keeps_its_document_for_a_patient(
 ) -> None:
     # Her cookies are added to every request, so the two checks that take the session away
     # (or expect a request without one to be refused) cannot apply; the anonymous run has them.
-    response = case.call_and_validate(
-        **patient, excluded_checks=[ignored_auth, negative_data_rejection]
-    )
+    excluded = [ignored_auth, negative_data_rejection]
+    if case.operation.path.endswith("/live-sets"):
+        # A set whose landmarks all lie on one spot fits the schema (JSON Schema cannot say
+        # "not all equal") and is refused with a 422 naming it (test_live_degenerate.py).
+        excluded.append(positive_data_acceptance)
+    response = case.call_and_validate(**patient, excluded_checks=excluded)
     calls.append(response.status_code)
     assert response.status_code < 500
 
