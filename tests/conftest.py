@@ -111,3 +111,16 @@ def child_environment(**overrides: str) -> dict[str, str]:
     """This process's environment for a child process, with the suite's settings readable."""
     path = os.pathsep.join(p for p in (str(TESTS_DIR), os.environ.get("PYTHONPATH", "")) if p)
     return {**os.environ, **CHILD_SETTINGS, "PYTHONPATH": path, **overrides}
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_english() -> Iterator[None]:
+    """A request in Spanish leaves the thread's language active after it (Django's locale
+    middleware and the account's language activate it and nothing resets it): each test
+    starts from the default language, whatever ran before it in this process."""
+    yield
+    try:
+        from django.utils import translation
+    except ImportError:  # the engine's and vision's tests run without Django set up
+        return
+    translation.deactivate()
