@@ -134,8 +134,10 @@ def record_batch(items: Sequence[tuple[int, Event]]) -> None:
             patient_id__gte=min(ids), patient_id__lte=max(ids), closed_at=None
         )
     }
-    for patient_id in set(ids) - set(found):
-        found[patient_id] = CareEpisode.objects.create(patient_id=patient_id)
+    missing = sorted(set(ids) - set(found))
+    if missing:  # patients with no episode yet (records older than episodes): made together
+        made = CareEpisode.objects.bulk_create(CareEpisode(patient_id=p) for p in missing)
+        found |= {e.patient_id: e for e in made}
     rows = []
     for patient_id, event in items:
         episode = found[patient_id]
