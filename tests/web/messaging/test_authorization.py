@@ -154,3 +154,23 @@ def test_the_photo_is_served_to_whoever_may_read_the_thread_only(
     assert b"".join(answer.streaming_content).startswith(b"\xff\xd8")  # the JPEG itself
     assert carol_client.get(url).status_code == 404
     assert anonymous.get(url).status_code == 302
+
+
+def test_a_message_with_a_nul_or_control_character_is_refused_by_name(
+    alice_client: Client,
+) -> None:
+    """PostgreSQL cannot store NUL: the API refuses it with a 422 naming the field."""
+    import json as _json
+
+    for bad in ({"subject": "Hello\x00", "body": "fine"}, {"subject": "Hi", "body": "a\x1bb"}):
+        response = alice_client.post(
+            "/api/v1/threads", _json.dumps(bad), content_type="application/json"
+        )
+        assert response.status_code == 422, response.content
+        field = "subject" if "\x00" in bad["subject"] else "body"
+        assert field in response.content.decode()
+    fine = {"subject": "Hi", "body": "line one\nline two\tand a tab"}
+    response = alice_client.post(
+        "/api/v1/threads", _json.dumps(fine), content_type="application/json"
+    )
+    assert response.status_code == 201

@@ -55,13 +55,19 @@ class ThreadDetailOut(ThreadOut):
     messages: list[MessageOut]
 
 
+# No NUL or other control characters (PostgreSQL refuses NUL in text; the others break pages
+# and emails); a message keeps its line breaks and tabs, a subject is one line.
+ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
+TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
 class ThreadIn(Schema):
-    subject: str = Field(min_length=1, max_length=SUBJECT_MAX)
-    body: str = Field(min_length=1, max_length=BODY_MAX)
+    subject: str = Field(min_length=1, max_length=SUBJECT_MAX, pattern=ONE_LINE)
+    body: str = Field(min_length=1, max_length=BODY_MAX, pattern=TEXT)
 
 
 class MessageIn(Schema):
-    body: str = Field(min_length=1, max_length=BODY_MAX)
+    body: str = Field(min_length=1, max_length=BODY_MAX, pattern=TEXT)
 
 
 def _answers(success: dict[int, Any], *errors: int) -> dict[int, Any]:

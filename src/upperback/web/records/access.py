@@ -274,7 +274,17 @@ def access_queue(user: Any, *, purpose: str, page: int = 1) -> QueuePage:
     _log(
         [
             _entry(user, purpose=purpose, patient=None, obj=None, allowed=True),
-            *(_entry(user, purpose=purpose, patient=e.patient, obj=e, allowed=True) for e in shown),
+            # Each patient shown, with the assessment her row links to (as any view of it).
+            *(
+                _entry(
+                    user,
+                    purpose=purpose,
+                    patient=e.patient,
+                    obj=e.latest_assessment or e,
+                    allowed=True,
+                )
+                for e in shown
+            ),
         ]
     )
     return QueuePage(episodes=shown, page=page, has_next=len(found) > QUEUE_PAGE)
