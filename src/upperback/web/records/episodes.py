@@ -8,10 +8,13 @@ The rules themselves are in the pure package `upperback.care`; nothing here deci
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Field
+from django.utils import timezone
 
 from upperback.care import (
     Assessed,
@@ -138,17 +141,45 @@ def record_batch(items: Sequence[tuple[int, Event]]) -> None:
     if missing:  # patients with no episode yet (records older than episodes): made together
         made = CareEpisode.objects.bulk_create(CareEpisode(patient_id=p) for p in missing)
         found |= {e.patient_id: e for e in made}
-    rows = []
+    rows, changed, states = [], [], []
     for patient_id, event in items:
         episode = found[patient_id]
         rows.append(
             CareEvent(episode=episode, at=event.at, kind=event.kind, payload=event_to_json(event))
         )
-        _columns(episode, apply(state_of(episode), event))
+        state = apply(state_of(episode), event)
+        _columns(episode, state)
+        changed.append(episode)
+        states.append(state)
     CareEvent.objects.bulk_create(rows)
-    fields = list(columns_of(CareState()))
-    CareEpisode.objects.bulk_update(list(found.values()), fields)
-    _sync_many([state_of(e) for e in found.values()])
+    _update_rows(changed)
+    _sync_many(states)
+
+
+def _update_rows(changed: list[CareEpisode]) -> None:
+    """Write the episodes' columns with one executemany UPDATE: Django's bulk_update builds a
+    CASE per column and row, which cost a second a thousand episodes (most of a re-triage)."""
+    names = [*columns_of(CareState()), "updated_at"]
+    fields: list[Field[Any, Any]] = [
+        field for n in names if isinstance(field := CareEpisode._meta.get_field(n), Field)
+    ]
+    now = timezone.now()
+    quote = connection.ops.quote_name
+    jsonb = "::jsonb" if connection.vendor == "postgresql" else ""
+    sets = ", ".join(f"{quote(f.column)} = %s{jsonb if f.name == 'state' else ''}" for f in fields)
+    rows = []
+    for episode in changed:
+        episode.updated_at = now
+        values = [
+            json.dumps(episode.state)
+            if f.name == "state"
+            else f.get_db_prep_save(getattr(episode, f.attname), connection)
+            for f in fields
+        ]
+        rows.append((*values, episode.pk))
+    table = quote(CareEpisode._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", rows)
 
 
 def _sync_many(states: list[CareState]) -> None:
