@@ -13,13 +13,11 @@ import datetime as dt
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from typing import Any
 
-from bench.web import ROOT
+from bench.web import measure_in_child
 
 COMMAND = "make bench BENCH_ARGS=bench.care"
 REPEATS = 15
@@ -149,27 +147,7 @@ def measure() -> dict[str, Any]:
 
 
 def run() -> str:
-    with tempfile.TemporaryDirectory() as data_dir:
-        env = {
-            **os.environ,
-            "UPPERBACK_DATA_DIR": data_dir,
-            "DJANGO_SETTINGS_MODULE": "upperback.web.settings",
-            "UPPERBACK_DEBUG": "0",
-            "UPPERBACK_SECRET_KEY": "bench-only-secret-key-not-for-any-real-server",
-            "UPPERBACK_ALLOWED_HOSTS": "testserver",
-            "UPPERBACK_SSL_REDIRECT": "0",
-            "PYTHONPATH": f"{ROOT}:{ROOT / 'tests'}",
-        }
-        env.pop("DATABASE_URL", None)
-        out = subprocess.run(
-            [sys.executable, "-m", "bench.care", "--measure"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    f = json.loads(out.strip().splitlines()[-1])
+    f = measure_in_child("bench.care")
     small, large, review = f[str(SIZES[0])], f[str(SIZES[1])], f["review"]
     return "\n".join(
         [

@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.web import measure_in_child
+
 REPEATS = 31
 SIZES = (100, 10_000)
 PATIENTS = 2_000
+
 COMMAND = "make bench BENCH_ARGS=bench.messaging"
 
 
@@ -118,30 +116,8 @@ def measure() -> dict[str, Any]:
 
 
 def run() -> str:
-    with tempfile.TemporaryDirectory() as data_dir:
-        env = {
-            **os.environ,
-            "UPPERBACK_DATA_DIR": data_dir,
-            # The app's settings as the test suite reads them (tests/settings_for_tests.py):
-            # DEBUG off (cached templates, as in production), static files from the apps'
-            # folders (no collectstatic manifest in a fresh data folder).
-            "DJANGO_SETTINGS_MODULE": "settings_for_tests",
-            "PYTHONPATH": os.pathsep.join([str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")]),
-            "UPPERBACK_DEBUG": "0",
-            "UPPERBACK_SECRET_KEY": "bench-only-secret-key-not-for-any-real-server",
-            "UPPERBACK_ALLOWED_HOSTS": "testserver",
-            "UPPERBACK_SSL_REDIRECT": "0",
-        }
-        env.pop("DATABASE_URL", None)
-        out = subprocess.run(
-            [sys.executable, "-m", "bench.messaging", "--measure"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    f = json.loads(out.strip().splitlines()[-1])
+    # The app's settings as the test suite reads them (static files from the apps' folders).
+    f = measure_in_child("bench.messaging", settings="settings_for_tests")
     small, large = f[str(SIZES[0])], f[str(SIZES[1])]
     return "\n".join(
         [

@@ -69,6 +69,35 @@ def measure() -> dict[str, float]:
     return figures
 
 
+def measure_in_child(module: str, settings: str = "upperback.web.settings") -> Any:
+    """Run `python -m <module> --measure` on a fresh temporary data folder, with the settings
+    as in production (DEBUG off, cached templates; plain HTTP to the test client's host), and
+    return the JSON it prints last."""
+    with tempfile.TemporaryDirectory() as data_dir:
+        env = {
+            **os.environ,
+            "UPPERBACK_DATA_DIR": data_dir,
+            "DJANGO_SETTINGS_MODULE": settings,
+            "PYTHONPATH": os.pathsep.join(
+                [str(ROOT), str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")]
+            ),
+            "UPPERBACK_DEBUG": "0",
+            "UPPERBACK_SECRET_KEY": "bench-only-secret-key-not-for-any-real-server",
+            "UPPERBACK_ALLOWED_HOSTS": "testserver",
+            "UPPERBACK_SSL_REDIRECT": "0",
+        }
+        env.pop("DATABASE_URL", None)
+        out = subprocess.run(
+            [sys.executable, "-m", module, "--measure"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def run() -> str:
     with tempfile.TemporaryDirectory() as data_dir:
         env = {

@@ -203,3 +203,35 @@ def test_a_phone_number_at_sign_up_reaches_the_clinicians_page(
     record = _assess(patient, desk_worker)
     page = bob_client.get(f"/clinic/assessments/{record.pk}/").content.decode()
     assert 'href="tel:+1 310 555 0199"' in page and "agreed to be called" in page
+
+
+def test_the_result_pages_phase_dates_follow_the_care_records_next_review(
+    alice: Any, alice_client: Client, desk_worker: dict[str, Any]
+) -> None:
+    """One review date everywhere: the current phase's review on the result page is the
+    state's next review (here a check-in's), the later phases follow from it."""
+    import datetime as dt
+
+    from django.utils import dateformat, formats, timezone
+
+    record = actions.record_assessment(
+        patient=alice,
+        intake=Intake.model_validate(desk_worker),
+        assessed_at=timezone.now() - dt.timedelta(days=27),
+    )
+    today = timezone.localdate()
+    entry = actions.add_progress(patient=alice, pain_now=3, recorded_on=today)
+    moved = today + dt.timedelta(days=3)
+    actions.record_review(
+        entry=entry,
+        action="continue",
+        phase=1,
+        since=today - dt.timedelta(days=27),
+        review_on=moved,
+    )
+    assert open_state(alice.pk).next_review == moved
+    page = alice_client.get(f"/assessments/{record.pk}/").content.decode()
+    shown = dateformat.format(moved, formats.get_format("DATE_FORMAT"))
+    first = page.index('id="phase-1"')
+    assert f'<span class="review-on">{shown}</span>' in page[first : first + 600]
+    assert f"<strong>Next review:</strong> {shown}" in page

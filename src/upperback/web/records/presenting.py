@@ -219,6 +219,8 @@ def result_context(
         for f in assessment.red_flags
     ]
     plan = phases(assessment, start, cited)
+    if care is not None:
+        plan = _dated_by_care(plan, care)
     statuses = {s.step: s for s in care.steps} if care is not None else {}
     held_words: dict[str, str] = {held.step: held.because for held in assessment.withheld}
     removed = {} if care is not None else _removed(record)
@@ -287,6 +289,29 @@ def next_step(plan: list[dict[str, Any]], phase: int | None) -> dict[str, Any] |
             if view.get("active", True) and not view.get("removed") and not view.get("declined"):
                 return view
     return None
+
+
+def _dated_by_care(plan: list[dict[str, Any]], care: CareState) -> list[dict[str, Any]]:
+    """The phases' dates as the care record has them: the current phase from its start to the
+    state's next review (a check-in's review or the agreed date), each later phase from the
+    review before it, for as long as it lasts in the plan. Earlier phases keep their dates."""
+    if care.next_review is None:
+        return plan
+    out, start = [], None
+    for phase in plan:
+        length = phase["review_on"] - phase["starts_on"]
+        if phase["number"] == care.phase:
+            phase = {
+                **phase,
+                "starts_on": care.phase_started_on or phase["starts_on"],
+                "review_on": care.next_review,
+            }
+        elif start is not None:
+            phase = {**phase, "starts_on": start, "review_on": start + length}
+        if phase["number"] >= care.phase:
+            start = phase["review_on"]
+        out.append(phase)
+    return out
 
 
 def step_status_view(
