@@ -307,11 +307,19 @@ def _dated_by_care(plan: list[dict[str, Any]], care: CareState) -> list[dict[str
                 "review_on": care.next_review,
             }
         elif start is not None:
-            phase = {**phase, "starts_on": start, "review_on": start + length}
+            phase = {**phase, "starts_on": start, "review_on": _later(start, length)}
         if phase["number"] >= care.phase:
             start = phase["review_on"]
         out.append(phase)
     return out
+
+
+def _later(day: dt.date, length: dt.timedelta) -> dt.date:
+    """`day + length`, or the calendar's last day (a review recorded at 9999-12-31)."""
+    try:
+        return day + length
+    except OverflowError:
+        return dt.date.max
 
 
 def step_status_view(
