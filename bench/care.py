@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import statistics
 import sys
 import time
@@ -84,9 +83,6 @@ def _timed(call: Any) -> tuple[float, int, int]:
     before = AuditEvent.objects.count()
     with CaptureQueriesContext(connection) as queries:
         call()
-    if os.environ.get("BENCH_CARE_QUERIES"):
-        for query in queries.captured_queries:
-            print(query["sql"][:150], file=sys.stderr)
     return statistics.median(times), len(queries), AuditEvent.objects.count() - before
 
 
