@@ -1,5 +1,5 @@
 """The charts draw plain dated series: dates on the axis in the caller's words, the baseline
-and the improvement band marked, text kept as text, a PNG for the PDF."""
+and the improvement band marked, text kept as text, vectors for the PDF."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from upperback import reports
+from upperback.reports.charts import BAND, RIGHT, WIDTH, Box, Line
 
 SPANISH_MONTHS = [
     "ene",
@@ -75,25 +76,50 @@ def test_the_svg_has_no_inline_css_so_a_strict_content_security_policy_draws_it(
 
 
 def test_the_improvement_band_runs_from_0_to_the_given_top() -> None:
-    figure = reports.pain_chart(
+    plot = reports.pain_chart(
         _weeks([6, 3]), baseline=6, improved_at_most=4, texts=PAIN_TEXTS, date_label=spanish
     )
-    axes = figure.axes[0]
-    band = axes.patches[0].get_path().get_extents().transformed(axes.patches[0].get_transform())
-    low, high = axes.transData.inverted().transform([(0, band.y0), (0, band.y1)])[:, 1]
-    assert round(low, 6) == 0 and round(high, 6) == 4
-    assert [line.get_ydata()[0] for line in axes.lines if line.get_linestyle() == "--"] == [6]
+    band = next(m for m in plot.marks if isinstance(m, Box) and m.fill == BAND and m.width > 100)
+    assert round(plot.value_at(band.y + band.height), 6) == 0
+    assert round(plot.value_at(band.y), 6) == 4
+    across = [
+        m
+        for m in plot.marks
+        if isinstance(m, Line) and m.dashed and m.points[-1][0] == WIDTH - RIGHT
+    ]
+    assert [round(plot.value_at(line.points[0][1]), 6) for line in across] == [6]
 
 
 def test_a_long_series_keeps_at_most_six_date_labels() -> None:
-    figure = reports.pain_chart(
+    plot = reports.pain_chart(
         _weeks(list(range(10, 0, -1)) * 2),
         baseline=None,
         improved_at_most=None,
         texts=PAIN_TEXTS,
         date_label=spanish,
     )
-    assert len(figure.axes[0].get_xticks()) <= 6
+    assert 3 <= len(plot.x_labels) <= 6
+
+
+def test_a_point_is_drawn_at_its_value() -> None:
+    plot = reports.pain_chart(
+        _weeks([7, 2]), baseline=None, improved_at_most=None, texts=PAIN_TEXTS, date_label=spanish
+    )
+    line = next(
+        m for m in plot.marks if isinstance(m, Line) and len(m.points) == 2 and m.width == 2
+    )
+    assert [round(plot.value_at(y), 6) for _, y in line.points] == [7, 2]
+    assert line.points[0][0] < line.points[1][0]  # the older reading on the left
+
+
+def test_a_legend_of_long_names_wraps_instead_of_overlapping() -> None:
+    names = {f"activity number {n} with a long name": _weeks([n, n + 1]) for n in range(5)}
+    plot = reports.lines_chart(
+        names, texts={"title": "PSFS", "y_label": "0-10"}, date_label=spanish
+    )
+    legend = [m for m in plot.marks if isinstance(m, reports.charts.Text) and m.size == 10]
+    rows = {m.y for m in legend if m.text.startswith("activity")}
+    assert len(rows) >= 2 and plot.area[0] > 60  # the plot starts below the legend's rows
 
 
 def test_lines_and_sessions_charts_name_their_series() -> None:
@@ -109,13 +135,19 @@ def test_lines_and_sessions_charts_name_their_series() -> None:
         texts={"title": "Sessions", "y_label": "n", "done": "Done", "planned": "Planned"},
         date_label=spanish,
     )
-    assert [bar.get_height() for bar in sessions.axes[0].patches] == [3, 0, 5]
+    assert sessions.bars == (3, 0, 5)
     assert {"Done", "Planned"} <= set(_texts(reports.as_svg(sessions, label="Sessions")))
 
 
-def test_a_chart_renders_to_png_for_the_pdf() -> None:
-    figure = reports.pain_chart(
+def test_a_chart_becomes_a_vector_drawing_for_the_pdf() -> None:
+    plot = reports.pain_chart(
         _weeks([5]), baseline=5, improved_at_most=3, texts=PAIN_TEXTS, date_label=spanish
     )
-    png = reports.as_png(figure)
-    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5_000
+    drawing = reports.as_drawing(plot, width=320)
+    assert drawing.width == 320 and round(drawing.height) == 140
+    pdf = reports.build_pdf(
+        reports.Report(
+            "t", "s", "en", sections=(reports.Section("P", pictures=(reports.Picture(plot, "c"),)),)
+        )
+    )
+    assert pdf.startswith(b"%PDF") and b"/Subtype /Image" not in pdf  # drawn, not pasted

@@ -4,6 +4,7 @@ Spanish letters intact (read back with pypdfium2)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pypdfium2 as pdfium
 
@@ -15,15 +16,22 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(page.get_textpage().get_text_range() for page in document)
 
 
-def _chart_png() -> bytes:
-    figure = reports.pain_chart(
+def _chart() -> reports.Plot:
+    return reports.pain_chart(
         [(dt.date(2026, 11, 2), 6.0), (dt.date(2026, 11, 9), 4.0)],
         baseline=6,
         improved_at_most=4,
         texts={"title": "Dolor", "y_label": "0-10", "pain": "D", "baseline": "B", "band": "M"},
         date_label=lambda d: d.isoformat(),
     )
-    return reports.as_png(figure)
+
+
+def _photo_png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "steelblue").save(out, format="PNG")
+    return out.getvalue()
 
 
 def test_the_pdf_holds_every_section_in_order() -> None:
@@ -35,7 +43,8 @@ def test_the_pdf_holds_every_section_in_order() -> None:
             reports.Section("Triaje", paragraphs=("Autocuidado: siga en casa.",)),
             reports.Section("Fase 1", bullets=("Ejercicio: rotación torácica",)),
             reports.Section("Sus respuestas", rows=(("Edad", "34"), ("Dolor", "4/10"))),
-            reports.Section("Progreso", pictures=(reports.Picture(_chart_png(), "Dolor"),)),
+            reports.Section("Progreso", pictures=(reports.Picture(_chart(), "Dolor"),)),
+            reports.Section("Postura", pictures=(reports.Picture(_photo_png(), "Foto"),)),
         ),
         footer="Esto no es un diagnóstico.",
     )
@@ -46,6 +55,8 @@ def test_the_pdf_holds_every_section_in_order() -> None:
     positions = [text.index(word) for word in order]
     assert positions == sorted(positions)
     assert "Edad" in text and "Esto no es un diagnóstico." in text
+    # The chart is drawn as vectors with its words as text; the photo is an image.
+    assert "2026-11-09" in text and text.index("Dolor") < text.index("Postura")
     document = pdfium.PdfDocument(content)
     assert any(
         obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE for page in document for obj in page.get_objects()

@@ -5,14 +5,22 @@ Everything public is named in `__all__`; the modules behind it are private and m
 
 from __future__ import annotations
 
-from upperback.reports.charts import as_png, as_svg, lines_chart, pain_chart, sessions_chart
+from upperback.reports.charts import (
+    Plot,
+    as_drawing,
+    as_svg,
+    lines_chart,
+    pain_chart,
+    sessions_chart,
+)
 from upperback.reports.pdf import Picture, Report, Section, build_pdf
 
 __all__ = [
     "Picture",
+    "Plot",
     "Report",
     "Section",
-    "as_png",
+    "as_drawing",
     "as_svg",
     "build_pdf",
     "lines_chart",

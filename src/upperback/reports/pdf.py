@@ -36,6 +36,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from upperback.reports.charts import Plot, as_drawing
 from upperback.reports.text import plain
 
 WIDTH = A4[0] - 4 * cm  # the text width between 2 cm margins
@@ -46,7 +47,9 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Picture:
-    png: bytes
+    """A PNG (a posture photo), or a chart drawn as vectors."""
+
+    content: bytes | Plot
     caption: str
     max_width_cm: float = 16.0
 
@@ -90,9 +93,13 @@ def _text(value: str, style: ParagraphStyle, limit: int = PARAGRAPH_CHARS) -> Pa
 
 
 def _picture(picture: Picture, styles: dict[str, ParagraphStyle]) -> Flowable:
-    width, height = ImageReader(io.BytesIO(picture.png)).getSize()
     shown = min(picture.max_width_cm * cm, WIDTH)
-    image = Image(io.BytesIO(picture.png), width=shown, height=shown * height / width)
+    image: Flowable
+    if isinstance(picture.content, Plot):
+        image = as_drawing(picture.content, width=shown)
+    else:
+        width, height = ImageReader(io.BytesIO(picture.content)).getSize()
+        image = Image(io.BytesIO(picture.content), width=shown, height=shown * height / width)
     return KeepTogether([image, _text(picture.caption, styles["small"]), Spacer(1, 6)])
 
 

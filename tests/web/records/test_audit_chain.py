@@ -73,6 +73,29 @@ def test_each_door_access_appends_a_row_chained_to_the_one_before(alice: Any, bo
     assert (second.actor_id, second.patient_id, second.outcome) == (alice.pk, alice.pk, "allowed")
 
 
+def test_rows_chained_by_the_database_hash_as_python_verifies(alice: Any) -> None:
+    """On PostgreSQL the database chains the rows (audit.PG_APPEND) from the content's JSON
+    that Python wrote; verify recomputes every hash in Python: words beyond ASCII, quotes,
+    ids and many rows in one batch must come out the same."""
+    batch = [
+        Entry(
+            actor_id=alice.pk,
+            action=f'lectura.señal “{n}” \\ "x"',
+            patient_id=alice.pk,
+            object_type="assessment",
+            object_id=str(n),
+            outcome="allowed" if n % 2 else "refused",
+        )
+        for n in range(30)
+    ]
+    rows = append(batch[:1]) + append(batch[1:])
+    stored = list(AuditEvent.objects.order_by("pk"))
+    assert [r.pk for r in rows] == [r.pk for r in stored]
+    assert [r.hash for r in rows] == [r.hash for r in stored]
+    assert all(r.hash == row_hash(r.prev_hash, vars(r)) for r in stored)
+    assert verify().intact and verify().rows == 30
+
+
 def test_an_intact_chain_verifies(capsys: pytest.CaptureFixture[str]) -> None:
     three_rows()
     code, out, _ = run_verify(capsys)

@@ -31,9 +31,9 @@ from upperback.web.records.presenting import reader_language
 
 log = logging.getLogger(__name__)
 
-# Drawing a chart costs matplotlib tens of milliseconds (much more on a busy machine), and a
-# page shows the same charts until a new reading arrives: keep the drawings of the latest
-# inputs. The key is every input of the drawing (the points, the words, the reader's
+# A page shows the same charts until a new reading arrives: keep the drawings of the latest
+# inputs (a chart's SVG takes about a millisecond; the cache keeps a busy page from doing it
+# again). The key is every input of the drawing (the points, the words, the reader's
 # language), so a new reading, a new language or another time zone draws afresh.
 _DRAWN: OrderedDict[tuple[str, str], Any] = OrderedDict()
 _DRAWN_MAX = 512
@@ -74,7 +74,7 @@ class Chart:
         """The chart as inline SVG; if it cannot be drawn, a line that says so (the page
         and the chart's table are shown all the same, and the error is logged)."""
         try:
-            # matplotlib escapes the texts it writes (an activity's name is the patient's words)
+            # as_svg escapes the texts it writes (an activity's name is the patient's words)
             text: str = _drawn(
                 self._key("svg"), lambda: reports.as_svg(self.draw(), label=self.title)
             )
@@ -83,10 +83,10 @@ class Chart:
             return format_html('<p class="chart-missing" role="status">{}</p>', not_drawn())
         return mark_safe(text)
 
-    def png(self) -> bytes:
-        """The chart as PNG (the caller says what is missing if this raises)."""
-        data: bytes = _drawn(self._key("png"), lambda: reports.as_png(self.draw()))
-        return data
+    def plot(self) -> reports.Plot:
+        """The chart laid out, for the PDF (the caller says what is missing if this raises)."""
+        plot: reports.Plot = _drawn(self._key("plot"), self.draw)
+        return plot
 
 
 def not_drawn() -> str:

@@ -257,9 +257,9 @@ def chart_section(user: Any, record: AssessmentRecord) -> reports.Section | None
     pictures, missing = [], []
     for chart in charts:
         try:
-            pictures.append(reports.Picture(chart.png(), chart.title))
+            pictures.append(reports.Picture(chart.plot(), chart.title))
         except Exception:
-            log.exception("The chart %s could not be drawn (png)", chart.id)
+            log.exception("The chart %s could not be drawn (pdf)", chart.id)
             missing.append(_("The chart “%(title)s” could not be drawn.") % {"title": chart.title})
     return reports.Section(_("Progress"), paragraphs=tuple(missing), pictures=tuple(pictures))
 

@@ -184,6 +184,9 @@ def access_patient(user: Any, patient_id: Any, *, purpose: str, herself_only: bo
     one request the patient is fetched once (every read is still checked and audited)."""
     rule = is_herself if herself_only else _may_see_patient_of
     current, key = _VISIT.get(), as_id(patient_id)
+    if current is not None and key is not None and key == getattr(user, "pk", None):
+        # Her own record: the user this request loaded is the patient (no second fetch).
+        current.patients.setdefault(key, user)
     if current is not None and key in current.patients:
         found = current.patients[key]
         if not rule(user, found):

@@ -2,8 +2,8 @@
 
 Every row carries `prev_hash`, the hash of the row before it (GENESIS for the first), and
 `hash`, SHA-256 over `prev_hash` and its own content: a chain. `append` is the only writer;
-it reads the previous hash and inserts inside one transaction that holds the table's write
-lock (PostgreSQL: LOCK TABLE; SQLite: the IMMEDIATE transaction already holds it), so two
+it reads the previous hash and inserts while holding the table's write lock (PostgreSQL: one
+statement, a function that takes LOCK TABLE; SQLite: the IMMEDIATE transaction), so two
 appends never chain onto the same row. The database refuses UPDATE, DELETE (and, on
 PostgreSQL, TRUNCATE) on the table: see `audit_guard` and
 docs/adr/0007-audit-chain-and-email-outbox.md.
@@ -46,11 +46,57 @@ def _canonical(value: Any) -> Any:
     return value
 
 
+def _content_tail(content: dict[str, Any]) -> str:
+    """The row's content as the end of the hashed JSON array: `c1,...,c7]`. The whole text is
+    `["<prev_hash>",` followed by this (a hex hash needs no escaping), which lets PostgreSQL
+    chain a row whose content Python wrote (`PG_APPEND`)."""
+    payload = [_canonical(content[name]) for name in CONTENT]
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)[1:]
+
+
 def row_hash(prev_hash: str, content: dict[str, Any]) -> str:
     """SHA-256 of the previous hash and the row's content, as canonical JSON."""
-    payload = [prev_hash, *(_canonical(content[name]) for name in CONTENT)]
-    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    text = f'["{prev_hash}",{_content_tail(content)}'
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# PostgreSQL appends in one statement: the function takes the table's lock, reads the head and
+# chains the rows it is given (their content's JSON written by `_content_tail`), so the lock is
+# held for microseconds, not across four round trips from a busy web process (issue 21's
+# load test: with the lock taken from Python, every page's audit row queued behind the others).
+# Migration records.0012 creates it.
+PG_APPEND = f"""
+CREATE OR REPLACE FUNCTION {AuditEvent._meta.db_table}_append(batch jsonb)
+RETURNS TABLE (id bigint, prev_hash varchar, hash varchar) LANGUAGE plpgsql AS $$
+DECLARE
+    head varchar;
+    entry jsonb;
+    made varchar;
+    new_id bigint;
+BEGIN
+    LOCK TABLE {AuditEvent._meta.db_table} IN EXCLUSIVE MODE;
+    SELECT a.hash INTO head FROM {AuditEvent._meta.db_table} a ORDER BY a.id DESC LIMIT 1;
+    head := coalesce(head, '{GENESIS}');
+    FOR entry IN SELECT value FROM jsonb_array_elements(batch) LOOP
+        made := encode(sha256(convert_to('["' || head || '",' || (entry->>'tail'), 'UTF8')), 'hex');
+        INSERT INTO {AuditEvent._meta.db_table}
+            (actor_id, action, patient_id, object_type, object_id, outcome, at, prev_hash, hash)
+        VALUES (
+            (entry->>'actor_id')::bigint, entry->>'action', (entry->>'patient_id')::bigint,
+            entry->>'object_type', entry->>'object_id', entry->>'outcome',
+            (entry->>'at')::timestamptz, head, made
+        )
+        RETURNING {AuditEvent._meta.db_table}.id INTO new_id;
+        id := new_id;
+        prev_hash := head;
+        hash := made;
+        RETURN NEXT;
+        head := made;
+    END LOOP;
+END;
+$$
+"""
+PG_APPEND_DROP = f"DROP FUNCTION IF EXISTS {AuditEvent._meta.db_table}_append(jsonb)"
 
 
 @dataclass(frozen=True)
@@ -65,18 +111,29 @@ class Entry:
     outcome: str
 
 
-def _lock_for_append() -> None:
-    if connection.vendor == "postgresql":
-        # EXCLUSIVE lets readers read but queues every other writer until commit.
-        table = connection.ops.quote_name(AuditEvent._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
-    # SQLite: the project's transaction_mode IMMEDIATE took the database's write lock at BEGIN.
-
-
 def _head() -> str:
     last = AuditEvent.objects.order_by("-pk").values_list("hash", flat=True).first()
     return last or GENESIS
+
+
+def _append_on_postgresql(entries: list[Entry]) -> list[AuditEvent]:
+    now = timezone.now()
+    rows = [AuditEvent(**vars(entry), at=now) for entry in entries]
+    batch = [
+        {**vars(entry), "at": now.isoformat(), "tail": _content_tail(vars(row))}
+        for entry, row in zip(entries, rows, strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, prev_hash, hash FROM {AuditEvent._meta.db_table}_append(%s::jsonb)",
+            [json.dumps(batch)],
+        )
+        chained = cursor.fetchall()
+    for row, (pk, prev_hash, hash_) in zip(rows, chained, strict=True):
+        row.pk, row.prev_hash, row.hash = pk, prev_hash, hash_
+        row._state.adding = False
+    transaction.on_commit(audit_anchor.maybe_write)
+    return rows
 
 
 def append(entries: Iterable[Entry]) -> list[AuditEvent]:
@@ -84,8 +141,10 @@ def append(entries: Iterable[Entry]) -> list[AuditEvent]:
     entries = list(entries)
     if not entries:
         return []
+    if connection.vendor == "postgresql":
+        return _append_on_postgresql(entries)
+    # SQLite: the project's transaction_mode IMMEDIATE takes the database's write lock at BEGIN.
     with transaction.atomic():
-        _lock_for_append()
         prev = _head()
         rows = []
         for entry in entries:
