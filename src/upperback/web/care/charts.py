@@ -280,10 +280,17 @@ def done_uploads(user: Any, patient_id: int, *, purpose: str) -> list[Any]:
 
 
 def progress_charts(
-    user: Any, patient_id: int, record: AssessmentRecord | None, *, purpose: str
+    user: Any,
+    patient_id: int,
+    record: AssessmentRecord | None,
+    *,
+    purpose: str,
+    entries: list[ProgressEntry] | None = None,
 ) -> list[Chart]:
-    """Every chart there is data for, read through the door as `user`."""
-    entries = access_progress(user, patient_id, purpose=purpose)
+    """Every chart there is data for, read through the door as `user` (`entries`: the
+    check-ins the caller already read through it, not read twice)."""
+    if entries is None:
+        entries = access_progress(user, patient_id, purpose=purpose)
     uploads = done_uploads(user, patient_id, purpose=purpose)
     builders: list[tuple[str, Callable[[], Chart | None]]] = [
         ("chart-pain", lambda: pain_chart(record, entries)),

@@ -314,11 +314,11 @@ def _check_in(
 def progress(request: HttpRequest) -> HttpResponse:
     purpose = "progress.write" if request.method == "POST" else "progress.read"
     patient = access_patient(request.user, request.user.pk, purpose=purpose)
-    latest = access_history(request.user, patient.pk, purpose="progress.assessment").first()
+    history = list(access_history(request.user, patient.pk, purpose="progress.history"))
+    latest = history[0] if history else None
     entries = access_progress(request.user, patient.pk, purpose="progress.entries")
     state = access_episode(request.user, patient.pk, purpose="progress.care")
     doses = checkins.doses(latest, entries, state) if latest is not None else []
-    history = list(access_history(request.user, patient.pk, purpose="progress.history"))
     form = ProgressForm(
         request.POST or None,
         activities=_activities(latest),
@@ -338,7 +338,9 @@ def progress(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "entries": entries,
-        "charts": progress_charts(request.user, patient.pk, latest, purpose="progress.charts"),
+        "charts": progress_charts(
+            request.user, patient.pk, latest, purpose="progress.charts", entries=entries
+        ),
         "latest": latest,
         "care": state,
         "emergency": in_emergency,

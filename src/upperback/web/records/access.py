@@ -179,14 +179,25 @@ def _may_see_patient_of(user: Any, found: Any) -> bool:
     return may_see(user, _patient_of(found))
 
 
+def _loaded_user(user: Any) -> User | None:
+    """The User inside request.user: a lazy proxy (django-otp wraps Django's in another), set
+    up once its `pk` was read; None if it is not a loaded User."""
+    for _depth in range(4):
+        if type(user) is User:
+            return user
+        user = getattr(user, "_wrapped", None)
+    return None
+
+
 def access_patient(user: Any, patient_id: Any, *, purpose: str, herself_only: bool = False) -> User:
     """A patient `user` may see; `herself_only`: only the patient herself (to write). Within
     one request the patient is fetched once (every read is still checked and audited)."""
     rule = is_herself if herself_only else _may_see_patient_of
     current, key = _VISIT.get(), as_id(patient_id)
     if current is not None and key is not None and key == getattr(user, "pk", None):
-        # Her own record: the user this request loaded is the patient (no second fetch).
-        current.patients.setdefault(key, user)
+        me = _loaded_user(user)
+        if me is not None:  # her own record: the user this request loaded is the patient
+            current.patients.setdefault(key, me)
     if current is not None and key in current.patients:
         found = current.patients[key]
         if not rule(user, found):
