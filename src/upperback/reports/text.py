@@ -1,8 +1,8 @@
 """People's words (an activity a patient named, a clinician's reason) made safe to draw.
 
 Charts and the PDF show text that anyone typed. Drawn as it came, a lone surrogate cannot be
-encoded, a control character draws a missing glyph (or breaks the SVG's XML), a bidirectional override turns
-the rest of a label around, and a megabyte of text lays out for minutes. `plain` keeps the
+encoded, a control character draws a missing glyph (or breaks the SVG's XML), a bidirectional
+override turns the rest of a label around, and a megabyte of text lays out for minutes. `plain` keeps the
 words and drops only those, and cuts the text at `limit` characters with an ellipsis.
 """
 
