@@ -2,8 +2,9 @@
 
 Charts and the PDF show text that anyone typed. Drawn as it came, a lone surrogate cannot be
 encoded, a control character draws a missing glyph (or breaks the SVG's XML), a bidirectional
-override turns the rest of a label around, and a megabyte of text lays out for minutes. `plain` keeps the
-words and drops only those, and cuts the text at `limit` characters with an ellipsis.
+override turns the rest of a label around, and a megabyte of text lays out for minutes.
+`plain` keeps the words and drops only those, and cuts the text at `limit` characters with an
+ellipsis.
 """
 
 from __future__ import annotations
