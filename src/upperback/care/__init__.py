@@ -32,6 +32,7 @@ from upperback.care.events import (
     assessed_parts,
     event_from_json,
     event_to_json,
+    event_to_json_text,
     rank,
 )
 from upperback.care.state import (
@@ -80,6 +81,7 @@ __all__ = [
     "derive",
     "event_from_json",
     "event_to_json",
+    "event_to_json_text",
     "rank",
     "state_from_json",
     "state_to_json",

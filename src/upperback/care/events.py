@@ -219,3 +219,8 @@ def event_from_json(data: object) -> Event:
 
 def event_to_json(event: Event) -> dict[str, object]:
     return EVENT.dump_python(event, mode="json")  # type: ignore[no-any-return]
+
+
+def event_to_json_text(event: Event) -> str:
+    """The same as `event_to_json`, as JSON text (pydantic writes it: for bulk writes)."""
+    return EVENT.dump_json(event).decode()

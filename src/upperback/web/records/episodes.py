@@ -26,6 +26,7 @@ from upperback.care import (
     derive,
     event_from_json,
     event_to_json,
+    event_to_json_text,
     rank,
     state_from_json,
     state_to_json,
@@ -68,8 +69,12 @@ def _open_episode(patient_id: int) -> CareEpisode:
 
 def columns_of(state: CareState) -> dict[str, Any]:
     """The episode row's columns for `state` (the queue sorts and pages on them)."""
+    return {"state": state_to_json(state), **queue_columns(state)}
+
+
+def queue_columns(state: CareState) -> dict[str, Any]:
+    """The columns the queue sorts and pages on, for `state`."""
     return {
-        "state": state_to_json(state),
         "triage": state.triage or "",
         "rank": rank(state.triage) if state.triage else 9,
         "queue_group": 0 if state.queue_top else 1,
@@ -127,70 +132,121 @@ def record(*, patient: User | int, event: Event) -> CareEpisode:
 @transaction.atomic
 def record_batch(items: Sequence[tuple[int, Event]]) -> None:
     """Many patients' events at once (a batch of `upperback retriage`), as `record` stores
-    each: the open episodes read in one range query, the events and states written in bulk."""
+    each: the open episodes read in one range query, the events and states written in bulk.
+
+    Written with plain SQL and pydantic's own JSON (the ORM's per-field conversions and the
+    JSON decoded, re-encoded twice, were most of a re-triage's writing time)."""
     if not items:
         return
     ids = [patient_id for patient_id, _ in items]
-    found = {
-        e.patient_id: e
-        for e in CareEpisode.objects.select_for_update().filter(
-            patient_id__gte=min(ids), patient_id__lte=max(ids), closed_at=None
-        )
-    }
-    missing = sorted(set(ids) - set(found))
+    current = _locked_states(min(ids), max(ids))
+    missing = sorted(set(ids) - set(current))
     if missing:  # patients with no episode yet (records older than episodes): made together
         made = CareEpisode.objects.bulk_create(CareEpisode(patient_id=p) for p in missing)
-        found |= {e.patient_id: e for e in made}
-    rows, changed, states = [], [], []
+        current |= {e.patient_id: (e.pk, CareState()) for e in made}
+    events: list[tuple[int, Event]] = []
+    touched: set[int] = set()
     for patient_id, event in items:
-        episode = found[patient_id]
-        rows.append(
-            CareEvent(episode=episode, at=event.at, kind=event.kind, payload=event_to_json(event))
-        )
-        state = apply(state_of(episode), event)
-        _columns(episode, state)
-        changed.append(episode)
-        states.append(state)
-    CareEvent.objects.bulk_create(rows)
+        episode_id, state = current[patient_id]
+        current[patient_id] = (episode_id, apply(state, event))
+        events.append((episode_id, event))
+        touched.add(patient_id)
+    changed = [current[patient_id] for patient_id in sorted(touched)]
+    _insert_events(events)
     _update_rows(changed)
-    _sync_many(states)
+    _sync_many([state for _, state in changed])
 
 
-def _update_rows(changed: list[CareEpisode]) -> None:
-    """Write the episodes' columns with one executemany UPDATE: Django's bulk_update builds a
-    CASE per column and row, which cost a second a thousand episodes (most of a re-triage)."""
-    names = [*columns_of(CareState()), "updated_at"]
-    fields: list[Field[Any, Any]] = [
-        field for n in names if isinstance(field := CareEpisode._meta.get_field(n), Field)
-    ]
-    now = timezone.now()
-    quote = connection.ops.quote_name
-    jsonb = "::jsonb" if connection.vendor == "postgresql" else ""
-    sets = ", ".join(f"{quote(f.column)} = %s{jsonb if f.name == 'state' else ''}" for f in fields)
-    rows = []
-    for episode in changed:
-        episode.updated_at = now
-        values = [
-            json.dumps(episode.state)
-            if f.name == "state"
-            else f.get_db_prep_save(getattr(episode, f.attname), connection)
-            for f in fields
-        ]
-        rows.append((*values, episode.pk))
-    table = quote(CareEpisode._meta.db_table)
+def _locked_states(lowest: int, highest: int) -> dict[int, tuple[int, CareState]]:
+    """The open episodes of patients `lowest`..`highest` (locked on PostgreSQL until the
+    transaction ends): patient id -> (episode id, state)."""
+    table = connection.ops.quote_name(CareEpisode._meta.db_table)
+    postgres = connection.vendor == "postgresql"
+    state = "state::text" if postgres else "state"
+    lock = " FOR UPDATE" if postgres else ""  # SQLite: the transaction holds the write lock
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", rows)
+        cursor.execute(
+            f"SELECT id, patient_id, {state} FROM {table} "
+            f"WHERE patient_id >= %s AND patient_id <= %s AND closed_at IS NULL{lock}",
+            [lowest, highest],
+        )
+        rows = cursor.fetchall()
+    return {
+        patient_id: (episode_id, state_from_json(text) if text else CareState())
+        for episode_id, patient_id, text in rows
+    }
+
+
+def _insert_events(events: list[tuple[int, Event]]) -> None:
+    table = connection.ops.quote_name(CareEvent._meta.db_table)
+    jsonb = "::jsonb" if connection.vendor == "postgresql" else ""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = [
+        (
+            episode_id,
+            connection.ops.adapt_datetimefield_value(event.at),
+            event.kind,
+            event_to_json_text(event),
+            now,
+        )
+        for episode_id, event in events
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (episode_id, at, kind, payload, recorded_at) "
+            f"VALUES (%s, %s, %s, %s{jsonb}, %s)",
+            rows,
+        )
+
+
+def _update_rows(changed: list[tuple[int, CareState]]) -> None:
+    """Write the episodes' columns with one executemany UPDATE (Django's bulk_update builds a
+    CASE per column and row: a second a thousand episodes). A state without a waiting time
+    keeps the episode's, as `record` does."""
+    adapt = connection.ops.adapt_datetimefield_value
+    jsonb = "::jsonb" if connection.vendor == "postgresql" else ""
+    now = adapt(timezone.now())
+    rows = []
+    for episode_id, state in changed:
+        columns = queue_columns(state)
+        rows.append(
+            (
+                state.model_dump_json(),
+                columns["triage"],
+                columns["rank"],
+                columns["queue_group"],
+                columns["needs_review"],
+                adapt(columns["reviewed_at"]),
+                adapt(columns["waiting_since"]),
+                columns["latest_assessment_id"],
+                now,
+                episode_id,
+            )
+        )
+    table = connection.ops.quote_name(CareEpisode._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET state = %s{jsonb}, triage = %s, rank = %s, queue_group = %s, "
+            "needs_review = %s, reviewed_at = %s, waiting_since = COALESCE(%s, waiting_since), "
+            "latest_assessment_id = %s, updated_at = %s WHERE id = %s",
+            rows,
+        )
 
 
 def _sync_many(states: list[CareState]) -> None:
-    """`_sync_assessment` for many states, one UPDATE per triage level."""
-    by_triage: dict[str, list[int]] = {}
-    for state in states:
-        if state.assessment_id is not None and state.triage is not None:
-            by_triage.setdefault(state.triage, []).append(state.assessment_id)
-    for triage, pks in by_triage.items():
-        AssessmentRecord.objects.filter(pk__in=pks).exclude(current_triage=triage).update(
-            current_triage=triage, current_rank=rank(triage)
+    """`_sync_assessment` for many states, in one executemany UPDATE (an IN list of
+    thousands of ids costs the ORM more than the rows it writes)."""
+    rows = [
+        (state.triage, rank(state.triage), state.assessment_id, state.triage)
+        for state in states
+        if state.assessment_id is not None and state.triage is not None
+    ]
+    table = connection.ops.quote_name(AssessmentRecord._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET current_triage = %s, current_rank = %s "
+            "WHERE id = %s AND current_triage <> %s",
+            rows,
         )
 
 
