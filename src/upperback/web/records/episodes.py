@@ -8,12 +8,10 @@ The rules themselves are in the pure package `upperback.care`; nothing here deci
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Field
 from django.utils import timezone
 
 from upperback.care import (
