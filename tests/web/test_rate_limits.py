@@ -85,3 +85,22 @@ def test_exports_are_limited(
     clinic = _client(bob, OTHER)
     assert clinic.get(f"/clinic/patients/{alice.pk}/fhir.json").status_code == 200
     assert clinic.get(f"/clinic/patients/{alice.pk}/fhir.json").status_code == 429
+
+
+def test_the_anonymous_assessment_is_limited_per_source(
+    anonymous: Client, desk_worker: dict[str, Any], settings: Any
+) -> None:
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "checks": (0, 2)}
+
+    def check(source: str) -> Any:
+        return Client(REMOTE_ADDR=source).post(
+            "/api/v1/assess", json.dumps(desk_worker), content_type="application/json"
+        )
+
+    assert [check(HOME).status_code for _ in range(2)] == [200, 200]
+    refused = check(HOME)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert (
+        "at most 2 assessments without an account per network address" in refused.json()["detail"]
+    )
+    assert check(OTHER).status_code == 200  # another address is not held up

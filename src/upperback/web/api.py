@@ -181,11 +181,15 @@ def _language(language: str | None, request: HttpRequest) -> str:
     return language or ("es" if getattr(request, "LANGUAGE_CODE", "en") == "es" else "en")
 
 
-@api.post("/assess", response=_answers({200: Assessment}, 400, 422), auth=None, tags=["assess"])
+@api.post(
+    "/assess", response=_answers({200: Assessment}, 400, 422, 429), auth=None, tags=["assess"]
+)
 def assess_intake(request: HttpRequest, intake: Intake, language: Language = "en") -> Any:
-    """Assess an intake without storing anything; no account needed."""
+    """Assess an intake without storing anything; no account needed (rate-limited per
+    source: 429 names the limit)."""
     from upperback.clinical import assess
 
+    ratelimit.hit(request, "checks", anonymous=True)
     return assess(intake, language=language)
 
 

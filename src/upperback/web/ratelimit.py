@@ -1,5 +1,6 @@
 """Rate limits on the costly endpoints: storing an assessment (`POST /api/v1/assessments`),
-uploads, and exports (FHIR, PDF reports), per account and per source.
+uploads, and exports (FHIR, PDF reports), per account and per source; the anonymous
+assessment (`POST /api/v1/assess`, no account) per source.
 
 Each limit counts requests in a fixed window (an hour by default) in the database
 (accounts.models.RateCounter): one conditional UPDATE (count + 1 where count < limit), so
@@ -43,6 +44,7 @@ def _what(name: str) -> str:
     """The limited thing, in words, for the message."""
     return {
         "assessments": _("assessments stored"),
+        "checks": _("assessments without an account"),
         "uploads": _("uploads"),
         "exports": _("exports and reports"),
     }.get(name, name)
@@ -90,11 +92,12 @@ def _take(key: str, limit: int, seconds: int) -> int:
     return max(1, int((started + dt.timedelta(seconds=seconds) - now).total_seconds()))
 
 
-def hit(request: HttpRequest, name: str) -> None:
+def hit(request: HttpRequest, name: str, *, anonymous: bool = False) -> None:
     """Count one request to `name` for the caller's account and source; raise RateLimited
-    when either is over its limit."""
+    when either is over its limit (`anonymous`: an endpoint without accounts, counted by
+    source only)."""
     limit = _limit(name)
-    user: Any = getattr(request, "user", None)
+    user: Any = None if anonymous else getattr(request, "user", None)
     scopes = [("source", client_source(request), limit.source)]
     if user is not None and user.is_authenticated:
         scopes.insert(0, ("account", str(user.pk), limit.account))

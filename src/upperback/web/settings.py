@@ -386,6 +386,8 @@ RATE_LIMITS = {
     )
     for name, account, source in [
         ("assessments", 30, 300),  # POST /api/v1/assessments
+        # POST /api/v1/assess: no account, nothing stored; only its source is counted.
+        ("checks", 0, 1200),
         ("uploads", 30, 200),  # photos and videos sent (the upload form's POST)
         ("exports", 60, 600),  # FHIR exports and PDF reports
     ]
