@@ -82,6 +82,40 @@ class SignupForm(forms.Form):
     )
 
 
+def phone_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Phone number (optional)"),
+        help_text=_("For the clinic to call you back when your care is urgent."),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+
+def consent_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("The clinic may call me on this number about my care"), required=False
+    )
+
+
+def clean_phone_number(value: Any) -> str:
+    """Digits with the usual separators, 7 to 15 digits (E.164's longest); blank is fine."""
+    raw = str(value or "").strip()
+    if not raw:
+        return ""
+    digits = re.sub(r"[\s().-]", "", raw)
+    if not re.fullmatch(r"\+?\d{7,15}", digits):
+        raise forms.ValidationError(
+            _("Enter a phone number of 7 to 15 digits (spaces, dashes and + are fine).")
+        )
+    return raw
+
+
+def _consent_needs_a_number(form: forms.Form, data: dict[str, Any]) -> None:
+    if data.get("phone_call_consent") and not data.get("phone") and "phone" not in form.errors:
+        form.add_error("phone", _("Give the number the clinic may call, or untick the box."))
+
+
 class ChoosePasswordForm(forms.Form):
     """The second step, from the emailed link: the password, checked by every validator
     (its likeness to the address and name too)."""
@@ -94,32 +128,15 @@ class ChoosePasswordForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    phone = forms.CharField(
-        label=_("Phone number (optional)"),
-        help_text=_("For the clinic to call you back when your care is urgent."),
-        max_length=32,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
-    phone_call_consent = forms.BooleanField(
-        label=_("The clinic may call me on this number about my care"), required=False
-    )
+    phone = phone_field()
+    phone_call_consent = consent_field()
 
     def __init__(self, *args: Any, email: str, first_name: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.candidate = User(email=email, first_name=first_name)
 
     def clean_phone(self) -> str:
-        """Digits with the usual separators, 7 to 15 digits (E.164's longest); blank is fine."""
-        raw = str(self.cleaned_data.get("phone") or "").strip()
-        if not raw:
-            return ""
-        digits = re.sub(r"[\s().-]", "", raw)
-        if not re.fullmatch(r"\+?\d{7,15}", digits):
-            raise forms.ValidationError(
-                _("Enter a phone number of 7 to 15 digits (spaces, dashes and + are fine).")
-            )
-        return raw
+        return clean_phone_number(self.cleaned_data.get("phone"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -131,6 +148,20 @@ class ChoosePasswordForm(forms.Form):
                 password_validation.validate_password(first, self.candidate)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
-        if data.get("phone_call_consent") and not data.get("phone"):
-            self.add_error("phone", _("Give the number the clinic may call, or untick the box."))
+        _consent_needs_a_number(self, data)
+        return data
+
+
+class PhoneForm(forms.Form):
+    """The phone number and the consent to be called, changed after sign-up."""
+
+    phone = phone_field()
+    phone_call_consent = consent_field()
+
+    def clean_phone(self) -> str:
+        return clean_phone_number(self.cleaned_data.get("phone"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _consent_needs_a_number(self, data)
         return data

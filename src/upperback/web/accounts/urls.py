@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/signup/sent/", views.signup_sent, name="signup_sent"),
     path("accounts/signup/confirm/<str:token>/", views.signup_confirm, name="signup_confirm"),
     path("accounts/language/", views.switch_language, name="switch_language"),
+    path("accounts/phone/", views.phone, name="phone"),
     path("accounts/login/", views.LoginInPreferredLanguage.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", views_second_factor.two_factor, name="two_factor"),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, PasswordResetConfirmView
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +20,7 @@ from upperback.web.records.access import is_clinic_staff
 
 from . import signup as signup_mail
 from . import throttle
-from .forms import ChoosePasswordForm, SignupForm, ThrottledLoginForm
+from .forms import ChoosePasswordForm, PhoneForm, SignupForm, ThrottledLoginForm
 
 
 def landing_page(user: Any) -> str:
@@ -48,6 +49,24 @@ def signup(request: HttpRequest) -> HttpResponse:
         )
         return redirect("signup_sent")
     return render(request, "registration/signup.html", {"form": form})
+
+
+@login_required
+def phone(request: HttpRequest) -> HttpResponse:
+    """Her phone number and whether the clinic may call it, changed after sign-up (the
+    clinician's review page and, for urgent care, the queue show them)."""
+    user: Any = request.user
+    initial = {"phone": user.phone, "phone_call_consent": user.phone_call_consent}
+    form = PhoneForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.set_phone(
+            user=user,
+            phone=form.cleaned_data["phone"],
+            may_call=form.cleaned_data["phone_call_consent"],
+        )
+        return redirect(f"{resolve_url('phone')}?saved=1")
+    saved = request.method == "GET" and request.GET.get("saved") == "1"
+    return render(request, "registration/phone.html", {"form": form, "saved": saved})
 
 
 def signup_sent(request: HttpRequest) -> HttpResponse:

@@ -68,6 +68,13 @@ def create_clinician(
 
 
 @transaction.atomic
+def set_phone(*, user: User, phone: str, may_call: bool) -> None:
+    """The number the clinic may call, and whether it may (never without a number)."""
+    user.phone = phone
+    user.phone_call_consent = may_call and bool(phone)
+    user.save(update_fields=["phone", "phone_call_consent"])
+
+
 def set_language(*, user: User, language: str) -> None:
     user.preferred_language = language
     user.save(update_fields=["preferred_language"])
