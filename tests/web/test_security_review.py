@@ -163,6 +163,7 @@ TABLE: dict[str, tuple[str, dict[str, Any]]] = {
         {"anonymous": 200, "alice": 302, "carol": 302, "bob": 302},
     ),
     "switch_language": ("/accounts/language/", _all(405)),
+    "phone": ("/accounts/phone/", OWN_LIST),  # each her own number
     "set_language": ("/i18n/setlang/", _all(302)),  # a GET changes nothing
     "login": ("/accounts/login/", PUBLIC),
     "logout": ("/accounts/logout/", _all(405)),
