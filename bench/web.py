@@ -41,6 +41,9 @@ def _set_up() -> tuple[Any, int, int]:
 
     django.setup()
     call_command("migrate", verbosity=0)
+    # DEBUG off serves static files by their hashed names: the manifest must exist, as
+    # `make run` makes it.
+    call_command("collectstatic", interactive=False, verbosity=0)
     from tests.web.walkthrough import SAFE_STEPS, complete_intake, start_draft
 
     from upperback.web.records import actions
