@@ -143,3 +143,77 @@ def test_signing_up_carries_the_answers_into_the_new_accounts_draft(mailoutbox: 
     draft = IntakeDraft.objects.get(patient=user)
     assert draft.answers["age"] == 34
     assert client.get("/intake/")["Location"] == f"/intake/{draft.pk}/review/"
+
+
+def _follow_up_post(paths: list[str], intake: dict[str, Any]) -> dict[str, Any]:
+    from upperback.web.records.draft_answers import initial_of
+    from upperback.web.records.forms import follow_up_questions
+
+    return {**initial_of(intake, follow_up_questions(paths)), "go": "next"}
+
+
+@pytest.mark.django_db
+def test_the_visitor_is_asked_the_engines_follow_ups_as_a_patient_is(alice: Any) -> None:
+    """Nausea may be the heart's: the engine asks back (with meals? with exertion?). A visitor
+    is asked too, before her answer, and the questions asked go with her into her draft."""
+    from upperback.clinical import follow_ups
+
+    client = Client()
+    assert client.post("/check/safety/", {**SAFETY, "go": "next"})["Location"] == "/check/pain/"
+    client.post("/check/pain/", {"go": "next", "regions": "neck_base"})
+    asked = client.post("/check/symptoms/", {"go": "next", "symptoms": "nausea"})
+    assert asked["Location"] == "/check/follow_up/"
+    page = client.get("/check/follow_up/").content.decode()
+    assert "A few more questions about your answers" in page
+    paths = follow_ups({"symptoms": ["nausea"]})
+    assert paths
+    # The answer waits for the questions, whatever the visitor types in the address bar.
+    for step in QUIET_STEPS[2:]:
+        nothing = {"history_none": "on", "medications_none": "on"}
+        client.post(f"/check/{step}/", {"go": "next", **nothing})
+    assert client.get("/check/result/")["Location"] == "/check/follow_up/"
+    intake = {"symptoms": ["nausea"], "nausea": {"with_meals": True, "with_exertion": False}}
+    answered = client.post("/check/follow_up/", _follow_up_post(paths, intake))
+    assert answered.status_code == 302 and answered["Location"] != "/check/follow_up/"
+    held = client.session[SESSION_KEY]
+    assert held["answers"]["nausea"]["with_meals"] is True
+    assert all(f"asked:{p}" in held["done"] for p in paths)
+    assert client.get("/check/result/").status_code == 200
+    # Logging in carries the asked questions too: the wizard does not ask them again.
+    client.force_login(alice)
+    draft = IntakeDraft.objects.get(patient=alice)
+    assert all(f"asked:{p}" in draft.completed_steps for p in paths)
+    assert draft.answers["nausea"]["with_meals"] is True
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("nausea", "emergency"),
+    [
+        ({"with_meals": False, "with_exertion": True, "flank_or_urine": False}, True),
+        ({"with_meals": True, "with_exertion": False, "flank_or_urine": False}, False),
+    ],
+    ids=["with exertion", "with meals"],
+)
+def test_a_follow_up_answer_that_makes_an_emergency_stops_the_visitor_at_once(
+    nausea: dict[str, bool], emergency: bool
+) -> None:
+    """Two days of pain between the shoulder blades with nausea, at 58: the engine asks back.
+    Nausea with exertion and not with meals makes it an emergency (the call-911 page at once,
+    as in the wizard); with meals it does not. Before, a visitor was never asked, and the
+    screen saw no emergency."""
+    from upperback.clinical import follow_ups, screen_partial
+
+    client = Client()
+    acute = {"age": "58", "sex": "male", "intensity_now": "5", "duration_days": "2"}
+    client.post("/check/safety/", {**acute, "go": "next"})
+    client.post("/check/pain/", {"go": "next", "regions": "between_shoulder_blades"})
+    asked = client.post("/check/symptoms/", {"go": "next", "symptoms": "nausea"})
+    assert asked["Location"] == "/check/follow_up/"
+    answers = dict(client.session[SESSION_KEY]["answers"])
+    assert not screen_partial(answers).emergency  # unasked, the screen saw none
+    paths = follow_ups(answers)
+    given = {**answers, "nausea": nausea}
+    assert screen_partial(given).emergency is emergency  # the engine's word, pinned
+    answered = client.post("/check/follow_up/", _follow_up_post(paths, given))
+    assert (answered["Location"] == "/check/call-911/") is emergency

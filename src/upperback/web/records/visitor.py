@@ -4,7 +4,9 @@ The home page opens on the warning-sign step. The visitor's answers live in her 
 (nothing is stored in the database, nobody else can read them), in the same partial-intake
 form as a draft (draft_answers.py), saved step by step through the wizard's own forms. After
 every step the engine's `screen_partial` says whether it is already an emergency (the call-911
-page, no account needed); the last step goes to the engine's `assess`, and the page shows its
+page, no account needed), and the engine's follow-up questions about a broad answer (nausea:
+with meals? with exertion?) are asked right after it, as the wizard asks them, before any
+answer is shown; the last step goes to the engine's `assess`, and the page shows its
 answer as the result page would (urgent advice included). Creating an account (or logging in)
 copies the answers into the new account's draft, so nothing is asked twice (`adopt`, on the
 login signal). The web decides nothing clinical here: the engine does, as in the wizard.
@@ -20,13 +22,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
 from upperback.clinical import Assessment, Intake
 
 from . import actions, draft_answers
-from .forms import STEP_NAMES, STEPS, form_class
+from .forms import ASKED, STEP_NAMES, STEPS, follow_up_form, follow_up_questions, form_class
+from .intake_fields import FOLLOW_UP
 from .models import AssessmentRecord
 
 SESSION_KEY = "upperback_visitor_intake"
@@ -53,6 +57,14 @@ def _keep(request: HttpRequest, held: dict[str, Any]) -> None:
 
 def _next_step(done: list[str]) -> str | None:
     return next((s for s in STEP_NAMES if s not in done), None)
+
+
+def _pending(held: dict[str, Any]) -> list[str]:
+    """The engine's follow-up questions for the answers so far, not asked yet (as the
+    wizard's `pending_follow_ups`: asked ones are marked in "done")."""
+    from upperback.clinical import follow_ups
+
+    return [p for p in follow_ups(held["answers"]) if f"{ASKED}{p}" not in held["done"]]
 
 
 def _go(step: str | None) -> HttpResponse:
@@ -86,6 +98,8 @@ def _for_patients_only(request: HttpRequest) -> HttpResponse | None:
 
 
 def visitor_step(request: HttpRequest, step: str) -> HttpResponse:
+    if step == FOLLOW_UP:
+        return _visitor_follow_up(request)
     if step not in STEP_NAMES:
         raise Http404("No such step.")
     elsewhere = _for_patients_only(request)
@@ -118,10 +132,16 @@ def visitor_step(request: HttpRequest, step: str) -> HttpResponse:
         index = STEP_NAMES.index(step)
         if request.POST.get("go") == "back":
             return _go(STEP_NAMES[max(index - 1, 0)])
+        if _pending(held):  # the broad answer's questions, right after it (as the wizard)
+            return _go(FOLLOW_UP)
         later = [s for s in STEP_NAMES[index + 1 :] if s not in done]
         return _go(later[0] if later else _next_step(done))
+    return render(request, "records/visitor_step.html", _step_context(held, step, form))
+
+
+def _step_context(held: dict[str, Any], step: str, form: Any) -> dict[str, Any]:
     index = STEP_NAMES.index(step)
-    context = {
+    return {
         "step": step,
         "form": form,
         "steps": [
@@ -132,6 +152,39 @@ def visitor_step(request: HttpRequest, step: str) -> HttpResponse:
         "total": len(STEPS),
         "is_first": index == 0,
         "is_last": index == len(STEPS) - 1,
+    }
+
+
+def _visitor_follow_up(request: HttpRequest) -> HttpResponse:
+    """The engine's follow-up questions about a broad answer just given, asked of a visitor as
+    the wizard asks them of a patient: each may be left blank; an emergency stops at once."""
+    elsewhere = _for_patients_only(request)
+    if elsewhere is not None:
+        return elsewhere
+    held = _held(request)
+    if held["stopped"]:
+        return redirect("records:visitor_emergency")
+    pending = _pending(held)
+    if not pending:
+        return _go(_next_step(held["done"]))
+    form = follow_up_form(pending, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        answers = draft_answers.save_follow_ups(
+            held["answers"], follow_up_questions(pending), form.cleaned_data
+        )
+        asked = [f"{ASKED}{path}" for path in pending if f"{ASKED}{path}" not in held["done"]]
+        held = {**held, "answers": answers, "done": [*held["done"], *asked]}
+        _keep(request, held)
+        if _emergency(answers):
+            return _stop(request, held)
+        return _go(FOLLOW_UP if _pending(held) else _next_step(held["done"]))
+    context = {
+        **_step_context(held, FIRST, form),
+        "step": FOLLOW_UP,
+        "title": _("A few more questions about your answers"),
+        "is_first": False,
+        "is_last": False,
+        "follow_up": True,
     }
     return render(request, "records/visitor_step.html", context)
 
@@ -164,6 +217,8 @@ def visitor_result(request: HttpRequest) -> HttpResponse:
     missing = _next_step(held["done"])
     if missing is not None:
         return _go(missing)
+    if _pending(held):  # never an answer without the questions the engine asks back
+        return _go(FOLLOW_UP)
     assessment = _assessment(held["answers"])
     if assessment is None:  # the session held answers the contract no longer takes
         request.session.pop(SESSION_KEY, None)
@@ -218,6 +273,7 @@ def adopt(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) ->
         return
     patient = access_patient(user, user.pk, purpose="intake.start")
     done = [s for s in STEP_NAMES if s in held["done"]]
+    done += [s for s in held["done"] if s.startswith(ASKED)]  # follow-ups asked: not again
     actions.start_draft(
         patient=patient, answers=dict(held.get("answers") or {}), completed_steps=done
     )
