@@ -30,7 +30,7 @@ def main(count: int) -> None:
     from django.utils import timezone
 
     from upperback.clinical import Intake
-    from upperback.web.accounts.models import User
+    from upperback.web.accounts.models import Role, User
     from upperback.web.records import actions
     from upperback.web.records.demo_intakes import BY_TRIAGE
 
@@ -39,8 +39,9 @@ def main(count: int) -> None:
     for n in range(count):
         if User.objects.filter(email=email(n)).exists():
             continue
-        patient = actions.create_patient(email=email(n), password="unused", first_name=f"L{n}")
-        User.objects.filter(pk=patient.pk).update(password=hashed)
+        patient = User.objects.create(
+            email=email(n), password=hashed, first_name=f"L{n}", role=Role.PATIENT
+        )
         intake = BY_TRIAGE["self_care" if n % 2 == 0 else "soon"]
         actions.record_assessment(
             patient=patient,

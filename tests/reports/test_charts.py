@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from upperback import reports
-from upperback.reports.charts import BAND, RIGHT, WIDTH, Box, Line
+from upperback.reports.charts import BAND, LEGEND_SIZE, RIGHT, WIDTH, Box, Line
 
 SPANISH_MONTHS = [
     "ene",
@@ -71,7 +71,7 @@ def test_the_svg_has_no_inline_css_so_a_strict_content_security_policy_draws_it(
     )
     svg = reports.as_svg(figure, label="Pain")
     assert "style=" not in svg and "<style" not in svg
-    assert 'stroke="#0b5cad"' in svg and 'font-size="10px"' in svg and 'text-anchor="middle"' in svg
+    assert 'stroke="#0b5cad"' in svg and 'font-size="14px"' in svg and 'text-anchor="middle"' in svg
     assert re.match(r'<svg [^>]*width="100%"', svg) and "height=" not in svg.split(">", 1)[0]
 
 
@@ -117,7 +117,7 @@ def test_a_legend_of_long_names_wraps_instead_of_overlapping() -> None:
     plot = reports.lines_chart(
         names, texts={"title": "PSFS", "y_label": "0-10"}, date_label=spanish
     )
-    legend = [m for m in plot.marks if isinstance(m, reports.charts.Text) and m.size == 10]
+    legend = [m for m in plot.marks if isinstance(m, reports.charts.Text) and m.size == LEGEND_SIZE]
     rows = {m.y for m in legend if m.text.startswith("activity")}
     assert len(rows) >= 2 and plot.area[0] > 60  # the plot starts below the legend's rows
 
@@ -144,7 +144,7 @@ def test_a_chart_becomes_a_vector_drawing_for_the_pdf() -> None:
         _weeks([5]), baseline=5, improved_at_most=3, texts=PAIN_TEXTS, date_label=spanish
     )
     drawing = reports.as_drawing(plot, width=320)
-    assert drawing.width == 320 and round(drawing.height) == 140
+    assert drawing.width == 320 and round(drawing.height) == 150
     pdf = reports.build_pdf(
         reports.Report(
             "t", "s", "en", sections=(reports.Section("P", pictures=(reports.Picture(plot, "c"),)),)

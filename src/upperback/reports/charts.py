@@ -40,10 +40,13 @@ SERIES_COLOURS = (BLUE, ORANGE, GREEN, "#7b1fa2", "#00838f", "#6d4c41")
 # A legend entry or tick label longer than this is cut (the page's table has the whole name).
 LABEL_CHARS, TITLE_CHARS, TICK_CHARS = 48, 70, 16
 
-WIDTH, HEIGHT = 640.0, 280.0
-LEFT, RIGHT, BOTTOM = 58.0, 14.0, 34.0
-TITLE_SIZE, LABEL_SIZE, TICK_SIZE, LEGEND_SIZE = 14.0, 11.0, 10.0, 10.0
-LEGEND_ROW, LEGEND_SWATCH, LEGEND_GAP = 16.0, 18.0, 16.0
+WIDTH, HEIGHT = 640.0, 300.0
+LEFT, RIGHT, BOTTOM = 62.0, 14.0, 34.0
+# Sizes in the box's units: a chart is drawn 640 wide and scaled to its column (about 330
+# pixels on a phone), so a 14 here reads as about 7 pixels there.
+TITLE_SIZE, LABEL_SIZE, TICK_SIZE, LEGEND_SIZE = 19.0, 15.0, 14.0, 14.0
+TITLE_BAND = 36.0  # the title's own band above the legend
+LEGEND_ROW, LEGEND_SWATCH, LEGEND_GAP = 20.0, 22.0, 18.0
 MAX_LEGEND_ROWS = 3
 
 Anchor = Literal["start", "middle", "end"]
@@ -197,7 +200,7 @@ def _legend(entries: Legend) -> tuple[list[Mark], float]:
     plot area may start."""
     marks: list[Mark] = []
     x, row = LEFT, 0
-    first_row_y = 30.0 + LEGEND_ROW
+    first_row_y = TITLE_BAND + LEGEND_ROW - 4
     for name, colour, style in entries:
         width = LEGEND_SWATCH + 4 + _text_width(name, LEGEND_SIZE)
         if x > LEFT and x + width > WIDTH - RIGHT:
@@ -206,14 +209,14 @@ def _legend(entries: Legend) -> tuple[list[Mark], float]:
             break  # the rest are named in the chart's table
         y = first_row_y + row * LEGEND_ROW
         if style == "area":
-            marks.append(Box(x, y - 9, LEGEND_SWATCH, 10, colour))
+            marks.append(Box(x, y - 12, LEGEND_SWATCH, 13, colour))
         else:
-            swatch = ((x, y - 4), (x + LEGEND_SWATCH, y - 4))
+            swatch = ((x, y - 5), (x + LEGEND_SWATCH, y - 5))
             marks.append(Line(swatch, colour, 2.0, dashed=style == "dashed"))
         marks.append(Text(x + LEGEND_SWATCH + 4, y, name, LEGEND_SIZE))
         x += width + LEGEND_GAP
     rows = min(row + 1, MAX_LEGEND_ROWS) if entries else 0
-    return marks, 30.0 + rows * LEGEND_ROW + 12
+    return marks, TITLE_BAND + rows * LEGEND_ROW + 12
 
 
 def _date_ticks(days: Sequence[dt.date]) -> list[dt.date]:
@@ -228,22 +231,22 @@ def _axes(
 ) -> tuple[list[Mark], list[Mark], tuple[str, ...]]:
     """The grid (drawn under the data), and the axes, ticks and titles (over it)."""
     under: list[Mark] = []
-    over: list[Mark] = [Text(8, 20, _label(texts["title"], TITLE_CHARS), TITLE_SIZE)]
+    over: list[Mark] = [Text(8, 24, _label(texts["title"], TITLE_CHARS), TITLE_SIZE)]
     for value in y_ticks:
         y = frame.y(value)
         under.append(Line(((frame.left, y), (frame.right, y)), GRID, 0.8))
-        over.append(Text(frame.left - 6, y + 3.5, f"{value:g}", TICK_SIZE, "end"))
+        over.append(Text(frame.left - 6, y + 5, f"{value:g}", TICK_SIZE, "end"))
     labels = []
     for day in _date_ticks(frame.days):
         x = frame.x(day)
         label = _label(date_label(day), TICK_CHARS)
         labels.append(label)
         over.append(Line(((x, frame.bottom), (x, frame.bottom + 4)), INK, 0.8))
-        over.append(Text(x, frame.bottom + 17, label, TICK_SIZE, "middle"))
+        over.append(Text(x, frame.bottom + 21, label, TICK_SIZE, "middle"))
     over.append(Line(((frame.left, frame.top), (frame.left, frame.bottom)), INK, 0.8))
     over.append(Line(((frame.left, frame.bottom), (frame.right, frame.bottom)), INK, 0.8))
     middle = (frame.top + frame.bottom) / 2
-    over.append(Text(16, middle, _label(texts["y_label"]), LABEL_SIZE, "middle", upright=True))
+    over.append(Text(18, middle, _label(texts["y_label"]), LABEL_SIZE, "middle", upright=True))
     return under, over, tuple(labels)
 
 
